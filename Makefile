@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`.
+# Both create .venv when missing and (re)install the project only when
+# pyproject.toml changed since the last install (the .venv/.installed stamp).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench tutorials clean
+
+run: $(STAMP)
+	$(PY) -m tsp 1000
+
+test: $(STAMP)
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+tutorials: $(STAMP)
+	for t in tutorials/[0-9][0-9]_*.py; do $(PY) $$t || exit 1; done
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) runs tutorials/output .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

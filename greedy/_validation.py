@@ -1,0 +1,52 @@
+"""Input checks for the ``greedy`` package, in one place.
+
+Every public function of the package calls these first, so a bad amount or coin
+system is reported with the offending value before any kernel runs.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+__all__ = ["NoExactChange", "check_amount", "check_coins"]
+
+
+class NoExactChange(ValueError):
+    """The amount cannot be paid exactly with the given coins."""
+
+
+def _is_integer(value) -> bool:
+    # bool is an int subclass, but True is not a coin; floats are never accepted,
+    # even 5.0, so a unit mistake (dollars for cents) is caught, not rounded.
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_amount(amount) -> int:
+    """Return ``amount`` as a Python int, or raise naming the value."""
+    if not _is_integer(amount):
+        raise TypeError(f"amount must be a non-negative integer, got {amount!r}")
+    amount = int(amount)
+    if amount < 0:
+        raise ValueError(f"amount must be a non-negative integer, got {amount}")
+    return amount
+
+
+def check_coins(coins) -> tuple[int, ...]:
+    """Return the distinct coin values, largest first, or raise naming the offenders.
+
+    ``coins`` is any iterable of positive integers (a set, a list, a numpy array);
+    duplicates are merged. A string is refused rather than read digit by digit.
+    """
+    if isinstance(coins, (str, bytes)) or not hasattr(coins, "__iter__"):
+        raise TypeError(f"coins must be an iterable of positive integers, got {coins!r}")
+    values = list(coins)
+    if not values:
+        raise ValueError("coins must not be empty")
+    not_int = [v for v in values if not _is_integer(v)]
+    if not_int:
+        raise TypeError(f"coins must be positive integers, got non-integers {not_int!r}")
+    values = [int(v) for v in values]
+    bad = sorted({v for v in values if v <= 0})
+    if bad:
+        raise ValueError(f"coins must be positive integers, got {bad!r} in {sorted(set(values))!r}")
+    return tuple(sorted(set(values), reverse=True))

@@ -1,0 +1,143 @@
+"""Is greedy always optimal for a coin system? And if not, where does it first fail?
+
+Definition used here (it covers systems without a 1-coin too): an amount is a
+*counterexample* when it can be paid at all, and greedy either pays it with more
+coins than the optimum or gets stuck on a remainder smaller than every coin. A
+system is *canonical* when no amount is a counterexample. For systems with a
+1-coin every amount can be paid and greedy never gets stuck, so this is the usual
+definition.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ._validation import check_coins
+from .dynamic import min_coins_table
+
+__all__ = ["is_canonical", "smallest_counterexample"]
+
+_INT64_SAFE = 2**61  # keeps every candidate sum below int64 overflow
+
+
+@njit(cache=True)
+def _pearson_kernel(coins):
+    """Smallest counterexample of a system with coins[-1] == 1 (descending), or -1."""
+    n = coins.size
+    best = -1
+    rep = np.empty(n, dtype=np.int64)
+    for i in range(1, n):
+        rest = coins[i - 1] - 1  # greedy representation of c_{i-1} - 1
+        for k in range(n):
+            rep[k] = rest // coins[k]
+            rest -= rep[k] * coins[k]
+        for j in range(i, n):
+            # candidate: rep on coins 0..j-1, one more coin j, nothing smaller
+            w = coins[j]
+            m = 1
+            for k in range(j + 1):
+                w += rep[k] * coins[k]
+                m += rep[k]
+            g = 0
+            r = w
+            for k in range(n):
+                g += r // coins[k]
+                r = r % coins[k]
+            if g > m and (best < 0 or w < best):
+                best = w
+    return best
+
+
+@njit(cache=True)
+def _greedy_counts_kernel(limit, coins):
+    """greedy[a] for a = 0..limit (-1 when greedy gets stuck); coins descending."""
+    greedy = np.empty(limit + 1, dtype=np.int64)
+    greedy[0] = 0
+    i = coins.size - 1  # index of the largest coin <= a, moving up as a grows
+    for a in range(1, limit + 1):
+        while i > 0 and coins[i - 1] <= a:
+            i -= 1
+        c = coins[i]
+        if c > a or greedy[a - c] < 0:
+            greedy[a] = -1
+        else:
+            greedy[a] = greedy[a - c] + 1
+    return greedy
+
+
+def _scan_below_bound(coins: tuple[int, ...]) -> int | None:
+    # Kozen & Zaks (1994): a smallest counterexample, if any, is below the sum of
+    # the two largest coins. Their argument holds for the definition above too.
+    limit = coins[0] + coins[1] - 1
+    best = min_coins_table(limit, coins)
+    greedy = _greedy_counts_kernel(limit, np.asarray(coins, dtype=np.int64))
+    payable = best != np.iinfo(np.int32).max
+    bad = payable & ((greedy < 0) | (greedy > best))
+    hits = np.flatnonzero(bad)
+    return int(hits[0]) if hits.size else None
+
+
+def smallest_counterexample(coins) -> int | None:
+    """The least amount where greedy change is not optimal, or None if there is none.
+
+    Parameters
+    ----------
+    coins : iterable of int
+        The coin system: distinct positive integers, in any order.
+
+    Returns
+    -------
+    int or None
+        The least payable amount that greedy pays with more coins than the
+        optimum (or cannot pay); None for a canonical system.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For coins that are not positive integers.
+
+    Notes
+    -----
+    With a 1-coin: Pearson's algorithm (Pearson 1994, Oper. Res. Lett. 33, 2005).
+    Write coins c_1 > ... > c_n = 1. The smallest counterexample w has an optimal
+    representation equal to the greedy representation of c_{i-1} - 1 on coins
+    1..j-1, plus one on coin j, and zero below, for some 2 <= i <= j <= n. Each of
+    those O(n^2) candidates is checked against greedy in O(n): time O(n^3), memory
+    O(n), whatever the size of the coins.
+
+    Without a 1-coin: every amount below c_1 + c_2 (Kozen and Zaks 1994) is
+    checked with the exact table of ``optimal_change``: time O((c_1 + c_2) n).
+
+    Examples
+    --------
+    >>> smallest_counterexample({1, 3, 4})
+    6
+    >>> smallest_counterexample({1, 5, 10, 25}) is None
+    True
+    """
+    coins = check_coins(coins)
+    if len(coins) == 1:
+        return None
+    if coins[-1] == 1:
+        if coins[0] >= _INT64_SAFE:
+            raise ValueError(f"coins must be below 2**61 for the exact test, got {coins[0]}")
+        w = _pearson_kernel(np.asarray(coins, dtype=np.int64))
+        return None if w < 0 else int(w)
+    return _scan_below_bound(coins)
+
+
+def is_canonical(coins) -> bool:
+    """True when greedy change is optimal for every amount the coins can pay.
+
+    See ``smallest_counterexample`` for the method and the definition used for
+    systems without a 1-coin.
+
+    Examples
+    --------
+    >>> is_canonical({10, 50, 100, 500})
+    True
+    >>> is_canonical({1, 10, 25})   # 30 = 10 + 10 + 10, greedy gives 25 + 5 x 1
+    False
+    """
+    return smallest_counterexample(coins) is None

@@ -1,0 +1,122 @@
+"""Exact change by dynamic programming: the fewest coins that pay an amount."""
+
+from __future__ import annotations
+
+from math import gcd
+
+import numpy as np
+from numba import njit
+
+from ._validation import NoExactChange, check_amount, check_coins
+from .result import Change
+
+__all__ = ["optimal_change", "min_coins_table"]
+
+_UNREACHABLE = np.iinfo(np.int32).max
+# Largest amount we tabulate: 4 bytes per amount, so 2**29 amounts is 2 GiB.
+MAX_TABLE = 2**29
+
+
+@njit(cache=True)
+def _min_coins_kernel(amount, coins):
+    """best[a] = fewest coins paying a (int32 max when a cannot be paid)."""
+    unreachable = np.iinfo(np.int32).max
+    best = np.full(amount + 1, unreachable, dtype=np.int32)
+    best[0] = 0
+    for a in range(1, amount + 1):
+        b = unreachable
+        for c in coins:
+            if c <= a:
+                prev = best[a - c]
+                if prev < b - 1:
+                    b = prev + 1
+        best[a] = b
+    return best
+
+
+@njit(cache=True)
+def _reconstruct_kernel(best, amount, coins):
+    """Walk the table back: at each amount take the largest coin on an optimal path."""
+    counts = np.zeros(coins.size, dtype=np.int64)
+    a = amount
+    while a > 0:
+        for i in range(coins.size):
+            c = coins[i]
+            if c <= a and best[a - c] == best[a] - 1:
+                counts[i] += 1
+                a -= c
+                break
+    return counts
+
+
+def min_coins_table(limit: int, coins: tuple[int, ...]) -> np.ndarray:
+    """Fewest coins for every amount 0..limit (int32; ``int32 max`` = cannot be paid).
+
+    ``coins`` must already be validated (distinct positive ints, largest first).
+    """
+    if limit > MAX_TABLE:
+        raise ValueError(
+            f"amount {limit} is too large for the exact table: it would need "
+            f"{4 * (limit + 1) / 2**30:.1f} GiB (limit {MAX_TABLE})"
+        )
+    return _min_coins_kernel(limit, np.asarray(coins, dtype=np.int64))
+
+
+def optimal_change(amount, coins) -> Change:
+    """Pay ``amount`` with the fewest coins (exact, by dynamic programming).
+
+    Parameters
+    ----------
+    amount : int
+        Non-negative amount to pay (up to 2**29 times the coins' gcd).
+    coins : iterable of int
+        The coin system: distinct positive integers, in any order.
+
+    Returns
+    -------
+    Change
+        An optimal payment; among optimal ones, the one that takes the largest
+        coin possible at each step, so it equals the greedy answer whenever
+        greedy is optimal.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad amounts or coins, or an amount whose table would not fit in memory.
+    NoExactChange
+        When no combination of the coins pays the amount.
+
+    Notes
+    -----
+    With g the gcd of the coins, only multiples of g can be paid; dividing
+    everything by g shrinks the table. Then, for a = 1 .. amount,
+
+        best[a] = 1 + min(best[a - c] for coins c <= a),   best[0] = 0,
+
+    and the coins are read back from the table. Time O(amount * n),
+    memory O(amount) (one int32 per amount).
+
+    Examples
+    --------
+    >>> optimal_change(120, {10, 60, 100}).counts
+    {100: 0, 60: 2, 10: 0}
+    >>> optimal_change(6, [1, 3, 4]).n_coins
+    2
+    """
+    amount = check_amount(amount)
+    coins = check_coins(coins)
+    g = 0
+    for c in coins:
+        g = gcd(g, c)
+    if amount % g:
+        raise NoExactChange(
+            f"no combination of coins {list(coins)} pays {amount}: "
+            f"every payable amount is a multiple of {g}"
+        )
+    scaled = tuple(c // g for c in coins)
+    target = amount // g
+    best = min_coins_table(target, scaled)
+    if best[target] == _UNREACHABLE:
+        raise NoExactChange(f"no combination of coins {list(coins)} pays {amount}")
+    counts = _reconstruct_kernel(best, target, np.asarray(scaled, dtype=np.int64))
+    return Change(amount, {c: int(k) for c, k in zip(coins, counts)})
