@@ -1,0 +1,120 @@
+"""What every benchmark shares: timing, and reporting a result.
+
+A benchmark module ``benchmarks/<name>.py`` defines ``run(quick: bool) -> BenchResult``.
+``report`` then prints the table, writes the CSV and the PNG, and logs one
+``tracking`` run in experiment ``benchmarks`` with params, metrics and both files
+as artifacts. Benchmarks compare implementations in one process, so ratios
+survive a noisy machine; they are programs, never tests.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["BenchResult", "best_time", "machine_params", "report", "OUTPUT_DIR"]
+
+OUTPUT_DIR = Path(os.environ.get("OPTSANDBOX_BENCH_DIR", "benchmarks/output"))
+
+
+@dataclass(eq=False)
+class BenchResult:
+    """One benchmark's outcome.
+
+    Attributes
+    ----------
+    name : str
+        Short name, also the file stem of the CSV and the PNG.
+    table : pandas.DataFrame
+        The figures, one row per case; printed and saved as CSV.
+    params : dict
+        Sizes and settings (machine and versions are added by ``report``).
+    metrics : dict
+        Headline numbers (times in seconds, ratios, gaps), logged as metrics.
+    figure : matplotlib.figure.Figure or None
+        The plot, saved as PNG.
+    notes : list of str
+        Lines printed under the table (targets met or missed, cases skipped).
+    """
+
+    name: str
+    table: object
+    params: dict = field(default_factory=dict)
+    metrics: dict = field(default_factory=dict)
+    figure: object = None
+    notes: list = field(default_factory=list)
+
+
+def best_time(fn, *, repeat: int = 5, number: int = 1, budget: float | None = None) -> float:
+    """Best wall time of ``number`` calls of ``fn``, over ``repeat`` tries, per call.
+
+    With ``budget`` (seconds), stops repeating once that much time has been spent
+    (at least one try is always made).
+    """
+    best = float("inf")
+    spent = 0.0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        dt = time.perf_counter() - t0
+        spent += dt
+        best = min(best, dt / number)
+        if budget is not None and spent >= budget:
+            break
+    return best
+
+
+def machine_params() -> dict:
+    """CPU model, core count and library versions, for the params of a run."""
+    import numba
+    import numpy
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "numba": numba.__version__,
+    }
+
+
+def report(result: BenchResult, out_dir: Path | None = None, track: bool = True) -> Path:
+    """Print, save (CSV, PNG) and log ``result``; return the CSV path."""
+    out_dir = Path(out_dir or OUTPUT_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    print(f"\n== {result.name} ==")
+    print(result.table.to_string(index=False))
+    for line in result.notes:
+        print(line)
+    csv_path = out_dir / f"{result.name}.csv"
+    result.table.to_csv(csv_path, index=False)
+    png_path = None
+    if result.figure is not None:
+        png_path = out_dir / f"{result.name}.png"
+        result.figure.savefig(png_path, dpi=110, bbox_inches="tight")
+        print(f"saved {csv_path} and {png_path}")
+    else:
+        print(f"saved {csv_path}")
+    if track:
+        import tracking
+
+        with tracking.start_run(experiment="benchmarks", run_name=result.name) as run:
+            run.log_params({**machine_params(), **result.params})
+            run.log_metrics({k: float(v) for k, v in result.metrics.items()})
+            run.log_artifact(csv_path)
+            if png_path is not None:
+                run.log_artifact(png_path)
+    return csv_path
