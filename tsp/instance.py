@@ -1,0 +1,185 @@
+"""A TSP instance: city names, a distance matrix, and optional coordinates.
+
+All validation of instances lives here (``Instance.__post_init__``), so every
+constructor and every algorithm can rely on a square, non-negative, NaN-free
+float64 matrix with unique names.
+"""
+
+from __future__ import annotations
+
+import csv
+import numbers
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+__all__ = ["Instance", "seed_routes"]
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class Instance:
+    """A travelling-salesperson instance.
+
+    Attributes
+    ----------
+    names : tuple of str
+        One unique name per city.
+    dist : numpy.ndarray
+        n x n float64, read-only. ``dist[i, j]`` is the cost of going from i to
+        j; ``inf`` means there is no edge. It may be asymmetric. The diagonal is
+        never used.
+    coords : numpy.ndarray or None
+        n x 2 float64 coordinates for drawing (and for Euclidean instances).
+    name : str
+        A label for tables and plots.
+    """
+
+    names: tuple
+    dist: np.ndarray
+    coords: np.ndarray | None = None
+    name: str = ""
+
+    def __post_init__(self):
+        dist = np.asarray(self.dist)
+        if dist.ndim != 2 or dist.shape[0] != dist.shape[1]:
+            raise ValueError(f"dist must be square, got shape {dist.shape}")
+        n = dist.shape[0]
+        if n < 2:
+            raise ValueError(f"an instance needs at least 2 cities, got {n}")
+        if not (np.issubdtype(dist.dtype, np.number) and not np.issubdtype(dist.dtype, np.complexfloating)):
+            raise TypeError(f"dist must hold real numbers, got dtype {dist.dtype}")
+        dist = _readonly(dist)
+        if np.isnan(dist).any():
+            i, j = np.argwhere(np.isnan(dist))[0]
+            raise ValueError(f"dist must not contain NaN, got NaN at [{i}, {j}]")
+        if (dist < 0).any():
+            i, j = np.argwhere(dist < 0)[0]
+            raise ValueError(f"dist must be non-negative, got {dist[i, j]} at [{i}, {j}]")
+        names = tuple(self.names)
+        if len(names) != n:
+            raise ValueError(f"names must have one entry per city ({n}), got {len(names)}")
+        if not all(isinstance(s, str) for s in names):
+            raise TypeError(f"names must be strings, got {[s for s in names if not isinstance(s, str)][:3]!r}")
+        if len(set(names)) != n:
+            dup = sorted({s for s in names if names.count(s) > 1})
+            raise ValueError(f"names must be unique, got duplicates {dup!r}")
+        coords = self.coords
+        if coords is not None:
+            coords = np.asarray(coords, dtype=np.float64)
+            if coords.shape != (n, 2):
+                raise ValueError(f"coords must have shape ({n}, 2), got {coords.shape}")
+            if not np.isfinite(coords).all():
+                raise ValueError("coords must be finite")
+            coords = _readonly(coords)
+        object.__setattr__(self, "dist", dist)
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "coords", coords)
+        object.__setattr__(self, "name", str(self.name))
+
+    @property
+    def n(self) -> int:
+        """Number of cities."""
+        return self.dist.shape[0]
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __repr__(self) -> str:
+        kind = "symmetric" if np.array_equal(self.dist, self.dist.T) else "asymmetric"
+        return f"Instance(name={self.name!r}, n={self.n}, {kind})"
+
+    @classmethod
+    def from_matrix(cls, m, names=None, name: str = "matrix") -> "Instance":
+        """An instance from an n x n distance matrix (``inf`` = no edge).
+
+        Examples
+        --------
+        >>> Instance.from_matrix([[0, 2], [3, 0]]).names
+        ('0', '1')
+        """
+        m = np.asarray(m, dtype=np.float64) if not isinstance(m, np.ndarray) else m
+        if names is None:
+            names = tuple(str(i) for i in range(m.shape[0] if m.ndim else 0))
+        return cls(names=names, dist=m, name=name)
+
+    @classmethod
+    def from_points(cls, xy, names=None, name: str = "points") -> "Instance":
+        """A symmetric instance with Euclidean distances between 2-D points."""
+        xy = np.asarray(xy, dtype=np.float64)
+        if xy.ndim != 2 or xy.shape[1] != 2:
+            raise ValueError(f"xy must have shape (n, 2), got {xy.shape}")
+        if not np.isfinite(xy).all():
+            raise ValueError("xy must be finite")
+        from .geometry import euclidean_matrix
+
+        if names is None:
+            names = tuple(str(i) for i in range(xy.shape[0]))
+        return cls(names=names, dist=euclidean_matrix(xy), coords=xy, name=name)
+
+    @classmethod
+    def random_uniform(cls, n: int, seed=None) -> "Instance":
+        """``n`` cities drawn uniformly in the unit square, Euclidean distances.
+
+        Examples
+        --------
+        >>> Instance.random_uniform(5, seed=0).n
+        5
+        """
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+            raise TypeError(f"n must be an integer, got {n!r}")
+        if n < 2:
+            raise ValueError(f"n must be at least 2, got {n}")
+        xy = np.random.default_rng(seed).random((int(n), 2))
+        return cls.from_points(xy, name=f"random:{n}")
+
+    @classmethod
+    def from_edges(cls, rows, name: str = "edges") -> "Instance":
+        """An instance from ``(start, end, distance)`` rows, as in the classroom table.
+
+        Cities are named by the strings in the rows and sorted alphabetically, so
+        index order is alphabetical order. Pairs with no row get ``inf`` (no edge).
+        A pair given twice with different distances is an error.
+        """
+        edges = {}
+        for k, row in enumerate(rows):
+            try:
+                a, b, d = row
+            except (TypeError, ValueError):
+                raise ValueError(f"row {k} must be (start, end, distance), got {row!r}") from None
+            try:
+                d = float(d)
+            except (TypeError, ValueError):
+                raise ValueError(f"row {k}: distance must be a number, got {d!r}") from None
+            a, b = str(a), str(b)
+            if edges.get((a, b), d) != d:
+                raise ValueError(f"row {k}: {a}->{b} given twice, {edges[(a, b)]} and {d}")
+            edges[(a, b)] = d
+        names = sorted({c for pair in edges for c in pair})
+        index = {c: i for i, c in enumerate(names)}
+        m = np.full((len(names), len(names)), np.inf)
+        np.fill_diagonal(m, 0.0)
+        for (a, b), d in edges.items():
+            m[index[a], index[b]] = d
+        return cls(names=tuple(names), dist=m, name=name)
+
+
+def seed_routes() -> Instance:
+    """The classroom table: 15 Bay Area companies, asymmetric in places.
+
+    Examples
+    --------
+    >>> inst = seed_routes()
+    >>> inst.n, inst.names[:3]
+    (15, ('AAPL', 'CSCO', 'CVX'))
+    """
+    text = resources.files("tsp").joinpath("data/routes.csv").read_text(encoding="utf-8")
+    reader = csv.reader(text.splitlines())
+    next(reader)  # header: start,end,distance
+    return Instance.from_edges(list(reader), name="seed")

@@ -1,0 +1,95 @@
+"""A tour (or open path) through an instance, with its length and legs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Tour", "tour_length"]
+
+
+def tour_length(dist: np.ndarray, order, closed: bool = False) -> float:
+    """Sum of ``dist`` along ``order`` (back to the start when ``closed``)."""
+    order = np.asarray(order, dtype=np.int64)
+    if order.size < 2:
+        return 0.0
+    total = float(dist[order[:-1], order[1:]].sum())
+    if closed:
+        total += float(dist[order[-1], order[0]])
+    return total
+
+
+@dataclass(frozen=True, eq=False)
+class Tour:
+    """A walk through the cities of an instance.
+
+    Attributes
+    ----------
+    order : numpy.ndarray
+        City indices in visiting order (int64, read-only). For a closed tour the
+        return to ``order[0]`` is implied, not repeated.
+    length : float
+        Total length, including the closing leg when ``closed``.
+    closed : bool
+        Whether the tour returns to its start.
+    complete : bool
+        False when the walk got stuck on missing edges before visiting every city
+        (or could not close); ``length`` then covers the legs actually walked.
+    names : tuple of str
+        City names in visiting order, for display.
+    legs : numpy.ndarray
+        Length of each leg walked (the closing leg last when closed).
+    """
+
+    order: np.ndarray
+    length: float
+    closed: bool
+    complete: bool
+    names: tuple
+    legs: np.ndarray
+
+    @classmethod
+    def from_order(cls, instance, order, closed: bool = False) -> "Tour":
+        """Build a Tour from a visiting order, computing legs, length and completeness."""
+        order = np.array(order, dtype=np.int64)
+        d = instance.dist
+        legs = d[order[:-1], order[1:]] if order.size > 1 else np.empty(0)
+        if closed and order.size == instance.n:
+            legs = np.append(legs, d[order[-1], order[0]])
+        complete = order.size == instance.n and bool(np.isfinite(legs).all())
+        walked = legs[np.isfinite(legs)]
+        order.setflags(write=False)
+        legs = np.ascontiguousarray(legs)
+        legs.setflags(write=False)
+        return cls(
+            order=order,
+            length=float(walked.sum()),
+            closed=bool(closed),
+            complete=complete,
+            names=tuple(instance.names[i] for i in order),
+            legs=legs,
+        )
+
+    def __len__(self) -> int:
+        return int(self.order.size)
+
+    def __str__(self) -> str:
+        stops = list(self.names) + ([self.names[0]] if self.closed and self.complete else [])
+        parts = [stops[0]]
+        for leg, name in zip(self.legs, stops[1:]):
+            parts.append(f"-({leg:g})-> {name}")
+        kind = "closed tour" if self.closed else "open path"
+        status = "" if self.complete else " (incomplete: stuck on missing edges)"
+        return f"{kind} of length {self.length:g}{status}: " + " ".join(parts)
+
+    def render(self) -> str:
+        """Leg-by-leg table: step, from, to, leg length, running total."""
+        stops = list(self.names) + ([self.names[0]] if self.closed and self.complete else [])
+        width = max(len(s) for s in stops)
+        lines = [f"{'step':>4}  {'from':<{width}}  {'to':<{width}}  {'leg':>8}  {'total':>9}"]
+        total = 0.0
+        for k, (leg, a, b) in enumerate(zip(self.legs, stops, stops[1:]), 1):
+            total += leg
+            lines.append(f"{k:>4}  {a:<{width}}  {b:<{width}}  {leg:>8g}  {total:>9g}")
+        return "\n".join(lines)
