@@ -1,0 +1,82 @@
+"""Where instances come from: named sources, or a TSPLIB file.
+
+A spec is ``NAME`` or ``NAME:ARG`` for a registered source, anything else is the
+path of a TSPLIB ``.tsp`` file. To add a source, add an entry to ``SOURCES``: a
+function ``(arg, seed) -> Instance`` where ``arg`` is the text after the colon
+(None without one); the tests run every entry.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .instance import Instance, seed_routes
+
+__all__ = ["SOURCES", "instance_from_spec"]
+
+
+def _seed(arg, seed) -> Instance:
+    if arg is not None:
+        raise ValueError(f"instance 'seed' takes no argument, got 'seed:{arg}'")
+    return seed_routes()
+
+
+def _random(arg, seed) -> Instance:
+    try:
+        n = int(arg)
+    except (TypeError, ValueError):
+        raise ValueError(f"instance 'random:N' needs an integer N >= 2, got 'random:{arg or ''}'") from None
+    if n < 2:
+        raise ValueError(f"instance 'random:N' needs an integer N >= 2, got N={n}")
+    return Instance.random_uniform(n, seed=seed)
+
+
+#: name -> (arg, seed) -> Instance. ``"seed"``: the classroom table;
+#: ``"random:N"``: N uniform cities in the unit square drawn with ``seed``.
+SOURCES = {"seed": _seed, "random": _random}
+
+
+def instance_from_spec(spec, seed=None) -> Instance:
+    """The instance a command line names: ``seed``, ``random:N`` or a TSPLIB path.
+
+    Parameters
+    ----------
+    spec : str or os.PathLike
+        ``"seed"`` (the classroom table), ``"random:N"`` (N uniform random cities),
+        or the path of a ``.tsp`` file.
+    seed : int, numpy.random.Generator or None
+        Randomness for ``random:N`` (ignored by the other sources).
+
+    Returns
+    -------
+    Instance
+
+    Raises
+    ------
+    TypeError
+        When ``spec`` is not a string or path.
+    ValueError
+        For a bad argument (``random:x``) or a malformed TSPLIB file.
+    FileNotFoundError
+        When ``spec`` is neither a registered source nor an existing file.
+
+    Examples
+    --------
+    >>> instance_from_spec("seed").n
+    15
+    >>> instance_from_spec("random:6", seed=1).name
+    'random:6'
+    """
+    if isinstance(spec, os.PathLike):
+        spec = os.fspath(spec)
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be a str ('seed', 'random:N' or a path), got {type(spec).__name__}")
+    name, colon, arg = spec.partition(":")
+    if name in SOURCES:
+        return SOURCES[name](arg if colon else None, seed)
+    if not os.path.exists(spec):
+        known = ", ".join("random:N" if k == "random" else k for k in SOURCES)
+        raise FileNotFoundError(f"instance {spec!r} is neither a source ({known}) nor an existing file")
+    from .tsplib import read_tsplib
+
+    return read_tsplib(spec)

@@ -1,0 +1,478 @@
+"""Read TSPLIB95 instances (``.tsp``) and tours (``.opt.tour``).
+
+TSPLIB (Reinelt, 1991) publishes proven optimal tour lengths, computed with
+*integer* distances defined per ``EDGE_WEIGHT_TYPE``. ``read_tsplib`` reproduces
+those integers exactly, so a tour's length compares with the published optimum.
+
+Supported:
+
+- coordinate types ``EUC_2D``, ``CEIL_2D``, ``ATT``, ``GEO`` (``NODE_COORD_SECTION``);
+- ``EXPLICIT`` weights in the formats of ``EDGE_WEIGHT_FORMATS`` (``FULL_MATRIX``,
+  ``UPPER_ROW``, ``LOWER_ROW``, ``UPPER_DIAG_ROW``, ``LOWER_DIAG_ROW`` and their
+  column-wise twins).
+
+A malformed file raises ``TSPLIBFormatError`` (a ``ValueError``) whose message
+starts with ``<path>, line <k>:``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+from numba import njit
+
+from .instance import Instance
+
+__all__ = ["EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "TSPLIBFormatError", "read_tour", "read_tsplib"]
+
+
+class TSPLIBFormatError(ValueError):
+    """A TSPLIB file that cannot be read; ``path`` and ``line`` say where."""
+
+    def __init__(self, path: str, line: int, message: str):
+        self.path = path
+        self.line = line
+        super().__init__(f"{path}, line {line}: {message}")
+
+
+# ---------------------------------------------------------------------------
+# Distance kernels: TSPLIB's integer conventions (nint(x) = floor(x + 0.5))
+# ---------------------------------------------------------------------------
+# The planar kernels fill whole rows (both triangles): twice the arithmetic, but
+# the writes stream through memory, which is what costs at n = 2392 (46 MB).
+# (x_i - x_j)^2 == (x_j - x_i)^2 exactly, so the matrix is exactly symmetric.
+
+
+@njit(cache=True)
+def _euc_2d(xy):
+    """EUC_2D: nint(sqrt(dx^2 + dy^2))."""
+    n = xy.shape[0]
+    out = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            dx = xy[i, 0] - xy[j, 0]
+            dy = xy[i, 1] - xy[j, 1]
+            out[i, j] = np.floor(np.sqrt(dx * dx + dy * dy) + 0.5)
+    return out
+
+
+@njit(cache=True)
+def _ceil_2d(xy):
+    """CEIL_2D: ceil(sqrt(dx^2 + dy^2))."""
+    n = xy.shape[0]
+    out = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            dx = xy[i, 0] - xy[j, 0]
+            dy = xy[i, 1] - xy[j, 1]
+            out[i, j] = np.ceil(np.sqrt(dx * dx + dy * dy))
+    return out
+
+
+@njit(cache=True)
+def _att(xy):
+    """ATT (pseudo-Euclidean): r = sqrt((dx^2 + dy^2) / 10); nint(r), plus 1 if below r."""
+    n = xy.shape[0]
+    out = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            dx = xy[i, 0] - xy[j, 0]
+            dy = xy[i, 1] - xy[j, 1]
+            r = np.sqrt((dx * dx + dy * dy) / 10.0)
+            t = np.floor(r + 0.5)
+            out[i, j] = t + 1.0 if t < r else t
+    return out
+
+
+@njit(cache=True)
+def _geo_radians(v):
+    """DDD.MM (degrees, minutes as the fraction) to radians, with TSPLIB's PI = 3.141592."""
+    pi = 3.141592
+    deg = np.trunc(v)
+    minutes = v - deg
+    return pi * (deg + 5.0 * minutes / 3.0) / 180.0
+
+
+@njit(cache=True)
+def _geo(xy):
+    """GEO: great-circle distance on TSPLIB's idealised sphere (radius 6378.388 km)."""
+    n = xy.shape[0]
+    lat = np.empty(n)
+    lon = np.empty(n)
+    for i in range(n):
+        lat[i] = _geo_radians(xy[i, 0])
+        lon[i] = _geo_radians(xy[i, 1])
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            q1 = np.cos(lon[i] - lon[j])
+            q2 = np.cos(lat[i] - lat[j])
+            q3 = np.cos(lat[i] + lat[j])
+            c = 0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3)
+            # Guard acos against a rounding step past 1 (identical points): no NaN.
+            c = min(1.0, max(-1.0, c))
+            d = np.floor(6378.388 * np.arccos(c) + 1.0)
+            out[i, j] = d
+            out[j, i] = d
+    return out
+
+
+#: EDGE_WEIGHT_TYPE -> kernel from (n, 2) float64 coordinates to the n x n matrix.
+#: ``EXPLICIT`` is handled by ``EDGE_WEIGHT_FORMATS`` instead.
+EDGE_WEIGHT_TYPES = {"EUC_2D": _euc_2d, "CEIL_2D": _ceil_2d, "ATT": _att, "GEO": _geo}
+
+
+# ---------------------------------------------------------------------------
+# EXPLICIT formats: where the k-th number of EDGE_WEIGHT_SECTION goes
+# ---------------------------------------------------------------------------
+
+
+def _full(n):
+    i, j = np.divmod(np.arange(n * n), n)
+    return i, j
+
+
+def _upper_row(n):
+    return np.triu_indices(n, 1)
+
+
+def _lower_row(n):
+    return np.tril_indices(n, -1)
+
+
+def _upper_diag_row(n):
+    return np.triu_indices(n, 0)
+
+
+def _lower_diag_row(n):
+    return np.tril_indices(n, 0)
+
+
+def _transposed(rows):
+    # Column-wise order of one triangle is the row-wise order of the other one,
+    # mirrored: (i, j) of UPPER_COL is (j, i) of LOWER_ROW.
+    def cells(n):
+        i, j = rows(n)
+        return j, i
+
+    return cells
+
+
+#: EDGE_WEIGHT_FORMAT -> function n -> (rows, cols) of the cells the numbers fill, in order.
+#: Every format but FULL_MATRIX gives one triangle, mirrored to make the matrix symmetric.
+EDGE_WEIGHT_FORMATS = {
+    "FULL_MATRIX": _full,
+    "UPPER_ROW": _upper_row,
+    "LOWER_ROW": _lower_row,
+    "UPPER_DIAG_ROW": _upper_diag_row,
+    "LOWER_DIAG_ROW": _lower_diag_row,
+    "UPPER_COL": _transposed(_lower_row),
+    "LOWER_COL": _transposed(_upper_row),
+    "UPPER_DIAG_COL": _transposed(_lower_diag_row),
+    "LOWER_DIAG_COL": _transposed(_upper_diag_row),
+}
+
+
+# ---------------------------------------------------------------------------
+# Scanning: header lines and sections, with line numbers
+# ---------------------------------------------------------------------------
+
+
+class _Scan:
+    """A TSPLIB file cut into header entries and sections, each with its line number."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.header = {}  # KEY -> (value, line)
+        self.sections = {}  # NAME -> (line, [(line, tokens), ...])
+        self.last_line = 0
+
+    def error(self, line: int, message: str):
+        return TSPLIBFormatError(self.path, line, message)
+
+    def value(self, key: str, required: bool = False):
+        """(value, line) of a header key; (None, None) when absent and not required."""
+        if key in self.header:
+            return self.header[key]
+        if required:
+            raise self.error(self.last_line, f"missing header line '{key}: ...'")
+        return None, None
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def _scan(path, bare_section: str | None = None) -> _Scan:
+    """Split a file into header and sections. ``bare_section`` names the section that
+    numbers before any header or section belong to (tour files without a header)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    path = os.fspath(path)
+    with open(path, encoding="latin-1") as f:  # FileNotFoundError names the path
+        lines = f.read().splitlines()
+    scan = _Scan(path)
+    current = None
+    for k, raw in enumerate(lines, 1):
+        scan.last_line = k
+        line = raw.strip()
+        if not line:
+            continue
+        if line == "EOF":
+            break
+        head, colon, rest = line.partition(":")
+        key = head.strip().upper()
+        words = key.split()
+        if key.endswith("_SECTION") and len(words) == 1 and not rest.strip():
+            if key in scan.sections:
+                raise scan.error(k, f"{key} appears twice (first on line {scan.sections[key][0]})")
+            current = []
+            scan.sections[key] = (k, current)
+        elif colon and len(words) == 1 and not _is_number(key):
+            if key in scan.header:
+                raise scan.error(k, f"header {key} appears twice (first on line {scan.header[key][1]})")
+            scan.header[key] = (rest.strip(), k)
+            current = None
+        elif current is not None:
+            current.append((k, line.split()))
+        elif bare_section is not None and not scan.header and not scan.sections and _is_number(line.split()[0]):
+            current = [(k, line.split())]
+            scan.sections[bare_section] = (k, current)
+        else:
+            raise scan.error(k, f"expected 'KEY: value' or a section name, got {line[:40]!r}")
+    return scan
+
+
+def _number(scan: _Scan, line: int, token: str, what: str) -> float:
+    try:
+        x = float(token)
+    except ValueError:
+        raise scan.error(line, f"{what} must be a number, got {token!r}") from None
+    if not math.isfinite(x):
+        raise scan.error(line, f"{what} must be finite, got {token!r}")
+    return x
+
+
+def _integer(scan: _Scan, line: int, token: str, what: str) -> int:
+    try:
+        return int(token)
+    except ValueError:
+        raise scan.error(line, f"{what} must be an integer, got {token!r}") from None
+
+
+def _dimension(scan: _Scan) -> int:
+    value, line = scan.value("DIMENSION", required=True)
+    n = _integer(scan, line, value, "DIMENSION")
+    if n < 2:
+        raise scan.error(line, f"DIMENSION must be at least 2, got {n}")
+    return n
+
+
+def _node_coords(scan: _Scan, section: str, n: int) -> np.ndarray:
+    """The (n, 2) coordinates of a NODE_COORD_SECTION or DISPLAY_DATA_SECTION."""
+    start, rows = scan.sections[section]
+    xy = np.empty((n, 2))
+    seen = np.zeros(n, dtype=bool)
+    for line, tokens in rows:
+        if len(tokens) != 3:
+            raise scan.error(line, f"{section} lines must be 'node x y', got {' '.join(tokens)!r}")
+        node = _integer(scan, line, tokens[0], "node number")
+        if not 1 <= node <= n:
+            raise scan.error(line, f"node number must be in 1..{n} (DIMENSION), got {node}")
+        if seen[node - 1]:
+            raise scan.error(line, f"node {node} is given twice")
+        seen[node - 1] = True
+        xy[node - 1] = (_number(scan, line, tokens[1], "x"), _number(scan, line, tokens[2], "y"))
+    if not seen.all():
+        missing = (np.flatnonzero(~seen) + 1).tolist()
+        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+        raise scan.error(start, f"{section} lacks {len(missing)} of the {n} nodes: {shown}")
+    return xy
+
+
+def _explicit_matrix(scan: _Scan, n: int) -> np.ndarray:
+    fmt, fmt_line = scan.value("EDGE_WEIGHT_FORMAT", required=True)
+    fmt = fmt.upper()
+    if fmt not in EDGE_WEIGHT_FORMATS:
+        raise scan.error(fmt_line, f"EDGE_WEIGHT_FORMAT must be one of {sorted(EDGE_WEIGHT_FORMATS)}, got {fmt!r}")
+    if "EDGE_WEIGHT_SECTION" not in scan.sections:
+        raise scan.error(scan.last_line, "EDGE_WEIGHT_TYPE EXPLICIT needs an EDGE_WEIGHT_SECTION")
+    rows, cols = EDGE_WEIGHT_FORMATS[fmt](n)
+    expected = rows.size
+    start, lines = scan.sections["EDGE_WEIGHT_SECTION"]
+    weights = np.empty(expected)
+    k = 0
+    for line, tokens in lines:
+        if k + len(tokens) > expected:
+            raise scan.error(line, f"too many numbers in EDGE_WEIGHT_SECTION: {fmt} with DIMENSION {n} takes {expected}")
+        for token in tokens:
+            w = _number(scan, line, token, "edge weight")
+            if w < 0:
+                raise scan.error(line, f"edge weight must be non-negative, got {token!r}")
+            weights[k] = w
+            k += 1
+    if k < expected:
+        end = lines[-1][0] if lines else start
+        raise scan.error(end, f"EDGE_WEIGHT_SECTION has {k} numbers, {fmt} with DIMENSION {n} needs {expected}")
+    m = np.zeros((n, n))
+    m[rows, cols] = weights
+    if fmt != "FULL_MATRIX":
+        m[cols, rows] = weights
+    np.fill_diagonal(m, 0.0)
+    return m
+
+
+def read_tsplib(path) -> Instance:
+    """Read a TSPLIB ``.tsp`` file into an ``Instance`` with TSPLIB's integer distances.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.tsp`` file.
+
+    Returns
+    -------
+    Instance
+        Cities named ``"1"`` .. ``"n"`` (TSPLIB's node numbers; index i is node i + 1),
+        ``name`` from the NAME line (the file name when absent), ``dist`` holding
+        TSPLIB's integers as float64, ``coords`` the node coordinates as written in
+        the file (for GEO: latitude, longitude in DDD.MM), for EXPLICIT the
+        DISPLAY_DATA_SECTION (or NODE_COORD_SECTION) when present, else None.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist (the message names it).
+    TSPLIBFormatError
+        A ``ValueError`` naming the file and line: missing DIMENSION or
+        EDGE_WEIGHT_TYPE, an unknown type or format, a non-numeric token, the wrong
+        number of weights, a node missing or given twice.
+
+    Notes
+    -----
+    With ``nint(x) = floor(x + 0.5)`` and ``dx, dy`` the coordinate differences:
+
+    - EUC_2D: ``nint(sqrt(dx^2 + dy^2))``; CEIL_2D: ``ceil(sqrt(dx^2 + dy^2))``;
+    - ATT: ``r = sqrt((dx^2 + dy^2) / 10)``, ``t = nint(r)``, ``t + 1`` if ``t < r`` else ``t``;
+    - GEO: each DDD.MM value becomes ``PI * (deg + 5 * min / 3) / 180`` with
+      ``deg`` its truncation and ``PI = 3.141592``; then
+      ``int(6378.388 * acos(0.5 ((1 + q1) q2 - (1 - q1) q3)) + 1)`` with
+      ``q1 = cos(dlon)``, ``q2 = cos(dlat)``, ``q3 = cos(lat_i + lat_j)``;
+    - EXPLICIT: the numbers fill the matrix in the order of EDGE_WEIGHT_FORMAT; a
+      triangle is mirrored. The diagonal is set to 0 (it is never used).
+
+    Coordinate types are computed by compiled kernels: time O(n^2), memory
+    O(n^2) for the matrix (pr2392: 46 MB).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> text = "NAME: tri\\nDIMENSION: 3\\nEDGE_WEIGHT_TYPE: EUC_2D\\n"
+    >>> text += "NODE_COORD_SECTION\\n1 0 0\\n2 3 4\\n3 0 4.6\\nEOF\\n"
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.tsp"
+    >>> _ = path.write_text(text)
+    >>> inst = read_tsplib(path)
+    >>> inst.name, inst.names
+    ('tri', ('1', '2', '3'))
+    >>> inst.dist
+    array([[0., 5., 5.],
+           [5., 0., 3.],
+           [5., 3., 0.]])
+    """
+    scan = _scan(path)
+    kind, kind_line = scan.value("TYPE")
+    if kind is not None and kind.split()[:1] not in (["TSP"], ["ATSP"]):
+        raise scan.error(kind_line, f"TYPE must be TSP or ATSP, got {kind!r}")
+    n = _dimension(scan)
+    wtype, wtype_line = scan.value("EDGE_WEIGHT_TYPE", required=True)
+    wtype = wtype.upper()
+    ctype, ctype_line = scan.value("NODE_COORD_TYPE")
+    if ctype is not None and ctype.upper() not in ("TWOD_COORDS", "NO_COORDS"):
+        raise scan.error(ctype_line, f"NODE_COORD_TYPE must be TWOD_COORDS or NO_COORDS, got {ctype!r}")
+    if wtype == "EXPLICIT":
+        dist = _explicit_matrix(scan, n)
+        display = next((s for s in ("DISPLAY_DATA_SECTION", "NODE_COORD_SECTION") if s in scan.sections), None)
+        coords = _node_coords(scan, display, n) if display else None
+    elif wtype in EDGE_WEIGHT_TYPES:
+        if "NODE_COORD_SECTION" not in scan.sections:
+            raise scan.error(scan.last_line, f"EDGE_WEIGHT_TYPE {wtype} needs a NODE_COORD_SECTION")
+        coords = _node_coords(scan, "NODE_COORD_SECTION", n)
+        dist = EDGE_WEIGHT_TYPES[wtype](coords)
+    else:
+        known = sorted(EDGE_WEIGHT_TYPES) + ["EXPLICIT"]
+        raise scan.error(wtype_line, f"EDGE_WEIGHT_TYPE must be one of {known}, got {wtype!r}")
+    name, _ = scan.value("NAME")
+    if not name:
+        name = os.path.splitext(os.path.basename(scan.path))[0]
+    return Instance(names=tuple(str(i) for i in range(1, n + 1)), dist=dist, coords=coords, name=name)
+
+
+def read_tour(path) -> np.ndarray:
+    """Read a TSPLIB tour file (``.opt.tour``) as 0-based city indices.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The tour file: an optional header (``DIMENSION`` is checked when given),
+        then ``TOUR_SECTION`` with the node numbers 1..n, ended by ``-1`` or the end
+        of the file. A file holding only the node numbers is read too (some
+        published tours come that way).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 indices (node number - 1), a permutation of 0..n-1. Pair it with its
+        instance as a closed tour: ``Tour.from_order(instance, order, closed=True)``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist.
+    TSPLIBFormatError
+        A ``ValueError`` naming the file and line: a non-integer, a node out of
+        range or repeated, numbers after the ``-1``, nodes missing.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.opt.tour"
+    >>> _ = path.write_text("TYPE : TOUR\\nDIMENSION : 3\\nTOUR_SECTION\\n1\\n3\\n2\\n-1\\nEOF\\n")
+    >>> read_tour(path)
+    array([0, 2, 1])
+    """
+    scan = _scan(path, bare_section="TOUR_SECTION")
+    if "TOUR_SECTION" not in scan.sections:
+        raise scan.error(scan.last_line, "no TOUR_SECTION")
+    start, lines = scan.sections["TOUR_SECTION"]
+    nodes, where = [], []
+    ended = None
+    for line, tokens in lines:
+        for token in tokens:
+            node = _integer(scan, line, token, "node number")
+            if ended is not None:
+                raise scan.error(line, f"numbers after the -1 that ended the tour on line {ended}")
+            if node == -1:
+                ended = line
+                continue
+            nodes.append(node)
+            where.append(line)
+    dim, dim_line = scan.value("DIMENSION")
+    n = len(nodes) if dim is None else _integer(scan, dim_line, dim, "DIMENSION")
+    seen = np.zeros(max(n, 0), dtype=bool)
+    for node, line in zip(nodes, where):
+        if not 1 <= node <= n:
+            raise scan.error(line, f"node number must be in 1..{n}, got {node}")
+        if seen[node - 1]:
+            raise scan.error(line, f"node {node} is visited twice")
+        seen[node - 1] = True
+    if n < 2 or not seen.all():
+        missing = (np.flatnonzero(~seen) + 1).tolist()
+        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+        raise scan.error(start, f"the tour visits {len(nodes)} of {n} nodes; missing: {shown or 'a tour needs 2 nodes'}")
+    return np.array(nodes, dtype=np.int64) - 1
