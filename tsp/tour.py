@@ -14,10 +14,17 @@ def tour_length(dist: np.ndarray, order, closed: bool = False) -> float:
     order = np.asarray(order, dtype=np.int64)
     if order.size < 2:
         return 0.0
-    total = float(dist[order[:-1], order[1:]].sum())
+    legs = dist[order[:-1], order[1:]]
     if closed:
-        total += float(dist[order[-1], order[0]])
-    return total
+        legs = np.append(legs, dist[order[-1], order[0]])
+    return _sum_in_order(legs)
+
+
+def _sum_in_order(legs: np.ndarray) -> float:
+    # Left to right, one leg at a time, exactly as the Numba walk adds them up, so a
+    # length reported by a kernel and its recomputation here agree to the last bit
+    # (ndarray.sum uses pairwise summation, which may differ in the last place).
+    return float(np.cumsum(legs)[-1]) if legs.size else 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +71,7 @@ class Tour:
         legs.setflags(write=False)
         return cls(
             order=order,
-            length=float(walked.sum()),
+            length=_sum_in_order(walked),
             closed=bool(closed),
             complete=complete,
             names=tuple(instance.names[i] for i in order),
