@@ -1,9 +1,43 @@
 """Travelling salesperson: instances, greedy nearest neighbour with restarts, exact solvers.
 
-(Being built: see issue 4. Public names follow ../shared/DESIGN.md.)
+Which function to pick:
+
+- ``nearest_neighbor(instance, start)`` — one greedy walk (ties to the lowest index).
+- ``simulate(instance, n, seed=...)`` — the classroom experiment: many walks from
+  random starts (or ``starts="all"``), the best kept; parallel and reproducible.
+- ``tsp.exact.held_karp`` / ``tsp.exact.brute_force`` — proven optima for small n.
+- Instances: ``seed_routes()`` (the classroom table), ``Instance.from_edges``,
+  ``from_matrix``, ``from_points``, ``random_uniform``, ``read_tsplib(path)``.
+
+``python -m tsp`` runs it from the command line (``python -m tsp --help``).
 """
 
 from .instance import Instance, seed_routes
+from .nearest import nearest_neighbor
+from .simulate import Simulation, simulate
 from .tour import Tour, tour_length
 
-__all__ = ["Instance", "Tour", "seed_routes", "tour_length"]
+__all__ = [
+    "Instance",
+    "Simulation",
+    "Tour",
+    "nearest_neighbor",
+    "read_tour",
+    "read_tsplib",
+    "seed_routes",
+    "simulate",
+    "tour_length",
+]
+
+
+def __getattr__(name):
+    # The TSPLIB reader and the exact solvers load on first use, keeping `import tsp` lean.
+    if name in ("read_tsplib", "read_tour"):
+        from . import tsplib
+
+        return getattr(tsplib, name)
+    if name == "exact":
+        import importlib
+
+        return importlib.import_module(".exact", __name__)
+    raise AttributeError(f"module 'tsp' has no attribute {name!r}")

@@ -1,0 +1,181 @@
+"""Repeated nearest neighbour from random starts: the classroom simulation, exact and fast.
+
+The classroom script started at a random company, walked to the nearest unvisited
+one until none was left, did that N times and kept the shortest walk. ``simulate``
+does the same with the starts drawn from ``numpy.random.default_rng(seed)``, the
+walks run in parallel, and the same answer for the same seed on any thread count.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _kernels
+from ._validation import check_flag, check_instance, check_n_simulations, check_seed, check_starts
+from .nearest import candidates, nearest_neighbor
+from .tour import Tour
+
+__all__ = ["Simulation", "simulate"]
+
+
+@dataclass(frozen=True, eq=False)
+class Simulation:
+    """The outcome of repeated nearest-neighbour walks.
+
+    Attributes
+    ----------
+    best : Tour
+        The first of the shortest complete walks (in simulation order). When no
+        walk is complete, the first simulation's walk, with ``complete=False``.
+    lengths : numpy.ndarray
+        Length of every simulation's walk, in simulation order (float64,
+        read-only); ``inf`` for a walk stranded by missing edges.
+    starts : numpy.ndarray
+        The start city of every simulation (int64, read-only).
+    seconds : float
+        Wall time of the call (drawing starts, candidate lists, the walks).
+    n_best : int
+        How many simulations found the best length (0 when none is complete).
+    closed : bool
+        Whether the walks return to their start.
+    """
+
+    best: Tour
+    lengths: np.ndarray
+    starts: np.ndarray
+    seconds: float
+    n_best: int
+    closed: bool
+
+    @property
+    def n_simulations(self) -> int:
+        """Number of simulations."""
+        return int(self.lengths.size)
+
+    @property
+    def n_complete(self) -> int:
+        """How many walks visited every city (and could close, when closed)."""
+        return int(np.isfinite(self.lengths).sum())
+
+    def summary(self) -> str:
+        """A few lines: count, best and how often it was hit, mean / median / worst.
+
+        Statistics are over the complete walks.
+        """
+        kind = "closed tours" if self.closed else "open paths"
+        ok = self.lengths[np.isfinite(self.lengths)]
+        lines = [f"{self.n_simulations} simulations ({kind}) in {self.seconds * 1e3:.1f} ms"]
+        if ok.size == 0:
+            lines.append("no walk visited every city: missing edges stranded them all")
+            return "\n".join(lines)
+        lines.append(f"best {self.best.length:g}, found by {self.n_best} of {self.n_simulations}")
+        lines.append(f"mean {ok.mean():.6g}, median {np.median(ok):.6g}, worst {ok.max():g}")
+        if ok.size < self.n_simulations:
+            lines.append(f"{self.n_simulations - ok.size} walks got stuck on missing edges")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"Simulation(n_simulations={self.n_simulations}, best={self.best.length:g}, "
+                f"n_best={self.n_best}, closed={self.closed}, seconds={self.seconds:.3g})")
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+def simulate(instance, n_simulations=None, seed=None, closed: bool = False, starts=None,
+             *, progress=None) -> Simulation:
+    """Nearest-neighbour walks from many starts; keep the shortest.
+
+    Parameters
+    ----------
+    instance : Instance
+        Any instance (asymmetric, with missing edges: fine).
+    n_simulations : int, optional
+        Number of walks, each from a start drawn uniformly at random. Required
+        unless ``starts`` is given (then it may be omitted or must match).
+    seed : int, numpy.random.Generator or None
+        Seed of ``numpy.random.default_rng`` that draws the starts:
+        ``rng.integers(0, n, n_simulations)``.
+    closed : bool, default False
+        Walk closed tours instead of open paths.
+    starts : array of int or str, or "all", optional
+        Explicit start cities (indices or names) instead of random ones;
+        ``"all"`` means every city once, in index order.
+    progress : callable, optional
+        Called as ``progress(done, total)`` (counted in distinct starts) while
+        the walks run; for progress bars.
+
+    Returns
+    -------
+    Simulation
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a wrong instance, count, seed, ``closed`` or starts, naming it.
+
+    Notes
+    -----
+    A walk depends only on its start, so each *distinct* start is walked once
+    and its length shared by every simulation that drew it: N simulations cost
+    at most n walks, and "all starts" costs exactly n. The walks run in a Numba
+    ``prange`` loop, each writing its own slot; the best is chosen afterwards
+    (``argmin``, first of the shortest), so the result does not depend on the
+    thread count. Time O(N + min(N, n) * (n K + scans)); memory O(N + n K).
+
+    Examples
+    --------
+    >>> from tsp import seed_routes
+    >>> sim = simulate(seed_routes(), 100, seed=1)
+    >>> sim.best.length, sim.lengths.size
+    (128.0, 100)
+    >>> simulate(seed_routes(), starts="all").lengths.max()
+    180.0
+    """
+    instance = check_instance(instance)
+    closed = check_flag("closed", closed)
+    n = instance.n
+    t0 = time.perf_counter()
+    if starts is None:
+        if n_simulations is None:
+            raise TypeError("simulate needs n_simulations or starts")
+        n_simulations = check_n_simulations(n_simulations)
+        rng = check_seed(seed)
+        starts = rng.integers(0, n, n_simulations, dtype=np.int64)
+    else:
+        if isinstance(starts, str) and starts == "all":
+            starts = np.arange(n, dtype=np.int64)
+        else:
+            starts = check_starts(instance, starts)
+        if n_simulations is not None and check_n_simulations(n_simulations) != starts.size:
+            raise ValueError(f"n_simulations must equal the number of starts ({starts.size}), "
+                             f"got {n_simulations}")
+        if seed is not None:
+            check_seed(seed)
+    # one walk per distinct start (bincount instead of unique: O(N), no sort)
+    distinct = np.flatnonzero(np.bincount(starts, minlength=n))
+    cand, count, cut = candidates(instance)
+    by_start = np.full(n, np.nan)
+    chunk = distinct.size if progress is None else max(64, distinct.size // 50)
+    for lo in range(0, distinct.size, chunk):
+        part = distinct[lo:lo + chunk]
+        lengths_part, _ = _kernels.walk_many(instance.dist, cand, count, cut, part, closed)
+        by_start[part] = lengths_part
+        if progress is not None:
+            progress(min(lo + chunk, distinct.size), distinct.size)
+    lengths = by_start[starts]
+    finite = np.isfinite(lengths)
+    if finite.any():
+        i_best = int(np.argmin(lengths))
+        n_best = int(np.count_nonzero(lengths == lengths[i_best]))
+    else:
+        i_best, n_best = 0, 0
+    best = nearest_neighbor(instance, int(starts[i_best]), closed=closed)
+    seconds = time.perf_counter() - t0
+    return Simulation(best=best, lengths=_readonly(lengths), starts=_readonly(starts),
+                      seconds=seconds, n_best=n_best, closed=closed)
