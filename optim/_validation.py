@@ -1,0 +1,160 @@
+"""Input checks for the ``optim`` package, in one place.
+
+Every public constructor and function of the package calls these first, so a bad
+learning rate, shape or step count is reported with the offending value before
+any iteration runs. TypeError for a wrong type, ValueError for a wrong value;
+nothing is clamped silently.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_float_array",
+    "check_int",
+    "check_interval",
+    "check_lr",
+    "check_lrs",
+    "check_optimizer",
+    "check_positive",
+    "check_problem",
+    "check_real",
+    "check_tol",
+    "check_x0",
+]
+
+
+def _is_real(value) -> bool:
+    # bool is an int subclass, but True is not a learning rate.
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_real(name: str, value) -> float:
+    """Return ``value`` as a finite float, or raise naming it."""
+    if not _is_real(value):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
+
+
+def check_positive(name: str, value) -> float:
+    """Return ``value`` as a float > 0, or raise naming it."""
+    if not _is_real(value):
+        raise TypeError(f"{name} must be a positive number, got {value!r}")
+    value = float(value)
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return value
+
+
+def check_interval(name: str, value, lo: float, hi: float, *, closed_hi: bool = False) -> float:
+    """Return ``value`` as a float in [lo, hi) (or [lo, hi] with ``closed_hi``)."""
+    if not _is_real(value):
+        raise TypeError(f"{name} must be a number in {_interval(lo, hi, closed_hi)}, got {value!r}")
+    value = float(value)
+    inside = lo <= value <= hi if closed_hi else lo <= value < hi
+    if not inside:
+        raise ValueError(f"{name} must be in {_interval(lo, hi, closed_hi)}, got {value!r}")
+    return value
+
+
+def _interval(lo, hi, closed_hi):
+    return f"[{lo:g}, {hi:g}{']' if closed_hi else ')'}"
+
+
+def check_int(name: str, value, minimum: int) -> int:
+    """Return ``value`` as an int >= ``minimum``, or raise naming it."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return value
+
+
+def check_lr(lr, name: str = "lr"):
+    """A learning rate: a positive finite number, or a schedule (callable step -> lr).
+
+    A schedule is probed at step 0 and must give a positive finite number there.
+    """
+    if callable(lr):
+        try:
+            first = lr(0)
+        except Exception as exc:  # the schedule's own error, with our context
+            raise TypeError(f"{name} schedule {lr!r} fails at step 0: {exc}") from exc
+        if not _is_real(first) and not (isinstance(first, np.ndarray) and first.ndim == 0):
+            raise TypeError(f"{name} schedule {lr!r} must return a number, got {first!r} at step 0")
+        if not (math.isfinite(float(first)) and float(first) > 0):
+            raise ValueError(f"{name} schedule {lr!r} must give a positive lr, got {first!r} at step 0")
+        return lr
+    if not _is_real(lr):
+        raise TypeError(f"{name} must be a positive number or a schedule (callable step -> lr), got {lr!r}")
+    return check_positive(name, lr)
+
+
+def check_lrs(lrs) -> np.ndarray:
+    """A non-empty 1-D array of positive finite learning rates."""
+    if isinstance(lrs, (str, bytes)) or callable(lrs):
+        raise TypeError(f"lrs must be a sequence of positive numbers, got {lrs!r}")
+    if _is_real(lrs):
+        lrs = [lrs]
+    arr = as_float_array("lrs", lrs, ndim=1)
+    if arr.size == 0:
+        raise ValueError("lrs must not be empty")
+    bad = arr[~(arr > 0)]
+    if bad.size:
+        raise ValueError(f"lrs must be positive, got {bad.tolist()!r}")
+    return arr
+
+
+def check_tol(tol) -> float | None:
+    """None (no convergence test) or a positive finite gradient-norm tolerance."""
+    if tol is None:
+        return None
+    return check_positive("tol", tol)
+
+
+def as_float_array(name: str, value, *, ndim: int | None = None) -> np.ndarray:
+    """``value`` as a finite float64 array (a copy), optionally of a given ``ndim``."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got {value!r}")
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers, got {value!r}") from exc
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got non-finite entries in {value!r}")
+    return arr
+
+
+def check_problem(problem):
+    """An object with ``value``, ``grad`` and ``dim`` (the problems of ``optim.problems``)."""
+    missing = [a for a in ("value", "grad", "dim") if not hasattr(problem, a)]
+    if missing:
+        raise TypeError(f"problem must have value, grad and dim; {problem!r} lacks {missing}")
+    return problem
+
+
+def check_optimizer(optimizer):
+    """An object with ``init`` and ``update`` (the optimizers of ``optim.optimizers``)."""
+    if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "update", None))):
+        raise TypeError(f"optimizer must have init and update methods, got {optimizer!r}")
+    return optimizer
+
+
+def check_x0(problem, x0) -> np.ndarray:
+    """The start point as a float array of shape ``(problem.dim,)``; None -> ``problem.start``."""
+    if x0 is None:
+        return np.array(problem.start, dtype=np.float64)
+    arr = as_float_array("x0", np.ravel(x0) if np.ndim(x0) == 0 else x0)
+    if arr.shape != (problem.dim,):
+        raise ValueError(f"x0 must have shape ({problem.dim},) for {problem!r}, got shape {arr.shape}")
+    return arr

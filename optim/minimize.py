@@ -1,0 +1,171 @@
+"""The optimization loop: run an optimizer on a problem and keep the whole path."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import check_int, check_optimizer, check_problem, check_tol, check_x0
+
+__all__ = ["DIVERGENCE_FACTOR", "Trace", "diverged", "minimize"]
+
+#: A run has diverged when its loss rises this many times the start's scale above the start.
+DIVERGENCE_FACTOR = 1e6
+
+
+def diverged(loss, f0: float, x_finite=True):
+    """The divergence rule shared by ``minimize`` and ``lr_sweep``.
+
+    True where the loss is not finite, ``x_finite`` is False, or
+    ``loss - f0 > DIVERGENCE_FACTOR * max(|f0|, 1)``. Works elementwise on arrays.
+    """
+    threshold = f0 + DIVERGENCE_FACTOR * max(abs(f0), 1.0)
+    loss = np.asarray(loss)
+    return ~np.isfinite(loss) | ~np.asarray(x_finite) | (loss > threshold)
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """The record of one run of ``minimize``.
+
+    Attributes
+    ----------
+    path : numpy.ndarray, shape (steps_run + 1, d)
+        x_0, x_1, ..., the last iterate.
+    loss : numpy.ndarray, shape (steps_run + 1,)
+        f(x_k).
+    grad_norm : numpy.ndarray, shape (steps_run + 1,)
+        ||grad f(x_k)||_2.
+    converged_at : int or None
+        First k with ``grad_norm[k] <= tol``; the run stopped there. None when
+        no tol was given or it was not reached.
+    diverged : bool
+        The run stopped because the loss or x became non-finite or the loss
+        rose far above its start (see ``diverged``).
+    steps_run : int
+        Updates made (the path has one more row).
+    """
+
+    path: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    converged_at: int | None
+    diverged: bool
+    steps_run: int
+
+    @property
+    def x(self) -> np.ndarray:
+        """The last iterate."""
+        return self.path[-1]
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.loss[-1])
+
+    def __repr__(self):
+        status = (
+            f"converged_at={self.converged_at}" if self.converged_at is not None
+            else "diverged" if self.diverged else "not converged"
+        )
+        return f"Trace(steps_run={self.steps_run}, final_loss={self.final_loss:.6g}, {status})"
+
+
+def minimize(problem, optimizer, x0=None, steps=1000, tol=None) -> Trace:
+    """Run ``optimizer`` on ``problem`` from ``x0`` for at most ``steps`` updates.
+
+    Parameters
+    ----------
+    problem : Problem
+        Anything with ``value``, ``grad`` and ``dim`` (see ``optim.problems``).
+    optimizer : optimizer
+        Anything with ``init`` and ``update`` (see ``optim.optimizers``).
+    x0 : array_like, shape (d,), optional
+        Start point; default ``problem.start``.
+    steps : int, default 1000
+        Maximum number of updates, >= 1.
+    tol : float, optional
+        Stop as soon as ||grad f(x_k)|| <= tol (checked at x_0 too).
+
+    Returns
+    -------
+    Trace
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a problem or optimizer of the wrong kind, x0 of the wrong shape or
+        not finite, ``steps`` < 1, or ``tol`` <= 0; ValueError when f(x0) is
+        not finite.
+
+    Notes
+    -----
+    Each step: ``step, state = optimizer.update(grad f(x_k), state)``,
+    ``x_{k+1} = x_k + step``. The run stops early on convergence (above) or
+    divergence: x or f(x) not finite, or f(x_k) - f(x_0) > 1e6 * max(|f(x_0)|, 1).
+    Overflow inside a diverging run is expected, so numpy's floating-point
+    warnings are silenced for the loop and never reach the caller.
+    Time O(steps * cost of value + grad), memory O(steps * d).
+
+    Examples
+    --------
+    >>> from optim import Quadratic, gd
+    >>> q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 10.0])
+    >>> minimize(q, gd(0.1), [0.0, 0.0], steps=500, tol=1e-8)
+    Trace(steps_run=175, final_loss=-5.5, converged_at=175)
+    >>> minimize(q, gd(0.21), [0.0, 0.0], steps=500).diverged   # 0.21 > 2/L = 0.2
+    True
+    """
+    check_problem(problem)
+    check_optimizer(optimizer)
+    x = check_x0(problem, x0)
+    steps = check_int("steps", steps, 1)
+    tol = check_tol(tol)
+
+    d = x.shape[0]
+    path = np.empty((steps + 1, d))
+    loss = np.empty(steps + 1)
+    gnorm = np.empty(steps + 1)
+    converged_at = None
+    is_diverged = False
+
+    with np.errstate(all="ignore"):
+        f0 = float(problem.value(x))
+        g = np.asarray(problem.grad(x), dtype=np.float64)
+        if not (math.isfinite(f0) and np.all(np.isfinite(g))):
+            raise ValueError(f"f(x0) and grad f(x0) must be finite for {problem!r}, got f(x0) = {f0}")
+        path[0], loss[0], gnorm[0] = x, f0, np.linalg.norm(g)
+        k = 0
+        if tol is not None and gnorm[0] <= tol:
+            converged_at = 0
+        else:
+            state = optimizer.init(x)
+            for k in range(1, steps + 1):
+                step, state = optimizer.update(g, state)
+                x = x + step
+                f = float(problem.value(x))
+                g = np.asarray(problem.grad(x), dtype=np.float64)
+                path[k], loss[k], gnorm[k] = x, f, np.linalg.norm(g)
+                if diverged(f, f0, np.all(np.isfinite(x)) and math.isfinite(gnorm[k])):
+                    is_diverged = True
+                    break
+                if tol is not None and gnorm[k] <= tol:
+                    converged_at = k
+                    break
+
+    n = k + 1
+    return Trace(
+        path=_readonly(path[:n]),
+        loss=_readonly(loss[:n]),
+        grad_norm=_readonly(gnorm[:n]),
+        converged_at=converged_at,
+        diverged=is_diverged,
+        steps_run=k,
+    )
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a = a.copy()
+    a.flags.writeable = False
+    return a
