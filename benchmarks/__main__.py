@@ -1,0 +1,55 @@
+"""``python -m benchmarks [--quick | --full] [--only NAME ...] [--out DIR] [--no-track]``.
+
+Runs the registered benchmarks one after another (never two at once: they
+measure time), each printing its table, saving CSV and PNG under ``--out`` and
+logging a run in the ``benchmarks`` experiment of ``tracking``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from pathlib import Path
+
+from .common import OUTPUT_DIR, report
+
+# name -> module under benchmarks/; each defines run(quick: bool) -> BenchResult.
+REGISTRY = {
+    "coins": "benchmarks.coins",
+    "tsp_speed": "benchmarks.tsp_speed",
+    "tsp_quality": "benchmarks.tsp_quality",
+    "lr": "benchmarks.lr",
+    "tracking_speed": "benchmarks.tracking_speed",
+}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="small sizes, about 2 minutes (default)")
+    size.add_argument("--full", action="store_true", help="the sizes of the README's results, about 20 minutes")
+    parser.add_argument("--only", nargs="+", metavar="NAME", choices=sorted(REGISTRY),
+                        help=f"run only these ({', '.join(REGISTRY)})")
+    parser.add_argument("--out", type=Path, default=OUTPUT_DIR, help=f"output folder (default {OUTPUT_DIR})")
+    parser.add_argument("--no-track", action="store_true", help="do not log tracking runs")
+    args = parser.parse_args(argv)
+
+    quick = not args.full
+    names = args.only or list(REGISTRY)
+    t0 = time.perf_counter()
+    for name in names:
+        module = importlib.import_module(REGISTRY[name])
+        t = time.perf_counter()
+        result = module.run(quick=quick)
+        report(result, out_dir=args.out, track=not args.no_track)
+        print(f"({name}: {time.perf_counter() - t:.1f} s)")
+    print(f"\n{len(names)} benchmark(s) in {time.perf_counter() - t0:.1f} s; "
+          f"outputs in {args.out}/" + ("" if args.no_track else
+                                        "; `python -m tracking runs --experiment benchmarks` lists the runs"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
