@@ -14,6 +14,7 @@ Both accept asymmetric matrices and missing edges (``inf``), solve the open path
 raise ValueError when no Hamiltonian path or tour exists.
 """
 
+from .brute_force import brute_force
 from .held_karp import held_karp
 
-__all__ = ["held_karp"]
+__all__ = ["brute_force", "held_karp"]
