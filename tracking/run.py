@@ -1,0 +1,519 @@
+"""Runs: start, log, end — with buffered metrics that are never lost on a clean exit.
+
+``log_metric`` appends a point to an in-memory buffer, which is written with one
+``executemany`` in one transaction when it holds ``FLUSH_POINTS`` points, when
+``FLUSH_SECONDS`` have passed (checked on every call, and by a daemon thread
+for a process that stops logging), when the run ends, and at interpreter exit.
+So a normal exit, an exception, KeyboardInterrupt or SIGTERM lose nothing, and
+SIGKILL loses at most the last ``FLUSH_SECONDS`` of points.
+
+While a run is active in the main thread, SIGTERM is turned into ``Terminated``
+(a ``SystemExit`` with code 143): the run is marked KILLED, its buffer
+flushed, and the process exits as it would have. The previous handler is put
+back when the last such run ends.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from ._validation import (
+    check_artifact_name,
+    check_key,
+    check_mapping,
+    check_metric_value,
+    check_name,
+    check_param_value,
+    check_status,
+    check_step,
+)
+from .store import Store, get_store
+
+__all__ = ["Run", "Terminated", "active_run", "end_run", "start_run"]
+
+FLUSH_POINTS = 20_000
+FLUSH_SECONDS = 0.5
+_INT64_MAX = 2**63 - 1
+
+_INSERT_POINT = "INSERT OR IGNORE INTO metrics(run, key, seq, step, value, ts) VALUES (?, ?, ?, ?, ?, ?)"
+_UPSERT_LATEST = """
+INSERT INTO latest_metrics(run, key, step, seq, value, ts) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT(run, key) DO UPDATE SET
+    step = excluded.step, seq = excluded.seq, value = excluded.value, ts = excluded.ts
+WHERE excluded.step > latest_metrics.step
+   OR (excluded.step = latest_metrics.step AND excluded.seq >= latest_metrics.seq)
+"""
+
+_time = time.time
+_local = threading.local()          # .stack: this thread's active runs, innermost last
+_open_runs: dict["Run", None] = {}  # every RUNNING run of this process, in start order
+_open_lock = threading.Lock()
+
+
+class Terminated(SystemExit):
+    """Raised in the main thread by SIGTERM while a run is active (exit code 143)."""
+
+
+class Run:
+    """A run being logged. Get one from ``tracking.start_run``, never directly.
+
+    Attributes
+    ----------
+    run_id : str
+        32 hex digits (uuid4).
+    experiment, run_name : str
+    status : str
+        RUNNING until the run ends, then FINISHED, FAILED or KILLED.
+    parent_run_id : str or None
+        The run this one is nested in.
+    start_ms, end_ms : int
+        Unix times in milliseconds (``end_ms`` is None while running).
+
+    Notes
+    -----
+    A run is meant to be logged from one thread at a time; the background
+    flusher only ever writes what is already buffered.
+    """
+
+    def __init__(self, store: Store, rid: int, run_id: str, experiment: str, run_name: str,
+                 parent_run_id: str | None, start_ms: int):
+        self._store = store
+        self._rid = rid
+        self.run_id = run_id
+        self.experiment = experiment
+        self.run_name = run_name
+        self.parent_run_id = parent_run_id
+        self.start_ms = start_ms
+        self.end_ms = None
+        self.status = "RUNNING"
+        self._lock = threading.Lock()
+        self._buf: list[tuple] = []       # (run, key id, seq, step, value, ts)
+        self._dirty: dict[int, tuple] = {}  # key id -> latest row not yet written
+        self._kid: dict[str, int] = {}    # metric key -> key id (emptied when the run ends)
+        self._count: dict[int, int] = {}  # key id -> points logged so far
+        self._last: dict[int, tuple] = {}  # key id -> (step, seq) of the latest point
+        self._params: dict[str, str] = {}
+        self._flush_at = _time() + FLUSH_SECONDS
+        self._watch_signal = False
+
+    def __repr__(self) -> str:
+        return f"<Run {self.run_id} {self.experiment}/{self.run_name} {self.status}>"
+
+    @property
+    def artifact_dir(self) -> Path:
+        """Where this run's artifacts go: ``<store dir>/artifacts/<run_id>/``."""
+        return self._store.artifact_root / self.run_id
+
+    # -- context manager ----------------------------------------------------
+
+    def __enter__(self) -> "Run":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self.status == "RUNNING":
+            if exc_type is None:
+                status = "FINISHED"
+            elif issubclass(exc_type, (KeyboardInterrupt, Terminated)):
+                status = "KILLED"
+            elif issubclass(exc_type, SystemExit) and exc.code in (None, 0):
+                status = "FINISHED"
+            else:
+                status = "FAILED"
+            self.end(status)
+        return False
+
+    # -- metrics ------------------------------------------------------------
+
+    def _metric_key(self, key) -> int:
+        self._check_running()
+        check_key(key, "metric key")
+        kid = self._store.metric_key_id(key)
+        self._count.setdefault(kid, 0)
+        self._kid[key] = kid
+        return kid
+
+    def log_metric(self, key: str, value, step: int | None = None) -> None:
+        """Log one point of metric ``key``.
+
+        Parameters
+        ----------
+        key : str
+            Letters, digits, ``_ - . /`` and spaces.
+        value : real number
+            Stored as float; NaN and +-inf are kept as they are.
+        step : int, optional
+            Defaults to the number of points already logged for ``key``.
+        """
+        kid = self._kid.get(key)
+        if kid is None:
+            kid = self._metric_key(key)
+        if type(value) is not float:
+            value = check_metric_value(key, value)
+        seq = self._count[kid]
+        if step is None:
+            step = seq
+        elif type(step) is not int or not -_INT64_MAX <= step <= _INT64_MAX:
+            step = check_step(step)
+        now = _time()
+        ts = int(now * 1000)
+        self._count[kid] = seq + 1
+        last = self._last.get(kid)
+        with self._lock:
+            self._buf.append((self._rid, kid, seq, step, value, ts))
+            if last is None or step >= last[0]:
+                self._last[kid] = (step, seq)
+                self._dirty[kid] = (self._rid, kid, step, seq, value, ts)
+            n = len(self._buf)
+        if n >= FLUSH_POINTS or now >= self._flush_at:
+            self.flush()
+
+    def log_metrics(self, metrics: dict, step: int | None = None) -> None:
+        """Log several metrics at once (all checked before any is logged)."""
+        metrics = check_mapping(metrics, "metrics")
+        for key, value in metrics.items():
+            if key not in self._kid:
+                self._metric_key(key)
+            if type(value) is not float:
+                metrics[key] = check_metric_value(key, value)
+        if step is not None:
+            step = check_step(step)
+        for key, value in metrics.items():
+            self.log_metric(key, value, step)
+
+    def flush(self) -> None:
+        """Write the buffered points now (normally automatic)."""
+        store = self._store
+        with store.lock:
+            with self._lock:
+                buf, self._buf = self._buf, []
+                latest, self._dirty = self._dirty, {}
+                self._flush_at = _time() + FLUSH_SECONDS
+            if not buf and not latest:
+                return
+            try:
+                with store.write() as conn:
+                    conn.executemany(_INSERT_POINT, buf)
+                    conn.executemany(_UPSERT_LATEST, latest.values())
+            except BaseException:
+                with self._lock:  # put the points back: a later flush writes them
+                    self._buf[:0] = buf
+                    for kid, row in latest.items():
+                        self._dirty.setdefault(kid, row)
+                raise
+
+    # -- params, tags, artifacts ----------------------------------------------
+
+    def log_param(self, key: str, value) -> None:
+        """Log a parameter (stored as ``str(value)``); it cannot change later."""
+        self.log_params({key: value})
+
+    def log_params(self, params: dict) -> None:
+        """Log several parameters. Logging the same value again is fine; a different
+        value for an existing key raises ValueError and logs nothing."""
+        self._check_running()
+        params = check_mapping(params, "params")
+        new = {}
+        for key, value in params.items():
+            check_key(key, "param key")
+            text = check_param_value(key, value)
+            old = self._params.get(key)
+            if old is not None and old != text:
+                raise ValueError(
+                    f"param {key!r} is already {old!r} in run {self.run_id}; params cannot change "
+                    f"(got {text!r}): log it as a metric or a tag, or start a new run"
+                )
+            if old is None:
+                new[key] = text
+        if new:
+            with self._store.write() as conn:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO params(run, key, value) VALUES (?, ?, ?)",
+                    [(self._rid, k, v) for k, v in new.items()],
+                )
+            self._params.update(new)
+
+    def set_tag(self, key: str, value) -> None:
+        """Set a tag (stored as ``str(value)``); setting it again replaces the value."""
+        self.set_tags({key: value})
+
+    def set_tags(self, tags: dict) -> None:
+        """Set several tags at once."""
+        self._check_running()
+        tags = check_mapping(tags, "tags")
+        rows = [(self._rid, check_key(k, "tag key"), v if isinstance(v, str) else str(v))
+                for k, v in tags.items()]
+        if rows:
+            with self._store.write() as conn:
+                conn.executemany(
+                    "INSERT INTO tags(run, key, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value",
+                    rows,
+                )
+
+    def _artifact_path(self, name: str, default_suffix: str = "") -> Path:
+        self._check_running()
+        check_artifact_name(name)
+        if default_suffix and not Path(name).suffix:
+            name += default_suffix
+        self.artifact_dir.mkdir(parents=True, exist_ok=True)
+        return self.artifact_dir / name
+
+    def log_artifact(self, path, name: str | None = None) -> Path:
+        """Copy the file (or directory) ``path`` into the run's artifact directory.
+
+        Returns the path of the copy.
+        """
+        src = Path(path)
+        if not src.exists():
+            raise ValueError(f"artifact path does not exist: {str(src)!r}")
+        dest = self._artifact_path(src.name if name is None else name)
+        if src.is_dir():
+            shutil.copytree(src, dest, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(src, dest)
+        return dest
+
+    def log_figure(self, fig, name: str) -> Path:
+        """Save a matplotlib Figure as an artifact (PNG unless ``name`` has another suffix)."""
+        if not hasattr(fig, "savefig"):
+            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+        dest = self._artifact_path(name, ".png")
+        fig.savefig(dest, dpi=110, bbox_inches="tight")
+        return dest
+
+    def log_dict(self, d: dict, name: str) -> Path:
+        """Save a dict as a JSON artifact (``.json`` added when ``name`` has no suffix).
+
+        numpy scalars and arrays are written as numbers and lists.
+        """
+        d = check_mapping(d, "d")
+        dest = self._artifact_path(name, ".json")
+        text = json.dumps(d, indent=2, default=_json_default)
+        dest.write_text(text + "\n", encoding="utf-8")
+        return dest
+
+    # -- ending ---------------------------------------------------------------
+
+    def _check_running(self) -> None:
+        if self.status != "RUNNING":
+            raise RuntimeError(f"run {self.run_id} has ended ({self.status}); start a new run to log more")
+
+    def end(self, status: str = "FINISHED") -> None:
+        """End the run: flush, store ``status`` and the end time. A second call does nothing."""
+        check_status(status)
+        if self.status != "RUNNING":
+            return
+        end_ms = int(_time() * 1000)
+        self.flush()
+        with self._store.write() as conn:
+            conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, self._rid))
+        self.status = status
+        self.end_ms = end_ms
+        self._kid = {}
+        _forget(self)
+
+
+def _json_default(obj):
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if isinstance(obj, (set, frozenset, tuple)):
+        return list(obj)
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"log_dict cannot write {type(obj).__name__} {obj!r} as JSON")
+
+
+# -- the active-run stack, the flusher thread, signals, exit -----------------
+
+def _stack() -> list:
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
+
+
+_flusher: threading.Thread | None = None
+_flusher_pid = None
+_stop = threading.Event()
+
+
+def _flush_loop() -> None:
+    while not _stop.wait(FLUSH_SECONDS):
+        with _open_lock:
+            runs = list(_open_runs)
+        for run in runs:
+            if run._buf or run._dirty:
+                try:
+                    run.flush()
+                except Exception:  # store busy or closed: the owner's next flush retries
+                    pass
+
+
+def _ensure_flusher() -> None:
+    global _flusher, _flusher_pid
+    if _flusher is None or _flusher_pid != os.getpid() or not _flusher.is_alive():
+        _flusher_pid = os.getpid()
+        _flusher = threading.Thread(target=_flush_loop, name="tracking-flusher", daemon=True)
+        _flusher.start()
+
+
+_sig_count = 0
+_sig_previous = None
+_terminated = False
+
+
+def _on_sigterm(signum, frame):
+    global _terminated
+    _terminated = True
+    raise Terminated(128 + signum)
+
+
+def _watch_sigterm(run: Run) -> None:
+    global _sig_count, _sig_previous
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if _sig_count == 0:
+        try:
+            _sig_previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        except (ValueError, OSError):  # not the main interpreter: leave signals alone
+            return
+    _sig_count += 1
+    run._watch_signal = True
+
+
+def _forget(run: Run) -> None:
+    global _sig_count
+    with _open_lock:
+        _open_runs.pop(run, None)
+    stack = _stack()
+    if run in stack:
+        stack.remove(run)
+    if run._watch_signal:
+        run._watch_signal = False
+        _sig_count -= 1
+        if _sig_count == 0 and signal.getsignal(signal.SIGTERM) is _on_sigterm:
+            signal.signal(signal.SIGTERM, _sig_previous if _sig_previous is not None else signal.SIG_DFL)
+
+
+def _at_exit() -> None:
+    """End the runs still open when the interpreter exits (flushing them)."""
+    _stop.set()
+    with _open_lock:
+        runs = list(_open_runs)
+    if not runs:
+        return
+    last = getattr(sys, "last_value", None)
+    if _terminated or isinstance(last, KeyboardInterrupt):
+        status = "KILLED"
+    elif last is not None:
+        status = "FAILED"
+    else:
+        status = "FINISHED"
+    for run in reversed(runs):
+        if run._store.pid != os.getpid():
+            continue
+        try:
+            run.end(status)
+        except Exception:
+            pass
+
+
+atexit.register(_at_exit)
+
+
+def start_run(experiment: str = "default", run_name: str | None = None, *, tags: dict | None = None,
+              nested: bool = True, uri=None) -> Run:
+    """Start a run; use it as a context manager, or end it with ``run.end()``.
+
+    Parameters
+    ----------
+    experiment : str
+        Experiment name, created on first use.
+    run_name : str, optional
+        Defaults to ``run-`` and the first 8 hex digits of the run id.
+    tags : dict, optional
+        Tags set at the start.
+    nested : bool
+        When True (default) and this thread already has an active run in the
+        same store, the new run records it as its parent.
+    uri : str or path, optional
+        Store to log to; default ``tracking.get_tracking_uri()``.
+
+    Returns
+    -------
+    Run
+        Status RUNNING. Leaving the ``with`` block sets FINISHED, FAILED when the
+        block raises (the exception propagates), KILLED on KeyboardInterrupt or
+        SIGTERM.
+
+    Examples
+    --------
+    >>> import tempfile, tracking
+    >>> uri = tempfile.mkdtemp() + "/t.db"
+    >>> with tracking.start_run(experiment="demo", run_name="first", uri=uri) as run:
+    ...     run.log_param("lr", 0.1)
+    ...     for step in range(3):
+    ...         run.log_metric("loss", 1.0 / (step + 1))
+    >>> run.status
+    'FINISHED'
+    >>> tracking.metric_history(run.run_id, "loss", uri=uri)["value"].round(3).tolist()
+    [1.0, 0.5, 0.333]
+    """
+    experiment = check_name(experiment, "experiment")
+    if run_name is not None:
+        run_name = check_name(run_name, "run_name")
+    tags = check_mapping(tags, "tags") if tags is not None else {}
+    for key in tags:
+        check_key(key, "tag key")
+    store = get_store(uri)
+    stack = _stack()
+    parent = None
+    if nested and stack and stack[-1]._store is store and stack[-1].status == "RUNNING":
+        parent = stack[-1]
+    run_id = uuid.uuid4().hex
+    if run_name is None:
+        run_name = f"run-{run_id[:8]}"
+    start_ms = int(_time() * 1000)
+    with store.write() as conn:
+        eid = store.experiment_id(conn, experiment, start_ms)
+        cur = conn.execute(
+            "INSERT INTO runs(run_id, experiment_id, run_name, status, start_ms, parent_id) "
+            "VALUES (?, ?, ?, 'RUNNING', ?, ?)",
+            (run_id, eid, run_name, start_ms, parent._rid if parent else None),
+        )
+        rid = cur.lastrowid
+        if tags:
+            conn.executemany(
+                "INSERT INTO tags(run, key, value) VALUES (?, ?, ?)",
+                [(rid, k, v if isinstance(v, str) else str(v)) for k, v in tags.items()],
+            )
+    run = Run(store, rid, run_id, experiment, run_name, parent.run_id if parent else None, start_ms)
+    with _open_lock:
+        _open_runs[run] = None
+    stack.append(run)
+    _watch_sigterm(run)
+    _ensure_flusher()
+    return run
+
+
+def active_run() -> Run | None:
+    """This thread's innermost running run, or None."""
+    stack = _stack()
+    return stack[-1] if stack else None
+
+
+def end_run(status: str = "FINISHED") -> None:
+    """End this thread's innermost active run (nothing to do when there is none)."""
+    check_status(status)
+    run = active_run()
+    if run is not None:
+        run.end(status)

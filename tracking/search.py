@@ -1,0 +1,315 @@
+"""Reading the store: ``search_runs``, ``metric_history``, ``get_run``.
+
+pandas is imported inside the functions that return DataFrames, so
+``import tracking`` stays light. Every query first flushes the points that
+runs of this process still hold in memory, so what a process logged is what
+it reads back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import run as _run
+from ._filter import parse_filter, to_sql
+from ._validation import RunNotFound
+from .store import get_store
+
+__all__ = ["RunRecord", "get_run", "metric_history", "search_runs"]
+
+BASE_COLUMNS = ["run_id", "experiment", "run_name", "status", "start_time", "end_time", "duration_s"]
+MIN_PREFIX = 6
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One stored run, as ``get_run`` returns it.
+
+    Attributes
+    ----------
+    run_id, experiment, run_name, status : str
+    start_time, end_time : datetime (UTC); ``end_time`` is None while running
+    parent_run_id : str or None
+    params, tags : dict of str to str
+    metrics : dict of str to float
+        The last value of each metric (largest step; the later point on a tie).
+    artifact_dir : pathlib.Path
+    artifacts : tuple of str
+        Artifact files, relative to ``artifact_dir``.
+    """
+
+    run_id: str
+    experiment: str
+    run_name: str
+    status: str
+    start_time: datetime
+    end_time: datetime | None
+    parent_run_id: str | None
+    params: dict
+    metrics: dict
+    tags: dict
+    artifact_dir: Path
+    artifacts: tuple
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from start to end (None while running)."""
+        if self.end_time is None:
+            return None
+        return (self.end_time - self.start_time).total_seconds()
+
+
+def _flush_local(store) -> None:
+    with _run._open_lock:
+        runs = [r for r in _run._open_runs if r._store is store]
+    for r in runs:
+        r.flush()
+
+
+def _nan(value):
+    return float("nan") if value is None else value
+
+
+def _utc(ms):
+    return None if ms is None else datetime.fromtimestamp(ms / 1000.0, tz=timezone.utc)
+
+
+def _resolve(conn, run_id) -> tuple[int, str]:
+    """(row id, full run id) for a run id or a unique prefix of at least 6 hex digits."""
+    if not isinstance(run_id, str):
+        raise TypeError(f"run_id must be a str, got {type(run_id).__name__} {run_id!r}")
+    row = conn.execute("SELECT id, run_id FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    if row is not None:
+        return row
+    text = run_id.lower()
+    if len(text) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in text):
+        rows = conn.execute(
+            "SELECT id, run_id FROM runs WHERE run_id GLOB ? LIMIT 2", (text + "*",)
+        ).fetchall()
+        if len(rows) == 1:
+            return rows[0]
+        if len(rows) > 1:
+            raise RunNotFound(f"run id prefix {run_id!r} is ambiguous: {rows[0][1]}, {rows[1][1]}, ...")
+    raise RunNotFound(f"no run with id {run_id!r} in the tracking store")
+
+
+def _open_for_read(uri, run_id):
+    store = get_store(uri, create=False)
+    if store is None:
+        raise RunNotFound(f"no run with id {run_id!r}: the tracking store does not exist yet")
+    _flush_local(store)
+    return store
+
+
+def metric_history(run_id: str, key: str, *, uri=None):
+    """Every point of metric ``key`` of a run, in logging order.
+
+    Parameters
+    ----------
+    run_id : str
+        The run's id (or a unique prefix of at least 6 hex digits).
+    key : str
+        The metric's name.
+    uri : str or path, optional
+        Store to read; default ``tracking.get_tracking_uri()``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``step`` (int64), ``value`` (float64; NaN and +-inf as logged) and
+        ``timestamp`` (int64, Unix milliseconds).
+
+    Raises
+    ------
+    RunNotFound
+        Unknown run id (a ValueError).
+    ValueError
+        The run has no metric ``key`` (the message lists those it has).
+    """
+    import numpy as np
+    import pandas as pd
+
+    store = _open_for_read(uri, run_id)
+    with store.read() as conn:
+        rid, full_id = _resolve(conn, run_id)
+        row = conn.execute("SELECT id FROM metric_keys WHERE key = ?", (key,)).fetchone()
+        rows = []
+        if row is not None:
+            rows = conn.execute(
+                "SELECT step, value, ts FROM metrics WHERE run = ? AND key = ? ORDER BY seq", (rid, row[0])
+            ).fetchall()
+        if not rows:
+            keys = [k for (k,) in conn.execute(
+                "SELECT k.key FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                "WHERE l.run = ? ORDER BY k.key", (rid,))]
+            raise ValueError(
+                f"run {full_id} has no metric {key!r}; its metrics: {', '.join(keys) if keys else 'none'}"
+            )
+    steps, values, stamps = zip(*rows)
+    return pd.DataFrame({
+        "step": np.array(steps, dtype=np.int64),
+        "value": np.array(values, dtype=np.float64),  # None (NaN in the store) -> nan
+        "timestamp": np.array(stamps, dtype=np.int64),
+    })
+
+
+def get_run(run_id: str, *, uri=None) -> RunRecord:
+    """Everything stored about one run (params, last metrics, tags, artifacts).
+
+    Raises
+    ------
+    RunNotFound
+        Unknown run id (a ValueError).
+    """
+    store = _open_for_read(uri, run_id)
+    with store.read() as conn:
+        rid, full_id = _resolve(conn, run_id)
+        (experiment, run_name, status, start_ms, end_ms, parent) = conn.execute(
+            "SELECT e.name, r.run_name, r.status, r.start_ms, r.end_ms, p.run_id FROM runs r "
+            "JOIN experiments e ON e.id = r.experiment_id LEFT JOIN runs p ON p.id = r.parent_id "
+            "WHERE r.id = ?", (rid,)).fetchone()
+        params = dict(conn.execute("SELECT key, value FROM params WHERE run = ? ORDER BY key", (rid,)))
+        tags = dict(conn.execute("SELECT key, value FROM tags WHERE run = ? ORDER BY key", (rid,)))
+        metrics = {k: _nan(v) for k, v in conn.execute(
+            "SELECT k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+            "WHERE l.run = ? ORDER BY k.key", (rid,))}
+    adir = store.artifact_root / full_id
+    artifacts = ()
+    if adir.is_dir():
+        artifacts = tuple(sorted(p.relative_to(adir).as_posix() for p in adir.rglob("*") if p.is_file()))
+    return RunRecord(full_id, experiment, run_name, status, _utc(start_ms), _utc(end_ms), parent,
+                     params, metrics, tags, adir, artifacts)
+
+
+def _order_keys(order_by, columns) -> tuple[list, list]:
+    if order_by is None:
+        return [], []
+    items = [order_by] if isinstance(order_by, str) else list(order_by)
+    by, ascending = [], []
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"order_by must be a str or a list of str, got {item!r}")
+        words = item.split()
+        direction = "ASC"
+        if len(words) >= 2 and words[-1].upper() in ("ASC", "DESC"):
+            direction = words[-1].upper()
+            words = words[:-1]
+        name = " ".join(words)
+        if name not in BASE_COLUMNS and not name.startswith(("params.", "metrics.", "tags.")):
+            raise ValueError(
+                f"order_by item {item!r} must name a column (run_name, start_time, metrics.<key>, ...) "
+                "optionally followed by ASC or DESC"
+            )
+        if name in columns:  # a metric no run has orders nothing
+            by.append(name)
+            ascending.append(direction == "ASC")
+    return by, ascending
+
+
+def search_runs(experiment=None, filter: str | None = None, order_by=None, *, uri=None):
+    """Runs as a DataFrame, one row per run, newest first unless ``order_by`` says otherwise.
+
+    Parameters
+    ----------
+    experiment : str or list of str, optional
+        Only runs of these experiments (default: all).
+    filter : str, optional
+        Comparisons joined by AND, e.g. ``"metrics.best < 130 and params.n = '15'"``,
+        ``"run_name LIKE 'tsp-%'"``, ``"status = 'FINISHED'"``. See ``tracking._filter``.
+    order_by : str or list of str, optional
+        Column names, each optionally followed by ``ASC`` (default) or ``DESC``,
+        e.g. ``["metrics.best ASC", "start_time DESC"]``. Missing values go last.
+    uri : str or path, optional
+        Store to read; default ``tracking.get_tracking_uri()``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``run_id, experiment, run_name, status, start_time, end_time,
+        duration_s``, then ``params.*``, ``metrics.*`` (last value) and ``tags.*``,
+        each group sorted by name. Times are UTC timestamps; ``end_time`` and
+        ``duration_s`` are missing while a run is running.
+
+    Raises
+    ------
+    ValueError
+        A malformed filter (the message gives the position and the token) or
+        order_by.
+
+    Examples
+    --------
+    >>> import tempfile, tracking
+    >>> uri = tempfile.mkdtemp() + "/t.db"
+    >>> for n in (10, 15):
+    ...     with tracking.start_run(experiment="tsp", run_name=f"tsp-{n}", uri=uri) as run:
+    ...         run.log_param("n", n)
+    ...         run.log_metric("best", 10.0 * n)
+    >>> df = tracking.search_runs(filter="metrics.best < 130 and params.n = '10'", uri=uri)
+    >>> df[["run_name", "params.n", "metrics.best"]].to_string(index=False)
+    'run_name params.n  metrics.best\\n  tsp-10       10         100.0'
+    """
+    import numpy as np
+    import pandas as pd
+
+    conditions = parse_filter(filter) if filter is not None else []
+    if experiment is not None:
+        names = [experiment] if isinstance(experiment, str) else list(experiment)
+        for name in names:
+            if not isinstance(name, str):
+                raise TypeError(f"experiment must be a str or a list of str, got {experiment!r}")
+    where, args = to_sql(conditions)
+    if experiment is not None:
+        where += f" AND e.name IN ({', '.join('?' * len(names))})" if names else " AND 0"
+        args += names
+
+    store = get_store(uri, create=False)
+    rows, params, metrics, tags = [], [], [], []
+    if store is not None:
+        _flush_local(store)
+        with store.read() as conn:
+            rows = conn.execute(
+                "SELECT r.id, r.run_id, e.name, r.run_name, r.status, r.start_ms, r.end_ms "
+                f"FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} "
+                "ORDER BY r.start_ms DESC, r.id DESC", args).fetchall()
+            if rows:
+                ids = "[" + ",".join(str(r[0]) for r in rows) + "]"
+                params = conn.execute(
+                    "SELECT run, key, value FROM params WHERE run IN (SELECT value FROM json_each(?))",
+                    (ids,)).fetchall()
+                tags = conn.execute(
+                    "SELECT run, key, value FROM tags WHERE run IN (SELECT value FROM json_each(?))",
+                    (ids,)).fetchall()
+                metrics = conn.execute(
+                    "SELECT l.run, k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                    "WHERE l.run IN (SELECT value FROM json_each(?))", (ids,)).fetchall()
+
+    index = {r[0]: i for i, r in enumerate(rows)}
+    n = len(rows)
+    start = np.array([r[5] for r in rows], dtype=np.float64)
+    end = np.array([np.nan if r[6] is None else r[6] for r in rows], dtype=np.float64)
+    data = {
+        "run_id": [r[1] for r in rows],
+        "experiment": [r[2] for r in rows],
+        "run_name": [r[3] for r in rows],
+        "status": [r[4] for r in rows],
+        "start_time": pd.to_datetime(start, unit="ms", utc=True),
+        "end_time": pd.to_datetime(end, unit="ms", utc=True),
+        "duration_s": (end - start) / 1000.0,
+    }
+    for prefix, triples, numeric in (("params.", params, False), ("metrics.", metrics, True),
+                                     ("tags.", tags, False)):
+        columns: dict[str, list] = {}
+        for rid, key, value in triples:
+            col = columns.get(key)
+            if col is None:
+                col = columns[key] = [np.nan if numeric else None] * n
+            col[index[rid]] = _nan(value) if numeric else value
+        for key in sorted(columns):
+            data[prefix + key] = np.array(columns[key], dtype=np.float64) if numeric else columns[key]
+    df = pd.DataFrame(data)
+    by, ascending = _order_keys(order_by, df.columns)
+    if by:
+        df = df.sort_values(by, ascending=ascending, kind="stable", na_position="last", ignore_index=True)
+    return df

@@ -1,0 +1,264 @@
+"""The SQLite store: location, schema, and short write transactions.
+
+One file holds everything but the artifacts::
+
+    experiments(id, name, created_ms)
+    runs(id, run_id, experiment_id, run_name, status, start_ms, end_ms, parent_id)
+    params(run, key, value)                 -- text, WITHOUT ROWID
+    tags(run, key, value)                   -- text, WITHOUT ROWID
+    metric_keys(id, key)                    -- a small integer per metric name
+    metrics(run, key, seq, step, value, ts) -- WITHOUT ROWID, key (run, key, seq)
+    latest_metrics(run, key, step, seq, value, ts)
+
+A metric point costs about 30 bytes: small integer ids stand for the run and the
+key instead of repeating a 32-character uuid and the key's text in every row.
+``seq`` numbers the points of one key in logging order, so two points at the same
+step are both kept. SQLite stores NaN as NULL, so ``value IS NULL`` means NaN (a
+point always has a value); +-inf are stored as they are.
+
+The journal is WAL (readers never block the writer, and a commit survives a
+killed process), writes are ``BEGIN IMMEDIATE`` transactions with a busy timeout,
+and the schema is created under that same lock with ``CREATE ... IF NOT
+EXISTS`` and retried while another process holds it, so any number of processes
+may create or open the same new store at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from ._validation import db_path_from_uri
+
+__all__ = ["DEFAULT_URI", "Store", "get_store", "get_tracking_uri", "set_tracking_uri"]
+
+DEFAULT_URI = "sqlite:///runs/tracking.db"
+ENV_VAR = "OPTSANDBOX_TRACKING_URI"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 60.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS experiments (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL UNIQUE,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+    run_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER,
+    parent_id INTEGER REFERENCES runs(id)
+);
+CREATE INDEX IF NOT EXISTS runs_by_experiment ON runs(experiment_id, start_ms);
+CREATE TABLE IF NOT EXISTS params (
+    run INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (run, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tags (
+    run INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (run, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS metric_keys (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS metrics (
+    run INTEGER NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL,
+    step INTEGER NOT NULL, value REAL, ts INTEGER NOT NULL,
+    PRIMARY KEY (run, key, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS latest_metrics (
+    run INTEGER NOT NULL, key INTEGER NOT NULL, step INTEGER NOT NULL,
+    seq INTEGER NOT NULL, value REAL, ts INTEGER NOT NULL,
+    PRIMARY KEY (run, key)
+) WITHOUT ROWID;
+"""
+
+_uri: str | None = None
+_stores: dict[Path, "Store"] = {}
+_stores_lock = threading.Lock()
+
+
+def set_tracking_uri(uri) -> None:
+    """Use the store at ``uri`` from now on (``None``: back to the environment/default).
+
+    Parameters
+    ----------
+    uri : str, os.PathLike or None
+        ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` or a plain
+        file path. Runs already started keep logging to their own store.
+    """
+    global _uri
+    if uri is not None:
+        db_path_from_uri(uri)  # validate now, not at the first run
+        uri = os.fspath(uri) if isinstance(uri, os.PathLike) else uri
+    _uri = uri
+
+
+def get_tracking_uri() -> str:
+    """The store in use: ``set_tracking_uri``, else ``$OPTSANDBOX_TRACKING_URI``, else
+    ``sqlite:///runs/tracking.db`` (relative to the working directory)."""
+    return _uri or os.environ.get(ENV_VAR) or DEFAULT_URI
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """One SQLite tracking database, opened once per process.
+
+    All access goes through one connection guarded by a re-entrant lock, so the
+    background flusher thread and the caller's thread can share it.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.artifact_root = self.path.parent / "artifacts"
+        self.pid = os.getpid()
+        self.lock = threading.RLock()
+        self._key_ids: dict[str, int] = {}
+        self._exp_ids: dict[str, int] = {}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(
+            str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise ValueError(f"tracking store {str(self.path)!r} cannot be opened: {exc}") from None
+
+    def _init_schema(self) -> None:
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        delay = 0.005
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                            for statement in _SCHEMA.split(";"):
+                                if statement.strip():
+                                    conn.execute(statement)
+                            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        if conn.in_transaction:
+                            conn.execute("ROLLBACK")
+                        raise
+                    version = SCHEMA_VERSION
+                break
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"schema version {version} is newer than this tracking package ({SCHEMA_VERSION})"
+            )
+        conn.execute("PRAGMA synchronous = NORMAL")
+
+    # -- transactions -------------------------------------------------------
+
+    @contextmanager
+    def write(self):
+        """A ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any
+        exception (KeyboardInterrupt included), which then propagates."""
+        with self.lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self):
+        """A read transaction: every query inside sees the same snapshot."""
+        with self.lock:
+            conn = self.conn
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    # -- ids ----------------------------------------------------------------
+
+    def metric_key_id(self, key: str) -> int:
+        """The small integer standing for metric ``key`` (created on first use)."""
+        kid = self._key_ids.get(key)
+        if kid is None:
+            with self.write() as conn:
+                conn.execute("INSERT OR IGNORE INTO metric_keys(key) VALUES (?)", (key,))
+                kid = conn.execute("SELECT id FROM metric_keys WHERE key = ?", (key,)).fetchone()[0]
+            self._key_ids[key] = kid
+        return kid
+
+    def experiment_id(self, conn, name: str, now_ms: int) -> int:
+        """Id of experiment ``name``, created when missing (inside a write transaction)."""
+        eid = self._exp_ids.get(name)
+        if eid is None:
+            conn.execute(
+                "INSERT OR IGNORE INTO experiments(name, created_ms) VALUES (?, ?)", (name, now_ms)
+            )
+            eid = conn.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone()[0]
+            self._exp_ids[name] = eid
+        return eid
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+
+def _resolve(uri) -> Path:
+    path = db_path_from_uri(get_tracking_uri() if uri is None else uri)
+    return Path(os.path.abspath(path))
+
+
+def get_store(uri=None, create: bool = True) -> Store | None:
+    """The process's ``Store`` for ``uri`` (default: ``get_tracking_uri()``).
+
+    With ``create=False`` a missing database file gives ``None`` instead of a new,
+    empty store: reading never leaves a ``runs/`` directory behind.
+    """
+    path = _resolve(uri)
+    with _stores_lock:
+        store = _stores.get(path)
+        if store is not None and store.pid == os.getpid():
+            return store
+        if not create and not path.exists():
+            return None
+        # a store inherited through fork() is abandoned, never used or closed
+        store = Store(path)
+        _stores[path] = store
+        return store
+
+
+def close_all() -> None:
+    """Close every store this process opened (tests use it between temporary stores)."""
+    with _stores_lock:
+        for store in _stores.values():
+            if store.pid == os.getpid():
+                store.close()
+        _stores.clear()
