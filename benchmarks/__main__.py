@@ -34,7 +34,11 @@ def main(argv=None) -> int:
                         help=f"run only these ({', '.join(REGISTRY)})")
     parser.add_argument("--out", type=Path, default=OUTPUT_DIR, help=f"output folder (default {OUTPUT_DIR})")
     parser.add_argument("--no-track", action="store_true", help="do not log tracking runs")
+    parser.add_argument("--tsplib", type=Path, metavar="DIR",
+                        help="TSPLIB folder for tsp_quality (with optima.csv), e.g. ../shared/tsplib")
     args = parser.parse_args(argv)
+    if args.tsplib and not (args.tsplib / "optima.csv").is_file():
+        parser.error(f"--tsplib {args.tsplib}: no optima.csv in that folder")
 
     quick = not args.full
     names = args.only or list(REGISTRY)
@@ -42,7 +46,8 @@ def main(argv=None) -> int:
     for name in names:
         module = importlib.import_module(REGISTRY[name])
         t = time.perf_counter()
-        result = module.run(quick=quick)
+        kwargs = {"tsplib_dir": args.tsplib} if name == "tsp_quality" and args.tsplib else {}
+        result = module.run(quick=quick, **kwargs)
         report(result, out_dir=args.out, track=not args.no_track)
         print(f"({name}: {time.perf_counter() - t:.1f} s)")
     print(f"\n{len(names)} benchmark(s) in {time.perf_counter() - t0:.1f} s; "
