@@ -20,6 +20,10 @@ from .tour import Tour
 
 __all__ = ["Simulation", "simulate"]
 
+# Below this many city-steps (distinct starts x n) the walks run in one thread:
+# starting Numba's parallel runtime costs about 0.2 s, more than such a run takes.
+PARALLEL_MIN_WORK = 100_000
+
 
 @dataclass(frozen=True, eq=False)
 class Simulation:
@@ -161,10 +165,11 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     distinct = np.flatnonzero(np.bincount(starts, minlength=n))
     cand, count, cut = candidates(instance)
     by_start = np.full(n, np.nan)
+    kernel = _kernels.walk_many if distinct.size * n >= PARALLEL_MIN_WORK else _kernels.walk_each
     chunk = distinct.size if progress is None else max(64, distinct.size // 50)
     for lo in range(0, distinct.size, chunk):
         part = distinct[lo:lo + chunk]
-        lengths_part, _ = _kernels.walk_many(instance.dist, cand, count, cut, part, closed)
+        lengths_part, _ = kernel(instance.dist, cand, count, cut, part, closed)
         by_start[part] = lengths_part
         if progress is not None:
             progress(min(lo + chunk, distinct.size), distinct.size)

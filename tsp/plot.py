@@ -1,0 +1,114 @@
+"""Figures for tours and simulations (matplotlib; Figures returned, never shown).
+
+The caller chooses the backend (scripts and the CLI use Agg) and saves or shows
+the Figure. Importing this module imports matplotlib, so the rest of ``tsp``
+imports it only when a plot is asked for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["plot_route", "plot_lengths"]
+
+
+def _axes(ax, figsize):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def plot_route(instance, tour, ax=None, labels=None):
+    """Draw ``tour`` on the instance's coordinates.
+
+    Parameters
+    ----------
+    instance : Instance
+        Must have ``coords``.
+    tour : Tour
+        The walk to draw; its start is marked, a closed tour drawn back to it.
+    ax : matplotlib Axes, optional
+        Draw into these axes (default: a new figure).
+    labels : bool, optional
+        Write city names beside the points (default: when n <= 30).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the instance has no coordinates.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from tsp import Instance, nearest_neighbor
+    >>> inst = Instance.random_uniform(8, seed=0)
+    >>> fig = plot_route(inst, nearest_neighbor(inst, 0))
+    >>> len(fig.axes)
+    1
+    """
+    if instance.coords is None:
+        raise ValueError(f"instance {instance.name!r} has no coordinates to draw a route on")
+    fig, ax = _axes(ax, (6, 6))
+    xy = instance.coords
+    order = np.asarray(tour.order)
+    path = xy[np.append(order, order[0])] if tour.closed and tour.complete else xy[order]
+    ax.scatter(xy[:, 0], xy[:, 1], s=12, color="0.4", zorder=2)
+    ax.plot(path[:, 0], path[:, 1], "-", color="tab:blue", lw=1.2, zorder=1)
+    ax.scatter(*xy[order[0]], s=60, color="tab:red", zorder=3, label=f"start {tour.names[0]}")
+    if labels if labels is not None else instance.n <= 30:
+        for name, (x, y) in zip(instance.names, xy):
+            ax.annotate(name, (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    kind = "closed tour" if tour.closed else "open path"
+    status = "" if tour.complete else ", incomplete"
+    ax.set_title(f"{instance.name}: {kind} of length {tour.length:.6g}{status}")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def plot_lengths(lengths, ax=None, optimum=None, bins=None):
+    """Histogram of simulation lengths (a ``Simulation`` or an array of lengths).
+
+    Walks stranded by missing edges (``inf``) are left out and counted in the
+    title. ``optimum``, when given, is drawn as a vertical line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig = plot_lengths([3.0, 4.0, 4.0, 5.0], optimum=3.0)
+    >>> fig.axes[0].get_xlabel()
+    'length'
+    """
+    values = np.asarray(getattr(lengths, "lengths", lengths), dtype=np.float64)
+    ok = values[np.isfinite(values)]
+    fig, ax = _axes(ax, (6, 4))
+    if ok.size:
+        if bins is None:
+            bins = min(50, max(1, np.unique(ok).size))
+        ax.hist(ok, bins=bins, color="tab:blue", alpha=0.8)
+        ax.axvline(ok.min(), color="tab:green", lw=1.5, label=f"best {ok.min():.6g}")
+    if optimum is not None:
+        ax.axvline(optimum, color="tab:red", ls="--", lw=1.5, label=f"optimum {optimum:.6g}")
+    stuck = values.size - ok.size
+    ax.set_title(f"{values.size} simulations" + (f" ({stuck} stuck on missing edges)" if stuck else ""))
+    ax.set_xlabel("length")
+    ax.set_ylabel("simulations")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if ok.size or optimum is not None:
+        ax.legend(loc="best", fontsize=8)
+    return fig
