@@ -177,17 +177,40 @@ class Run:
             self.flush()
 
     def log_metrics(self, metrics: dict, step: int | None = None) -> None:
-        """Log several metrics at once (all checked before any is logged)."""
+        """Log several metrics at one step (all are checked before any is logged).
+
+        Without ``step``, each key gets its own next step, as with ``log_metric``.
+        """
+        self._check_running()
         metrics = check_mapping(metrics, "metrics")
+        kids = self._kid
+        items = []
         for key, value in metrics.items():
-            if key not in self._kid:
-                self._metric_key(key)
+            kid = kids.get(key)
+            if kid is None:
+                kid = self._metric_key(key)
             if type(value) is not float:
-                metrics[key] = check_metric_value(key, value)
+                value = check_metric_value(key, value)
+            items.append((kid, value))
         if step is not None:
             step = check_step(step)
-        for key, value in metrics.items():
-            self.log_metric(key, value, step)
+        now = _time()
+        ts = int(now * 1000)
+        rid, count, last = self._rid, self._count, self._last
+        with self._lock:
+            buf, dirty = self._buf, self._dirty
+            for kid, value in items:
+                seq = count[kid]
+                count[kid] = seq + 1
+                s = seq if step is None else step
+                buf.append((rid, kid, seq, s, value, ts))
+                prev = last.get(kid)
+                if prev is None or s >= prev[0]:
+                    last[kid] = (s, seq)
+                    dirty[kid] = (rid, kid, s, seq, value, ts)
+            n = len(buf)
+        if n >= FLUSH_POINTS or now >= self._flush_at:
+            self.flush()
 
     def flush(self) -> None:
         """Write the buffered points now (normally automatic)."""
