@@ -55,3 +55,215 @@ def smallest_counterexample_scan(coins, limit: int) -> int | None:
             if g is None or g > best[a]:
                 return a
     return None
+
+
+# ---------------------------------------------------------------------------
+# tsp: nearest neighbour, tour lengths, brute-force optimum
+# ---------------------------------------------------------------------------
+
+
+def nn_walk(dist, start: int, closed: bool = False):
+    """Nearest-neighbour walk as ``(order, length, complete)``, obviously.
+
+    At each step, the unvisited city with the smallest distance, ties to the lowest
+    index; ``inf`` means no edge, and a walk with only ``inf`` ahead stops there
+    (``complete`` False). When closed, the way back is added if it exists.
+    """
+    n = len(dist)
+    order = [start]
+    length = 0.0
+    while len(order) < n:
+        here = order[-1]
+        options = [(float(dist[here][j]), j) for j in range(n) if j not in order]
+        d, j = min(options)
+        if d == float("inf"):
+            return order, length, False
+        order.append(j)
+        length += d
+    if closed:
+        back = float(dist[order[-1]][start])
+        if back == float("inf"):
+            return order, length, False
+        length += back
+    return order, length, True
+
+
+def walk_length(dist, order, closed: bool = False) -> float:
+    """Sum of the legs along ``order``, left to right (plus the way back when closed)."""
+    total = 0.0
+    for a, b in zip(order, order[1:]):
+        total += float(dist[a][b])
+    if closed and len(order) > 1:
+        total += float(dist[order[-1]][order[0]])
+    return total
+
+
+def brute_force_tsp_length(dist, closed: bool = False) -> float:
+    """Shortest open path (or closed tour) through every city, by trying every order."""
+    from itertools import permutations
+
+    n = len(dist)
+    if closed:  # fix city 0 first: every closed tour has a rotation starting there
+        orders = ((0,) + p for p in permutations(range(1, n)))
+    else:
+        orders = permutations(range(n))
+    return min(walk_length(dist, list(o), closed) for o in orders)
+
+
+# ---------------------------------------------------------------------------
+# tsp: TSPLIB distance conventions and EXPLICIT weight orders
+# ---------------------------------------------------------------------------
+
+
+def tsplib_distance(kind: str, a, b) -> int:
+    """TSPLIB95's integer distance between points ``a`` and ``b``, one pair at a time.
+
+    Written from Reinelt's TSPLIB95 definitions (nint(x) = floor(x + 0.5); GEO with
+    truncated degrees and PI = 3.141592, as the published optima need).
+    """
+    import math
+
+    dx, dy = a[0] - b[0], a[1] - b[1]
+    if kind == "EUC_2D":
+        return int(math.floor(math.sqrt(dx * dx + dy * dy) + 0.5))
+    if kind == "CEIL_2D":
+        return int(math.ceil(math.sqrt(dx * dx + dy * dy)))
+    if kind == "ATT":
+        r = math.sqrt((dx * dx + dy * dy) / 10.0)
+        t = math.floor(r + 0.5)
+        return int(t + 1 if t < r else t)
+    if kind == "GEO":
+
+        def radians(v):
+            deg = math.trunc(v)
+            return 3.141592 * (deg + 5.0 * (v - deg) / 3.0) / 180.0
+
+        lat_a, lon_a, lat_b, lon_b = radians(a[0]), radians(a[1]), radians(b[0]), radians(b[1])
+        q1 = math.cos(lon_a - lon_b)
+        q2 = math.cos(lat_a - lat_b)
+        q3 = math.cos(lat_a + lat_b)
+        c = 0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3)
+        c = min(1.0, max(-1.0, c))  # acos domain guard for (near-)identical points
+        return int(6378.388 * math.acos(c) + 1.0)
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def tsplib_explicit_cells(fmt: str, n: int):
+    """The (row, col) cells, in file order, that EDGE_WEIGHT_SECTION numbers fill."""
+    rows = {
+        "FULL_MATRIX": lambda i: range(n),
+        "UPPER_ROW": lambda i: range(i + 1, n),
+        "LOWER_ROW": lambda i: range(i),
+        "UPPER_DIAG_ROW": lambda i: range(i, n),
+        "LOWER_DIAG_ROW": lambda i: range(i + 1),
+    }
+    cols = {  # column-wise: the outer loop runs over columns
+        "UPPER_COL": lambda j: range(j),
+        "LOWER_COL": lambda j: range(j + 1, n),
+        "UPPER_DIAG_COL": lambda j: range(j + 1),
+        "LOWER_DIAG_COL": lambda j: range(j, n),
+    }
+    if fmt in rows:
+        return [(i, j) for i in range(n) for j in rows[fmt](i)]
+    return [(i, j) for j in range(n) for i in cols[fmt](j)]
+
+
+# ----- optim -----
+# Gradient descent, written out plainly, and the closed forms it is checked against.
+
+
+def gd_path(grad, x0, lr: float, steps: int):
+    """Plain gradient descent x_{k+1} = x_k - lr * grad(x_k); every iterate, as a list."""
+    import numpy as np
+
+    x = np.array(x0, dtype=float)
+    path = [x.copy()]
+    for _ in range(steps):
+        x = x - lr * grad(x)
+        path.append(x.copy())
+    return path
+
+
+def quadratic_gd_closed_form(A, b, x0, lr: float, k: int):
+    """x_k = x* + (I - lr A)^k (x0 - x*) for gd on f(x) = 1/2 x^T A x - b^T x."""
+    import numpy as np
+
+    A = np.asarray(A, dtype=float)
+    x_star = np.linalg.solve(A, b)
+    M = np.linalg.matrix_power(np.eye(len(b)) - lr * A, k)
+    return x_star + M @ (np.asarray(x0, dtype=float) - x_star)
+
+
+def random_spd(rng, d: int, lo: float = 0.1, hi: float = 10.0):
+    """(A, Q, eigenvalues): A = Q diag(ev) Q^T, Q orthogonal from a QR, ev uniform in [lo, hi]."""
+    import numpy as np
+
+    Q, R = np.linalg.qr(rng.normal(size=(d, d)))
+    Q = Q * np.sign(np.diag(R))  # a proper Haar-distributed orthogonal matrix
+    ev = np.sort(rng.uniform(lo, hi, size=d))
+    return (Q * ev) @ Q.T, Q, ev
+
+
+def ols_line(x, y):
+    """(intercept, slope) of y on x by the textbook formulas cov(x, y)/var(x)."""
+    n = len(x)
+    mx = sum(x) / n
+    my = sum(y) / n
+    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
+    sxx = sum((a - mx) ** 2 for a in x)
+    slope = sxy / sxx
+    return my - slope * mx, slope
+
+
+def heavy_ball_path(grad, x0, lr: float, beta: float, steps: int):
+    """x_{k+1} = x_k - lr grad(x_k) + beta (x_k - x_{k-1}), x_{-1} = x_0."""
+    import numpy as np
+
+    prev = x = np.array(x0, dtype=float)
+    path = [x.copy()]
+    for _ in range(steps):
+        x, prev = x - lr * grad(x) + beta * (x - prev), x
+        path.append(x.copy())
+    return path
+
+
+def adam_path(grad, x0, lr: float, b1: float, b2: float, eps: float, steps: int):
+    """Kingma and Ba (2015), Algorithm 1, written out."""
+    import numpy as np
+
+    x = np.array(x0, dtype=float)
+    m = np.zeros_like(x)
+    v = np.zeros_like(x)
+    path = [x.copy()]
+    for t in range(1, steps + 1):
+        g = grad(x)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        mh = m / (1 - b1**t)
+        vh = v / (1 - b2**t)
+        x = x - lr * mh / (np.sqrt(vh) + eps)
+        path.append(x.copy())
+    return path
+
+
+# ----- tracking -----
+
+
+def tracking_last_value(points):
+    """The value search_runs reports for a metric: the point with the largest step,
+    the later-logged one on a tie. ``points`` is a list of (step, value) in logging
+    order; None when empty."""
+    best = None
+    for step, value in points:
+        if best is None or step >= best[0]:
+            best = (step, value)
+    return None if best is None else best[1]
+
+
+def sql_like(pattern: str, text: str, case_sensitive: bool = True) -> bool:
+    """SQL LIKE written out: '%' any run of characters, '_' exactly one, the rest literal."""
+    import re
+
+    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    flags = re.DOTALL if case_sensitive else re.DOTALL | re.IGNORECASE
+    return re.fullmatch(regex, text, flags) is not None

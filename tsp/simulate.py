@@ -138,8 +138,9 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     >>> sim = simulate(seed_routes(), 100, seed=1)
     >>> sim.best.length, sim.lengths.size
     (128.0, 100)
-    >>> simulate(seed_routes(), starts="all").lengths.max()
-    180.0
+    >>> every = simulate(seed_routes(), starts="all")
+    >>> every.n_best, every.best.names[0], float(every.lengths.max())
+    (2, 'GPS', 180.0)
     """
     instance = check_instance(instance)
     closed = check_flag("closed", closed)
