@@ -132,7 +132,7 @@ def parse_filter(text: str) -> list[tuple]:
         # value
         vtok = need(lambda t: t.kind in ("string", "number"), "a quoted string or a number")
         i += 1
-        value = _check_value(text, group, name, op, vtok)
+        value = _check_value(text, group, name, op, otok, vtok)
         out.append((group, name, op, value))
         if i == n:
             return out
@@ -145,7 +145,7 @@ def parse_filter(text: str) -> list[tuple]:
             _fail(text, len(text), "", "expected a comparison after AND, got the end of the filter")
 
 
-def _check_value(text, group, name, op, vtok):
+def _check_value(text, group, name, op, otok, vtok):
     is_str = vtok.kind == "string"
     like = op in ("LIKE", "ILIKE")
     label = f"{group}.{name}" if group != "run" else name
@@ -153,11 +153,11 @@ def _check_value(text, group, name, op, vtok):
         if is_str:
             _fail(text, vtok.pos, vtok.text, f"{label} is a number: compare it with a number, not a string")
         if like:
-            _fail(text, vtok.pos - 1, op, f"LIKE needs a text field, and {label} is a number")
+            _fail(text, otok.pos, otok.text, f"LIKE needs a text field, and {label} is a number")
         return float(vtok.text)
     if name in _RUN_TIME and group == "run":
         if like:
-            _fail(text, vtok.pos - 1, op, f"LIKE needs a text field, and {label} is a time")
+            _fail(text, otok.pos, otok.text, f"LIKE needs a text field, and {label} is a time")
         if not is_str:
             return float(vtok.text)
         raw = _unquote(vtok)

@@ -1,0 +1,559 @@
+"""tracking: runs, metrics (NaN/inf), params, tags, artifacts, search and its filter, CLI.
+
+Every test logs into a temporary store (the autouse fixture points the
+environment and the working directory at tmp_path), never into the repo's runs/.
+"""
+
+import json
+import math
+import signal
+import sqlite3
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tracking
+from tracking import RunNotFound, get_run, metric_history, search_runs, start_run
+from tracking import store as _store
+from tracking.__main__ import main as cli
+from tracking._filter import parse_filter
+from tests import reference as ref
+
+
+@pytest.fixture(autouse=True)
+def temp_store(tmp_path, monkeypatch):
+    """A fresh store per test, through the environment variable."""
+    db = tmp_path / "store" / "tracking.db"
+    monkeypatch.setenv("OPTSANDBOX_TRACKING_URI", f"sqlite:///{db}")
+    monkeypatch.chdir(tmp_path)
+    tracking.set_tracking_uri(None)
+    yield db
+    while tracking.active_run() is not None:
+        tracking.end_run("KILLED")
+    tracking.set_tracking_uri(None)
+    _store.close_all()
+
+
+# -- runs and statuses --------------------------------------------------------------
+
+
+def test_run_lifecycle_and_record(temp_store):
+    with start_run(experiment="tsp", run_name="tsp-15", tags={"who": "test"}) as run:
+        assert run.status == "RUNNING"
+        assert len(run.run_id) == 32 and int(run.run_id, 16) >= 0
+        assert tracking.active_run() is run
+        run.log_params({"n": 15, "closed": False})
+        run.log_param("n", 15)  # the same value again is fine
+        run.log_metric("best", 140.0)
+        run.log_metric("best", 130.5)
+        run.set_tags({"stage": "a"})
+        run.set_tag("stage", "b")  # tags may change
+    assert run.status == "FINISHED"
+    assert tracking.active_run() is None
+    rec = get_run(run.run_id)
+    assert (rec.experiment, rec.run_name, rec.status) == ("tsp", "tsp-15", "FINISHED")
+    assert rec.params == {"closed": "False", "n": "15"}
+    assert rec.metrics == {"best": 130.5}
+    assert rec.tags == {"stage": "b", "who": "test"}
+    assert rec.end_time >= rec.start_time and rec.duration_s >= 0
+    assert rec.parent_run_id is None
+    assert temp_store.exists()
+
+
+def test_failed_on_exception_and_points_kept():
+    with pytest.raises(ZeroDivisionError):
+        with start_run(experiment="e") as run:
+            for i in range(10):
+                run.log_metric("x", float(i))
+            1 / 0
+    assert get_run(run.run_id).status == "FAILED"
+    assert metric_history(run.run_id, "x")["value"].tolist() == [float(i) for i in range(10)]
+
+
+def test_killed_on_keyboard_interrupt():
+    with pytest.raises(KeyboardInterrupt):
+        with start_run(experiment="e") as run:
+            run.log_metric("x", 1.0)
+            raise KeyboardInterrupt
+    assert get_run(run.run_id).status == "KILLED"
+    assert len(metric_history(run.run_id, "x")) == 1
+
+
+def test_sys_exit_zero_is_finished_and_nonzero_failed():
+    with pytest.raises(SystemExit):
+        with start_run() as ok:
+            raise SystemExit(0)
+    with pytest.raises(SystemExit):
+        with start_run() as bad:
+            raise SystemExit(3)
+    assert get_run(ok.run_id).status == "FINISHED"
+    assert get_run(bad.run_id).status == "FAILED"
+
+
+def test_without_with_and_end_run():
+    run = start_run(experiment="e", run_name="manual")
+    run.log_metric("x", 2.0)
+    tracking.end_run("KILLED")
+    assert run.status == "KILLED" and get_run(run.run_id).status == "KILLED"
+    run.end()  # a second end does nothing
+    assert get_run(run.run_id).status == "KILLED"
+    tracking.end_run()  # no active run: nothing to do
+
+
+def test_nested_runs_record_their_parent():
+    with start_run(run_name="outer") as outer:
+        with start_run(run_name="inner") as inner:
+            assert tracking.active_run() is inner
+        with start_run(run_name="apart", nested=False) as apart:
+            pass
+        assert tracking.active_run() is outer
+    assert get_run(inner.run_id).parent_run_id == outer.run_id
+    assert get_run(apart.run_id).parent_run_id is None
+    assert inner.parent_run_id == outer.run_id
+
+
+def test_sigterm_handler_only_while_a_run_is_active():
+    before = signal.getsignal(signal.SIGTERM)
+    with start_run():
+        inside = signal.getsignal(signal.SIGTERM)
+        with start_run():
+            pass
+        assert signal.getsignal(signal.SIGTERM) is inside
+    assert inside is not before
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_default_run_name_and_experiment():
+    with start_run() as run:
+        pass
+    rec = get_run(run.run_id)
+    assert rec.experiment == "default" and rec.run_name == f"run-{run.run_id[:8]}"
+
+
+# -- metrics ------------------------------------------------------------------------
+
+
+def test_nan_and_inf_round_trip():
+    values = [float("nan"), float("inf"), -float("inf"), 0.0, -1.5, 1e308, 5e-324, 3]
+    with start_run() as run:
+        for v in values:
+            run.log_metric("v", v)
+        run.log_metrics({"last_nan": float("nan"), "last_inf": -math.inf})
+    got = metric_history(run.run_id, "v")["value"].to_numpy()
+    want = np.array(values, dtype=float)
+    assert np.array_equal(got, want, equal_nan=True)
+    rec = get_run(run.run_id)
+    assert math.isnan(rec.metrics["last_nan"]) and rec.metrics["last_inf"] == -math.inf
+    row = search_runs().iloc[0]
+    assert math.isnan(row["metrics.last_nan"]) and row["metrics.last_inf"] == -math.inf
+    assert row["metrics.v"] == 3.0
+
+
+def test_steps_default_to_count_and_last_value_is_largest_step():
+    with start_run() as run:
+        run.log_metric("a", 1.0)           # step 0
+        run.log_metric("a", 2.0, step=10)
+        run.log_metric("a", 3.0)           # step 2 (the third point)
+        run.log_metric("a", 4.0, step=10)  # tie on step 10: the later point wins
+        run.log_metrics({"a": 5.0, "b": np.float32(0.5)}, step=7)
+    hist = metric_history(run.run_id, "a")
+    assert hist["step"].tolist() == [0, 10, 2, 10, 7]
+    assert hist["value"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert list(hist.columns) == ["step", "value", "timestamp"]
+    assert hist["timestamp"].dtype == np.int64
+    assert abs(hist["timestamp"].iloc[0] / 1000 - time.time()) < 3600
+    points = list(zip(hist["step"], hist["value"]))
+    assert get_run(run.run_id).metrics == {"a": ref.tracking_last_value(points), "b": 0.5}
+    assert get_run(run.run_id).metrics["a"] == 4.0
+
+
+def test_many_points_cross_flush_thresholds(monkeypatch):
+    from tracking import run as run_mod
+
+    monkeypatch.setattr(run_mod, "FLUSH_POINTS", 97)
+    with start_run() as run:
+        for i in range(1000):
+            run.log_metric("x", i * 0.25)
+        run.log_metrics({f"k{j}": float(j) for j in range(300)}, step=3)
+    assert metric_history(run.run_id, "x")["value"].tolist() == [i * 0.25 for i in range(1000)]
+    metrics = get_run(run.run_id).metrics
+    assert len(metrics) == 301 and metrics["k299"] == 299.0
+
+
+def test_background_flush_makes_points_visible_to_other_readers(temp_store):
+    run = start_run()
+    run.log_metric("x", 42.0)
+    deadline = time.monotonic() + 15
+    count = 0
+    while time.monotonic() < deadline:  # read with a plain connection: no flush from us
+        con = sqlite3.connect(temp_store)
+        count = con.execute("SELECT count(*) FROM metrics").fetchone()[0]
+        con.close()
+        if count:
+            break
+        time.sleep(0.05)
+    run.end()
+    assert count == 1
+
+
+# -- errors ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["", " x", "x ", "a;b", "é\n", "x" * 251])
+def test_bad_keys_are_refused(key):
+    with start_run() as run:
+        with pytest.raises(ValueError, match="key"):
+            run.log_metric(key, 1.0)
+        with pytest.raises(ValueError, match="key"):
+            run.log_param(key, 1)
+        with pytest.raises(ValueError, match="key"):
+            run.set_tag(key, 1)
+
+
+@pytest.mark.parametrize("value", ["1.0", None, [1.0], np.array([1.0]), 1 + 2j])
+def test_non_numeric_metric_values_are_refused(value):
+    with start_run() as run:
+        with pytest.raises(TypeError, match="'x' must be a real number"):
+            run.log_metric("x", value)
+        with pytest.raises(TypeError, match="real number"):
+            run.log_metrics({"ok": 1.0, "x": value})
+    assert "ok" not in get_run(run.run_id).metrics  # nothing of a bad batch was logged
+
+
+@pytest.mark.parametrize("step", [1.5, "3", True])
+def test_bad_steps_are_refused(step):
+    with start_run() as run:
+        with pytest.raises(TypeError, match="step must be an integer"):
+            run.log_metric("x", 1.0, step=step)
+
+
+def test_changed_param_value_is_an_error():
+    with start_run() as run:
+        run.log_param("lr", 0.1)
+        with pytest.raises(ValueError, match=r"param 'lr' is already '0.1'.*got '0.2'"):
+            run.log_param("lr", 0.2)
+        with pytest.raises(ValueError, match="params cannot change"):
+            run.log_params({"new": 1, "lr": 0.3})
+    assert get_run(run.run_id).params == {"lr": "0.1"}  # the bad batch logged nothing
+
+
+def test_logging_to_an_ended_run_is_an_error():
+    with start_run() as run:
+        run.log_metric("x", 1.0)
+    for call in (lambda: run.log_metric("x", 2.0), lambda: run.log_param("a", 1),
+                 lambda: run.set_tag("a", 1), lambda: run.log_metrics({"y": 1.0})):
+        with pytest.raises(RuntimeError, match="has ended"):
+            call()
+
+
+def test_unknown_run_and_unknown_metric():
+    with pytest.raises(RunNotFound, match="no run with id"):
+        get_run("0" * 32)  # no store yet
+    with start_run() as run:
+        run.log_metric("loss", 1.0)
+    with pytest.raises(RunNotFound):
+        get_run("f" * 32)
+    with pytest.raises(ValueError, match="no run"):
+        metric_history("f" * 32, "loss")
+    with pytest.raises(ValueError, match="has no metric 'los'; its metrics: loss"):
+        metric_history(run.run_id, "los")
+    assert get_run(run.run_id[:8]).run_id == run.run_id  # a unique prefix is enough
+
+
+def test_bad_names_status_and_uri():
+    with pytest.raises(ValueError, match="experiment must be a non-empty string"):
+        start_run(experiment=" ")
+    with pytest.raises(TypeError, match="run_name must be a str"):
+        start_run(run_name=3)
+    with pytest.raises(ValueError, match="status must be one of"):
+        tracking.end_run("DONE")
+    with pytest.raises(ValueError, match="sqlite:///path/to.db"):
+        tracking.set_tracking_uri("postgresql://host/db")
+    with pytest.raises(TypeError, match="tracking uri"):
+        tracking.set_tracking_uri(3)
+
+
+# -- store location ---------------------------------------------------------------------
+
+
+def test_default_store_is_runs_under_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPTSANDBOX_TRACKING_URI")
+    assert tracking.get_tracking_uri() == "sqlite:///runs/tracking.db"
+    with start_run() as run:
+        path = run.log_dict({"a": 1}, "cfg")
+    assert (tmp_path / "runs" / "tracking.db").exists()
+    assert path == tmp_path / "runs" / "artifacts" / run.run_id / "cfg.json"
+
+
+def test_set_tracking_uri_wins_over_the_environment(tmp_path):
+    tracking.set_tracking_uri(f"sqlite:///{tmp_path}/other/x.db")  # absolute: sqlite:////...
+    with start_run() as run:
+        pass
+    assert (tmp_path / "other" / "x.db").exists()
+    assert get_run(run.run_id).run_id == run.run_id
+    tracking.set_tracking_uri(None)
+    with pytest.raises(RunNotFound):
+        get_run(run.run_id)  # the environment's store does not have it
+    assert get_run(run.run_id, uri=tmp_path / "other" / "x.db").status == "FINISHED"
+
+
+def test_reading_does_not_create_a_store(temp_store):
+    df = search_runs()
+    assert df.empty and list(df.columns) == ["run_id", "experiment", "run_name", "status",
+                                             "start_time", "end_time", "duration_s"]
+    assert not temp_store.exists()
+
+
+# -- artifacts ------------------------------------------------------------------------------
+
+
+def test_artifacts(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    src = tmp_path / "table.csv"
+    src.write_text("a,b\n1,2\n")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    with start_run() as run:
+        copied = run.log_artifact(src)
+        png = run.log_figure(fig, "curve")
+        js = run.log_dict({"x": np.float64(0.5), "v": np.arange(3), "nan": float("nan")}, "d.json")
+        with pytest.raises(ValueError, match="plain file name"):
+            run.log_dict({}, "../escape")
+        with pytest.raises(ValueError, match="does not exist"):
+            run.log_artifact(tmp_path / "missing.txt")
+        with pytest.raises(TypeError, match="matplotlib Figure"):
+            run.log_figure("not a figure", "x")
+    plt.close(fig)
+    assert copied.read_text() == "a,b\n1,2\n"
+    assert png.name == "curve.png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = json.loads(js.read_text())
+    assert data["x"] == 0.5 and data["v"] == [0, 1, 2] and math.isnan(data["nan"])
+    rec = get_run(run.run_id)
+    assert rec.artifacts == ("curve.png", "d.json", "table.csv")
+    assert rec.artifact_dir == copied.parent
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+def _three_runs():
+    ids = {}
+    for n, best, status in ((10, 100.0, "FINISHED"), (15, 125.0, "FINISHED"), (20, 150.0, "FAILED")):
+        run = start_run(experiment="tsp" if n != 20 else "other", run_name=f"tsp-{n}")
+        run.log_params({"n": n, "seed": 1})
+        run.log_metric("best", best + 10)
+        run.log_metric("best", best)
+        run.set_tag("kind", "small" if n < 15 else "big")
+        run.end(status)
+        ids[n] = run.run_id
+        time.sleep(0.002)  # distinct start times
+    return ids
+
+
+def test_search_columns_values_and_order():
+    ids = _three_runs()
+    with start_run(experiment="tsp", run_name="running") as live:
+        live.log_metric("zeta", 1.0)
+        df = search_runs()
+    assert list(df.columns) == ["run_id", "experiment", "run_name", "status", "start_time", "end_time",
+                                "duration_s", "params.n", "params.seed", "metrics.best", "metrics.zeta",
+                                "tags.kind"]
+    assert df["run_id"].tolist() == [live.run_id, ids[20], ids[15], ids[10]]  # newest first
+    assert pd.isna(df["end_time"].iloc[0]) and pd.isna(df["duration_s"].iloc[0])
+    assert df["status"].iloc[0] == "RUNNING"
+    assert str(df["start_time"].dt.tz) == "UTC"
+    assert df["metrics.best"].tolist()[1:] == [150.0, 125.0, 100.0]
+    assert df["params.n"].tolist()[1:] == ["20", "15", "10"]
+    assert df["metrics.best"].dtype == np.float64
+    by_best = search_runs(order_by="metrics.best DESC")
+    assert by_best["run_id"].tolist()[:3] == [ids[20], ids[15], ids[10]]
+    by_name = search_runs(order_by=["experiment ASC", "run_name DESC"])
+    assert by_name["run_name"].tolist() == ["tsp-20", "tsp-15", "tsp-10", "running"]
+    assert search_runs(experiment="other")["run_id"].tolist() == [ids[20]]
+    assert set(search_runs(experiment=["tsp", "other"])["run_id"]) == set(ids.values()) | {live.run_id}
+    assert search_runs(experiment="nope").empty
+    with pytest.raises(ValueError, match="order_by item"):
+        search_runs(order_by="best; DROP TABLE runs")
+
+
+@pytest.mark.parametrize("flt, expected", [
+    ("metrics.best < 130 and params.n = '15'", [15]),
+    ("metrics.best < 130 AND params.n = \"15\"", [15]),
+    ("run_name LIKE 'tsp-1%'", [10, 15]),
+    ("run_name LIKE 'TSP-1%'", []),
+    ("run_name ILIKE 'TSP-1%'", [10, 15]),
+    ("run_name like 'tsp-_0'", [10, 20]),
+    ("status = 'FINISHED'", [10, 15]),
+    ("status != 'FINISHED'", [20]),
+    ("experiment = 'other'", [20]),
+    ("metrics.best >= 125", [15, 20]),
+    ("metrics.best != 125", [10, 20]),
+    ("metrics.best > -1e3 and metrics.best <= 1.25e2", [10, 15]),
+    ("metrics.missing > 0", []),
+    ("params.n != '10' and tags.kind = 'big'", [15, 20]),
+    ("params.seed = '1'", [10, 15, 20]),
+    ("tags.`kind` = 'small'", [10]),
+    ("duration_s >= 0", [10, 15, 20]),
+    ("start_time > 0 and end_time > '2000-01-01'", [10, 15, 20]),
+    ("start_time < '2000-01-01T00:00'", []),
+    ("run_name = 'x'' OR 1=1 --'", []),
+    ("", [10, 15, 20]),
+])
+def test_filters(flt, expected):
+    ids = _three_runs()
+    got = set(search_runs(filter=flt)["run_id"])
+    assert got == {ids[n] for n in expected}
+
+
+@pytest.mark.parametrize("flt, pos, token", [
+    ("metrics.best <", 14, ""),
+    ("metrics.best < 130 or params.n = '1'", 19, "or"),
+    ("metrics.best < 'abc'", 15, "'abc'"),
+    ("params.n = 15", 11, "15"),
+    ("bogus = 1", 0, "bogus"),
+    ("metrics.best ~ 3", 13, "~"),
+    ("metrics. < 3", 9, "<"),
+    ("run_name = 'unterminated", 11, "'"),
+    ("status = 'FINISHED' and", 23, ""),
+    ("metrics.best 3", 13, "3"),
+    ("metrics.best LIKE 3", 13, "LIKE"),
+    ("end_time like '2026%'", 9, "like"),
+    ("start_time > 'yesterday'", 13, "'yesterday'"),
+])
+def test_bad_filters_point_at_the_token(flt, pos, token):
+    with pytest.raises(ValueError, match="bad filter") as info:
+        search_runs(filter=flt)
+    message = str(info.value)
+    assert f"at position {pos}, token {token!r}" in message
+
+
+def test_filter_parses_dotted_and_quoted_keys():
+    assert parse_filter("metrics.train.loss < 1") == [("metrics", "train.loss", "<", 1.0)]
+    assert parse_filter("params.`a b` = 'x'") == [("params", "a b", "=", "x")]
+    assert parse_filter("tags.'it''s' = 'y'") == [("tags", "it's", "=", "y")]
+    with pytest.raises(TypeError, match="filter must be a str"):
+        parse_filter(3)
+
+
+_NAMES = ["tsp-10", "tsp_1", "TSP-2", "a%b", "a*b", "a?b", "[x]", "it's", "", "ab", "b"]
+
+
+@settings(max_examples=30)
+@given(pattern=st.text(alphabet="ab%_*?[]'tsTS-x", max_size=6), case=st.booleans())
+def test_like_matches_the_sql_twin(pattern, case):
+    if not _like_ids:
+        for name in _NAMES:
+            with start_run(run_name=name or "empty", uri=_like_store) as run:
+                run.set_tag("name", name)
+            _like_ids[run.run_id] = name
+    op = "LIKE" if case else "ILIKE"
+    quoted = pattern.replace("'", "''")
+    got = set(search_runs(filter=f"tags.name {op} '{quoted}'", uri=_like_store)["run_id"])
+    want = {rid for rid, name in _like_ids.items() if ref.sql_like(pattern, name, case)}
+    assert got == want
+
+
+_like_ids: dict = {}
+_like_store = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _like_store_dir(tmp_path_factory):
+    global _like_store
+    _like_store = tmp_path_factory.mktemp("like") / "like.db"
+    yield
+
+
+# -- CLI ---------------------------------------------------------------------------------------------
+
+
+def test_cli_runs_show_compare_plot(capsys, tmp_path):
+    ids = _three_runs()
+    assert cli(["runs"]) == 0
+    out = capsys.readouterr().out
+    assert "tsp-15" in out and "metrics.best" in out and "3 of 3 runs" in out
+    assert cli(["runs", "--filter", "params.n = '15'", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "tsp-15" in out and "tsp-10" not in out and "params.n" in out
+    assert cli(["show", ids[15][:8]]) == 0
+    out = capsys.readouterr().out
+    assert ids[15] in out and "best" in out and "125.0" in out and "kind" in out
+    assert cli(["compare", ids[10], ids[15]]) == 0
+    out = capsys.readouterr().out
+    assert "* metrics.best" in out and "  params.seed" in out
+    png = tmp_path / "best.png"
+    assert cli(["plot", ids[10], "best", "-o", str(png)]) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["show", "f" * 32], "no run with id"),
+    (["compare", "0123456789"], "no run with id"),
+    (["plot", "EXISTING", "nope"], "has no metric 'nope'"),
+    (["runs", "--filter", "metrics.best <"], "bad filter at position 14"),
+    (["runs", "--order-by", "nonsense"], "order_by item"),
+])
+def test_cli_errors_are_one_line_exit_2(argv, message, capsys):
+    ids = _three_runs()
+    argv = [ids[10] if a == "EXISTING" else a for a in argv]
+    with pytest.raises(SystemExit) as info:
+        cli(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["bogus"], ["runs", "--limit", "0"], ["plot", "abc"], [],
+                                  ["--uri", "mysql://x", "runs"]])
+def test_cli_bad_arguments_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli(argv)
+    assert info.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_cli_empty_store(capsys):
+    assert cli(["runs"]) == 0
+    assert "no runs" in capsys.readouterr().out
+
+
+def test_export_mlflow_without_mlflow_says_how_to_get_it(capsys):
+    try:
+        import mlflow  # noqa: F401
+        pytest.skip("mlflow is installed")
+    except ImportError:
+        pass
+    with pytest.raises(SystemExit) as info:
+        cli(["export-mlflow", "--to", "sqlite:///mlflow.db"])
+    assert info.value.code == 2
+    assert "pip install mlflow" in capsys.readouterr().err
+
+
+def test_export_mlflow(tmp_path):
+    mlflow = pytest.importorskip("mlflow")
+    from tracking.export import export_mlflow
+
+    with start_run(experiment="tsp", run_name="outer") as outer:
+        outer.log_param("n", 15)
+        for i in range(1500):
+            outer.log_metric("loss", 1.0 / (i + 1))
+        outer.log_dict({"a": 1}, "cfg")
+        with start_run(run_name="inner") as inner:
+            inner.log_metric("x", float("nan"))
+    to = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    mapping = export_mlflow(to)
+    client = mlflow.tracking.MlflowClient(tracking_uri=to)
+    got = client.get_run(mapping[outer.run_id])
+    assert got.data.params == {"n": "15"}
+    assert got.info.status == "FINISHED"
+    assert len(client.get_metric_history(got.info.run_id, "loss")) == 1500
+    child = client.get_run(mapping[inner.run_id])
+    assert child.data.tags["mlflow.parentRunId"] == got.info.run_id

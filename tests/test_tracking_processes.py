@@ -1,0 +1,200 @@
+"""tracking across processes: SIGKILL, SIGTERM, concurrent writers, concurrent store creation.
+
+Children are plain ``python -c`` scripts pointed at a temporary store through
+``OPTSANDBOX_TRACKING_URI``. Waits are polls with generous deadlines: they
+check that something happens, never how fast.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import tracking
+from tracking import get_run, metric_history, search_runs
+from tracking import store as _store
+
+REPO = Path(__file__).resolve().parents[1]
+POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "shared" / "tracking.db"
+    monkeypatch.setenv("OPTSANDBOX_TRACKING_URI", f"sqlite:///{path}")
+    monkeypatch.chdir(tmp_path)
+    tracking.set_tracking_uri(None)
+    yield path
+    _store.close_all()
+
+
+def _spawn(code: str, *args, cwd=None) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+
+
+def _wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+_BARRIER = """
+import os, sys, time
+go = sys.argv[1]
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.002)
+"""
+
+
+@POSIX
+def test_sigkill_keeps_earlier_points_and_run_is_not_finished(db):
+    child = _spawn("""
+import time, tracking
+run = tracking.start_run("kill", "victim")
+for i in range(1000):
+    run.log_metric("x", float(i))
+print(run.run_id, flush=True)
+i = 1000
+while True:                      # keep logging slowly, never reaching the size threshold
+    time.sleep(0.002)
+    run.log_metric("x", float(i))
+    i += 1
+""")
+    try:
+        run_id = child.stdout.readline().strip()
+        assert len(run_id) == 32, child.stderr.read()
+
+        def flushed():
+            try:
+                return len(metric_history(run_id, "x")) >= 1000
+            except ValueError:
+                return False
+
+        assert _wait_for(flushed), "points never reached the store"
+    finally:
+        child.kill()
+        child.wait(30)
+    assert child.returncode == -signal.SIGKILL
+    values = metric_history(run_id, "x")["value"].tolist()
+    assert len(values) >= 1000
+    assert values == [float(i) for i in range(len(values))]  # a prefix, in order, no gap
+    assert get_run(run_id).status == "RUNNING"  # never marked FINISHED
+
+
+@POSIX
+def test_sigterm_marks_killed_and_flushes(db):
+    child = _spawn("""
+import time, tracking
+with tracking.start_run("term", "victim") as run:
+    for i in range(500):
+        run.log_metric("x", float(i))
+    print(run.run_id, flush=True)
+    while True:
+        time.sleep(0.01)
+""")
+    run_id = child.stdout.readline().strip()
+    assert len(run_id) == 32, child.stderr.read()
+    child.send_signal(signal.SIGTERM)
+    child.wait(30)
+    assert child.returncode == 143, child.stderr.read()
+    assert get_run(run_id).status == "KILLED"
+    assert len(metric_history(run_id, "x")) == 500
+
+
+@POSIX
+def test_unended_runs_are_closed_at_exit(db):
+    code = """
+import sys, tracking
+run = tracking.start_run("exit", sys.argv[1])
+run.log_metric("x", 1.0)
+if sys.argv[1] == "fail":
+    raise ValueError("boom")
+if sys.argv[1] == "interrupt":
+    raise KeyboardInterrupt
+"""
+    for how in ("ok", "fail", "interrupt"):
+        child = _spawn(code, how)
+        child.communicate(timeout=60)
+    df = search_runs(experiment="exit").set_index("run_name")
+    assert df.loc["ok", "status"] == "FINISHED"
+    assert df.loc["fail", "status"] == "FAILED"
+    assert df.loc["interrupt", "status"] == "KILLED"
+    assert (df["metrics.x"] == 1.0).all()
+
+
+def test_two_processes_logging_at_once_lose_nothing(db, tmp_path):
+    go = tmp_path / "go"
+    code = _BARRIER + """
+import tracking, tracking.run
+tracking.run.FLUSH_POINTS = 500          # many small transactions, to interleave the writers
+with tracking.start_run("concurrent", sys.argv[2]) as run:
+    for i in range(20000):
+        run.log_metric("x", float(i))
+"""
+    # the store exists first, so this test is about concurrent writers
+    with tracking.start_run("setup"):
+        pass
+    children = [_spawn(code, go, f"writer-{k}") for k in range(2)]
+    for child in children:
+        assert child.stdout.readline().strip() == "ready"
+    go.touch()
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+    df = search_runs(experiment="concurrent")
+    assert sorted(df["run_name"]) == ["writer-0", "writer-1"]
+    assert (df["status"] == "FINISHED").all()
+    total = 0
+    for run_id in df["run_id"]:
+        values = metric_history(run_id, "x")["value"].tolist()
+        assert values == [float(i) for i in range(20000)]
+        total += len(values)
+    assert total == 40000
+
+
+def test_processes_creating_the_same_new_store_at_once(tmp_path, monkeypatch):
+    path = tmp_path / "fresh" / "deeper" / "tracking.db"
+    monkeypatch.setenv("OPTSANDBOX_TRACKING_URI", f"sqlite:///{path}")
+    go = tmp_path / "go"
+    code = _BARRIER + """
+import tracking
+with tracking.start_run("race", sys.argv[2]) as run:
+    run.log_param("who", sys.argv[2])
+    run.log_metric("x", 1.0)
+"""
+    children = [_spawn(code, go, f"p{k}") for k in range(4)]
+    for child in children:
+        assert child.stdout.readline().strip() == "ready"
+    assert not path.exists()
+    go.touch()
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+        assert err == ""
+    df = search_runs(uri=path)
+    assert sorted(df["run_name"]) == ["p0", "p1", "p2", "p3"]
+    assert (df["metrics.x"] == 1.0).all() and (df["status"] == "FINISHED").all()
+    _store.close_all()
+
+
+def test_cli_in_a_subprocess(db):
+    with tracking.start_run("cli", "one") as run:
+        run.log_metric("x", 1.0)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    ok = subprocess.run([sys.executable, "-m", "tracking", "show", run.run_id],
+                        capture_output=True, text=True, env=env, timeout=60)
+    assert ok.returncode == 0 and run.run_id in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "tracking", "show", "deadbeef"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().count("\n") == 0 and "no run with id 'deadbeef'" in bad.stderr
