@@ -1,0 +1,409 @@
+"""tsp.tsplib and tsp.sources: TSPLIB distances, formats, tours, malformed files.
+
+Known answers come from the files shipped in tests/data/tsplib (published optima);
+when ../shared/tsplib sits beside the repository, every instance and every
+known-optimal tour there is checked too.
+"""
+
+import csv
+import doctest
+import importlib
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from tests import reference as ref
+from tsp import Instance, Tour
+from tsp.sources import SOURCES, instance_from_spec
+from tsp.tsplib import EDGE_WEIGHT_FORMATS, EDGE_WEIGHT_TYPES, TSPLIBFormatError, read_tour, read_tsplib
+
+DATA = Path(__file__).parent / "data" / "tsplib"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "tsplib"
+
+
+def optima(folder: Path) -> dict:
+    with open(folder / "optima.csv", newline="") as f:
+        return {row["name"]: row for row in csv.DictReader(f)}
+
+
+SHIPPED = optima(DATA)
+SHIPPED_TOURS = sorted(p.name.split(".")[0] for p in DATA.glob("*.opt.tour"))
+
+
+def write(tmp_path, text: str, name: str = "x.tsp") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def twin_matrix(kind: str, xy) -> np.ndarray:
+    n = len(xy)
+    return np.array([[0 if i == j else ref.tsplib_distance(kind, xy[i], xy[j]) for j in range(n)] for i in range(n)])
+
+
+# ---------------------------------------------------------------------------
+# Known answers from the shipped files
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_shipped_instance_matches_its_header(name):
+    row = SHIPPED[name]
+    inst = read_tsplib(DATA / f"{name}.tsp")
+    assert inst.n == int(row["n"])
+    assert inst.names == tuple(str(i) for i in range(1, inst.n + 1))
+    assert inst.name.startswith(name)  # NAME as written: ulysses16 says "ulysses16.tsp"
+    assert np.array_equal(inst.dist, inst.dist.T)
+    assert np.array_equal(inst.dist, np.round(inst.dist))  # TSPLIB distances are integers
+    assert (np.diag(inst.dist) == 0).all()
+
+
+@pytest.mark.parametrize("name", SHIPPED_TOURS)
+def test_shipped_optimal_tour_scores_the_published_optimum(name):
+    inst = read_tsplib(DATA / f"{name}.tsp")
+    order = read_tour(DATA / f"{name}.opt.tour")
+    assert sorted(order.tolist()) == list(range(inst.n))
+    tour = Tour.from_order(inst, order, closed=True)
+    assert tour.complete
+    assert tour.length == float(SHIPPED[name]["optimum"])
+
+
+def test_ulysses16_name_is_kept_as_written():
+    assert read_tsplib(DATA / "ulysses16.tsp").name == "ulysses16.tsp"
+    assert read_tsplib(DATA / "berlin52.tsp").name == "berlin52"
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [("berlin52", "EUC_2D"), ("eil51", "EUC_2D"), ("att48", "ATT"), ("burma14", "GEO"), ("ulysses22", "GEO")],
+)
+def test_coordinate_instances_equal_the_pairwise_twin(name, kind):
+    inst = read_tsplib(DATA / f"{name}.tsp")
+    assert inst.coords is not None and inst.coords.shape == (inst.n, 2)
+    assert np.array_equal(inst.dist, twin_matrix(kind, inst.coords.tolist()))
+
+
+def test_known_distances():
+    # berlin52: nodes 1 (565, 575) and 2 (25, 185): sqrt(540^2 + 390^2) = 666.1 -> 666.
+    assert read_tsplib(DATA / "berlin52.tsp").dist[0, 1] == 666
+    # att48: nodes 1 (6734, 1453), 2 (2233, 10): r = sqrt((4501^2 + 1443^2) / 10) = 1494.7
+    # -> nint 1495 (not below r), so 1495.
+    assert read_tsplib(DATA / "att48.tsp").dist[0, 1] == 1495
+    # gr17: LOWER_DIAG_ROW "0 633 0 257 390 0 ...": d(2,1) = 633, d(3,1) = 257, d(3,2) = 390.
+    gr17 = read_tsplib(DATA / "gr17.tsp")
+    assert (gr17.dist[1, 0], gr17.dist[0, 2], gr17.dist[2, 1]) == (633, 257, 390)
+    assert gr17.coords is None
+
+
+def test_explicit_with_display_data_keeps_coords_and_uses_the_matrix():
+    bays = read_tsplib(DATA / "bays29.tsp")  # FULL_MATRIX + DISPLAY_DATA_SECTION
+    assert bays.coords.shape == (29, 2)
+    assert tuple(bays.coords[0]) == (1150.0, 1760.0)
+    assert bays.dist[0, 1] == 107 and bays.dist[1, 0] == 107
+    bayg = read_tsplib(DATA / "bayg29.tsp")  # UPPER_ROW: first row starts "97 205 139"
+    assert (bayg.dist[0, 1], bayg.dist[0, 2], bayg.dist[3, 0]) == (97, 205, 139)
+
+
+# ---------------------------------------------------------------------------
+# Every format, on tiny synthetic files
+# ---------------------------------------------------------------------------
+
+M4 = np.array([[0, 1, 2, 3], [1, 0, 4, 5], [2, 4, 0, 6], [3, 5, 6, 0]], dtype=float)
+# The weights of M4 written by hand in each format's order (TSPLIB95 section 1.4).
+M4_TEXT = {
+    "FULL_MATRIX": "0 1 2 3\n1 0 4 5\n2 4 0 6\n3 5 6 0",
+    "UPPER_ROW": "1 2 3\n4 5\n6",
+    "LOWER_ROW": "1\n2 4\n3 5 6",
+    "UPPER_DIAG_ROW": "0 1 2 3\n0 4 5\n0 6\n0",
+    "LOWER_DIAG_ROW": "0\n1 0\n2 4 0\n3 5 6 0",
+    "UPPER_COL": "1\n2 4\n3 5 6",
+    "LOWER_COL": "1 2 3\n4 5\n6",
+    "UPPER_DIAG_COL": "0\n1 0\n2 4 0\n3 5 6 0",
+    "LOWER_DIAG_COL": "0 1 2 3\n0 4 5\n0 6\n0",
+}
+
+
+def explicit_text(fmt: str, body: str, n: int = 4, extra: str = "") -> str:
+    return (
+        f"NAME : tiny\nTYPE : TSP\nDIMENSION : {n}\nEDGE_WEIGHT_TYPE : EXPLICIT\n"
+        f"EDGE_WEIGHT_FORMAT : {fmt}\nEDGE_WEIGHT_SECTION\n{body}\n{extra}EOF\n"
+    )
+
+
+def test_every_registered_format_has_a_hand_written_case():
+    assert set(EDGE_WEIGHT_FORMATS) == set(M4_TEXT)
+
+
+@pytest.mark.parametrize("fmt", sorted(EDGE_WEIGHT_FORMATS))
+def test_explicit_format_fills_the_known_matrix(tmp_path, fmt):
+    inst = read_tsplib(write(tmp_path, explicit_text(fmt, M4_TEXT[fmt])))
+    assert np.array_equal(inst.dist, M4)
+    assert inst.coords is None and inst.name == "tiny"
+
+
+@pytest.mark.parametrize("fmt", sorted(EDGE_WEIGHT_FORMATS))
+def test_explicit_format_round_trips_a_random_matrix(tmp_path, fmt):
+    rng = np.random.default_rng(sum(map(ord, fmt)))
+    n = 7
+    m = rng.integers(1, 1000, (n, n)).astype(float)
+    m = np.triu(m, 1) + np.triu(m, 1).T
+    cells = ref.tsplib_explicit_cells(fmt, n)
+    numbers = [str(int(m[i, j])) for i, j in cells]
+    body = "\n".join(" ".join(numbers[k : k + 5]) for k in range(0, len(numbers), 5))  # 5 per line
+    assert np.array_equal(read_tsplib(write(tmp_path, explicit_text(fmt, body, n=n))).dist, m)
+
+
+def test_full_matrix_may_be_asymmetric_and_keeps_display_coords(tmp_path):
+    text = explicit_text(
+        "FULL_MATRIX", "0 1 9\n2 0 1\n1 7 0", n=3, extra="DISPLAY_DATA_SECTION\n1 0 0\n2 1 0\n3 1 1\n"
+    ).replace("TYPE : TSP", "TYPE : ATSP")
+    inst = read_tsplib(write(tmp_path, text))
+    assert np.array_equal(inst.dist, [[0, 1, 9], [2, 0, 1], [1, 7, 0]])
+    assert np.array_equal(inst.coords, [[0, 0], [1, 0], [1, 1]])
+
+
+def coord_text(kind: str, xy, header_sep: str = ": ") -> str:
+    nodes = "\n".join(f"{i} {x} {y}" for i, (x, y) in enumerate(xy, 1))
+    return (
+        f"NAME{header_sep}pts\nTYPE{header_sep}TSP\nDIMENSION{header_sep}{len(xy)}\n"
+        f"EDGE_WEIGHT_TYPE{header_sep}{kind}\nNODE_COORD_SECTION\n{nodes}\nEOF\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        # (0,0)-(3,4) = 5 exactly; (0,0)-(1,1) = 1.414; (3,4)-(1,1) = sqrt(13) = 3.606.
+        ("EUC_2D", [[0, 5, 1], [5, 0, 4], [1, 4, 0]]),
+        ("CEIL_2D", [[0, 5, 2], [5, 0, 4], [2, 4, 0]]),
+        # ATT: r = sqrt(25/10) = 1.58 -> 2; sqrt(0.2) = 0.447 -> nint 0 < r -> 1; sqrt(1.3) = 1.14 -> 1 < r -> 2.
+        ("ATT", [[0, 2, 1], [2, 0, 2], [1, 2, 0]]),
+    ],
+)
+def test_planar_types_on_a_tiny_file(tmp_path, kind, expected):
+    xy = [(0, 0), (3, 4), (1, 1)]
+    for sep in (": ", " : ", ":"):
+        inst = read_tsplib(write(tmp_path, coord_text(kind, xy, sep)))
+        assert np.array_equal(inst.dist, expected), sep
+        assert np.array_equal(inst.coords, xy)
+
+
+def test_geo_truncates_degrees(tmp_path):
+    # 16.47 means 16 degrees 47 minutes; nint would make it 17 degrees. burma14 nodes 1, 2
+    # are 16.47 96.10 and 16.47 94.44: the published table gives 153.
+    inst = read_tsplib(write(tmp_path, coord_text("GEO", [(16.47, 96.10), (16.47, 94.44)])))
+    assert inst.dist[0, 1] == 153
+
+
+def test_nodes_may_come_in_any_order(tmp_path):
+    text = coord_text("EUC_2D", [(0, 0), (3, 4), (1, 1)]).replace("1 0 0\n2 3 4\n3 1 1", "3 1 1\n1 0 0\n2 3 4")
+    inst = read_tsplib(write(tmp_path, text))
+    assert np.array_equal(inst.coords, [[0, 0], [3, 4], [1, 1]])
+
+
+def test_name_defaults_to_the_file_stem(tmp_path):
+    text = coord_text("EUC_2D", [(0, 0), (3, 4)]).replace("NAME: pts\n", "")
+    assert read_tsplib(write(tmp_path, text, "noname.tsp")).name == "noname"
+
+
+coordinates = st.floats(-1e5, 1e5, allow_nan=False, allow_infinity=False).map(lambda v: round(v, 3))
+geo_coordinates = st.tuples(st.floats(-90, 90), st.floats(-180, 180)).map(lambda p: (round(p[0], 2), round(p[1], 2)))
+
+
+@pytest.mark.parametrize("kind", sorted(EDGE_WEIGHT_TYPES))
+@settings(max_examples=25)
+@given(data=st.data())
+def test_distance_kernels_equal_the_pairwise_twin(kind, data):
+    if kind == "GEO":
+        xy = data.draw(st.lists(geo_coordinates, min_size=2, max_size=12))
+    else:
+        xy = data.draw(arrays(np.float64, st.tuples(st.integers(2, 12), st.just(2)), elements=coordinates)).tolist()
+    got = EDGE_WEIGHT_TYPES[kind](np.array(xy, dtype=np.float64))
+    assert np.array_equal(got, twin_matrix(kind, xy))
+
+
+# ---------------------------------------------------------------------------
+# Tours
+# ---------------------------------------------------------------------------
+
+
+def test_tour_without_header_or_terminator_is_read():
+    order = read_tour(DATA / "att48.opt.tour")  # the published file is just 48 numbers
+    assert order.dtype == np.int64 and order[0] == 0 and sorted(order) == list(range(48))
+
+
+def test_tour_file(tmp_path):
+    path = write(tmp_path, "NAME : t\nTYPE : TOUR\nDIMENSION : 4\nTOUR_SECTION\n1\n3 2\n4\n-1\nEOF\n", "t.tour")
+    assert read_tour(path).tolist() == [0, 2, 1, 3]
+
+
+@pytest.mark.parametrize(
+    "body, line, fragment",
+    [
+        ("DIMENSION : 4\nTOUR_SECTION\n1\n3\n2\n3\n-1\n", 6, "node 3 is visited twice"),
+        ("DIMENSION : 4\nTOUR_SECTION\n1\n3\n2\n5\n-1\n", 6, "must be in 1..4"),
+        ("DIMENSION : 4\nTOUR_SECTION\n1\n3\n2\n-1\n", 2, "missing: 4"),
+        ("DIMENSION : 3\nTOUR_SECTION\n1\n3\n2\n-1\n4\n", 7, "after the -1"),
+        ("DIMENSION : 3\nTOUR_SECTION\n1\nx\n2\n-1\n", 4, "must be an integer, got 'x'"),
+        ("DIMENSION : 3\n", 1, "no TOUR_SECTION"),
+    ],
+)
+def test_malformed_tour_names_the_line(tmp_path, body, line, fragment):
+    path = write(tmp_path, body, "bad.tour")
+    with pytest.raises(ValueError, match=fragment) as info:
+        read_tour(path)
+    assert f"{path}, line {line}:" in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# Malformed instances: ValueError naming the file and line
+# ---------------------------------------------------------------------------
+
+GOOD_EUC = "NAME: x\nDIMENSION: 3\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\n1 0 0\n2 3 4\n3 1 1\nEOF\n"
+
+
+@pytest.mark.parametrize(
+    "text, line, fragment",
+    [
+        (GOOD_EUC.replace("DIMENSION: 3\n", ""), 7, "missing header line 'DIMENSION"),
+        (GOOD_EUC.replace("DIMENSION: 3", "DIMENSION: three"), 2, "DIMENSION must be an integer"),
+        (GOOD_EUC.replace("DIMENSION: 3", "DIMENSION: 1"), 2, "at least 2"),
+        (GOOD_EUC.replace("EUC_2D", "EUC_3D"), 3, "EDGE_WEIGHT_TYPE must be one of"),
+        (GOOD_EUC.replace("EDGE_WEIGHT_TYPE: EUC_2D\n", ""), 7, "missing header line 'EDGE_WEIGHT_TYPE"),
+        (GOOD_EUC.replace("3 1 1", "3 1 zz"), 7, "y must be a number, got 'zz'"),
+        (GOOD_EUC.replace("3 1 1", "3 1 nan"), 7, "must be finite"),
+        (GOOD_EUC.replace("3 1 1\n", ""), 4, "lacks 1 of the 3 nodes: 3"),
+        (GOOD_EUC.replace("3 1 1", "2 1 1"), 7, "node 2 is given twice"),
+        (GOOD_EUC.replace("3 1 1", "4 1 1"), 7, "must be in 1..3"),
+        (GOOD_EUC.replace("3 1 1", "3 1 1 7"), 7, "lines must be 'node x y'"),
+        (GOOD_EUC.replace("NODE_COORD_SECTION\n", ""), 4, "expected 'KEY: value'"),
+        (GOOD_EUC.replace("NAME: x\n", "NAME: x\nTYPE: HCP\n"), 2, "TYPE must be TSP or ATSP"),
+        (GOOD_EUC.replace("NAME: x\n", "NAME: x\nNAME: y\n"), 2, "appears twice"),
+        (explicit_text("UPPER_ROW", "1 2 3\n4 5"), 8, "has 5 numbers, UPPER_ROW with DIMENSION 4 needs 6"),
+        (explicit_text("UPPER_ROW", "1 2 3\n4 5 6\n7"), 9, "too many numbers"),
+        (explicit_text("UPPER_ROW", "1 2 3\n4 five 6"), 8, "edge weight must be a number, got 'five'"),
+        (explicit_text("UPPER_ROW", "1 2 3\n4 -5 6"), 8, "must be non-negative"),
+        (explicit_text("UPPER_ROWS", "1 2 3 4 5 6"), 5, "EDGE_WEIGHT_FORMAT must be one of"),
+        (explicit_text("UPPER_ROW", "").replace("EDGE_WEIGHT_SECTION\n", ""), 7, "needs an EDGE_WEIGHT_SECTION"),
+        (explicit_text("UPPER_ROW", "1 2 3 4 5 6").replace("EDGE_WEIGHT_FORMAT : UPPER_ROW\n", ""), 7, "FORMAT"),
+    ],
+)
+def test_malformed_file_names_the_file_and_line(tmp_path, text, line, fragment):
+    path = write(tmp_path, text, "bad.tsp")
+    with pytest.raises(ValueError, match=fragment) as info:
+        read_tsplib(path)
+    assert isinstance(info.value, TSPLIBFormatError)
+    assert str(info.value).startswith(f"{path}, line {line}: ")
+    assert (info.value.path, info.value.line) == (str(path), line)
+
+
+def test_missing_file_names_the_path(tmp_path):
+    missing = tmp_path / "nowhere.tsp"
+    with pytest.raises(FileNotFoundError, match="nowhere.tsp"):
+        read_tsplib(missing)
+    with pytest.raises(FileNotFoundError, match="nowhere.tour"):
+        read_tour(tmp_path / "nowhere.tour")
+
+
+def test_path_of_wrong_type():
+    with pytest.raises(TypeError, match="path must be a str or os.PathLike"):
+        read_tsplib(52)
+
+
+# ---------------------------------------------------------------------------
+# Instance sources
+# ---------------------------------------------------------------------------
+
+SOURCE_EXAMPLES = {"seed": ("seed", 15), "random": ("random:9", 9)}
+
+
+def test_every_source_has_an_example():
+    assert set(SOURCES) == set(SOURCE_EXAMPLES)
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_source_builds_an_instance(source):
+    spec, n = SOURCE_EXAMPLES[source]
+    inst = instance_from_spec(spec, seed=3)
+    assert isinstance(inst, Instance) and inst.n == n
+
+
+def test_random_source_follows_the_seed():
+    a, b = instance_from_spec("random:20", seed=7), instance_from_spec("random:20", seed=7)
+    assert np.array_equal(a.dist, b.dist)
+    assert not np.array_equal(a.dist, instance_from_spec("random:20", seed=8).dist)
+
+
+def test_path_source_reads_tsplib():
+    assert instance_from_spec(str(DATA / "gr17.tsp")).n == 17
+    assert instance_from_spec(DATA / "gr17.tsp").name == "gr17"
+
+
+@pytest.mark.parametrize(
+    "spec, error, fragment",
+    [
+        ("random:x", ValueError, "integer N >= 2"),
+        ("random", ValueError, "integer N >= 2"),
+        ("random:1", ValueError, "N=1"),
+        ("seed:4", ValueError, "takes no argument"),
+        ("nowhere.tsp", FileNotFoundError, "neither a source"),
+        (17, TypeError, "spec must be a str"),
+    ],
+)
+def test_bad_spec(spec, error, fragment):
+    with pytest.raises(error, match=fragment):
+        instance_from_spec(spec)
+
+
+# ---------------------------------------------------------------------------
+# The whole TSPLIB subset in ../shared, when it is there
+# ---------------------------------------------------------------------------
+
+needs_shared = pytest.mark.skipif(not (SHARED / "optima.csv").exists(), reason="../shared/tsplib not present")
+SHARED_OPTIMA = optima(SHARED) if (SHARED / "optima.csv").exists() else {}
+SHARED_TOURS = sorted(p.name.split(".")[0] for p in (SHARED / "tours").glob("*.opt.tour")) if SHARED_OPTIMA else []
+
+
+@needs_shared
+def test_shared_folder_has_the_nineteen_tours():
+    assert len(SHARED_TOURS) == 19
+
+
+@needs_shared
+@pytest.mark.parametrize("name", sorted(SHARED_OPTIMA))
+def test_shared_instance_loads(name):
+    row = SHARED_OPTIMA[name]
+    inst = read_tsplib(SHARED / f"{name}.tsp")
+    assert inst.n == int(row["n"])
+    text = (SHARED / f"{name}.tsp").read_text()
+    assert (inst.coords is None) == ("DISPLAY_DATA_SECTION" not in text and "NODE_COORD_SECTION" not in text)
+    if row["edge_weight_type"] != "EXPLICIT":  # spot-check 50 pairs against the twin
+        rng = np.random.default_rng(0)
+        for i, j in rng.integers(0, inst.n, (50, 2)):
+            if i != j:
+                expected = ref.tsplib_distance(row["edge_weight_type"], inst.coords[i], inst.coords[j])
+                assert inst.dist[i, j] == expected
+
+
+@needs_shared
+@pytest.mark.parametrize("name", SHARED_TOURS)
+def test_shared_optimal_tour_scores_the_published_optimum(name):
+    inst = read_tsplib(SHARED / f"{name}.tsp")
+    tour = Tour.from_order(inst, read_tour(SHARED / "tours" / f"{name}.opt.tour"), closed=True)
+    assert tour.complete and math.isclose(tour.length, float(SHARED_OPTIMA[name]["optimum"]), rel_tol=0, abs_tol=0)
+
+
+# ---------------------------------------------------------------------------
+# Docstring examples
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["tsp.tsplib", "tsp.sources"])
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
