@@ -150,16 +150,6 @@ def _lower_diag_row(n):
     return np.tril_indices(n, 0)
 
 
-def _transposed(rows):
-    # Column-wise order of one triangle is the row-wise order of the other one,
-    # mirrored: (i, j) of UPPER_COL is (j, i) of LOWER_ROW.
-    def cells(n):
-        i, j = rows(n)
-        return j, i
-
-    return cells
-
-
 #: EDGE_WEIGHT_FORMAT -> function n -> (rows, cols) of the cells the numbers fill, in order.
 #: Every format but FULL_MATRIX gives one triangle, mirrored to make the matrix symmetric.
 EDGE_WEIGHT_FORMATS = {
@@ -168,10 +158,12 @@ EDGE_WEIGHT_FORMATS = {
     "LOWER_ROW": _lower_row,
     "UPPER_DIAG_ROW": _upper_diag_row,
     "LOWER_DIAG_ROW": _lower_diag_row,
-    "UPPER_COL": _transposed(_lower_row),
-    "LOWER_COL": _transposed(_upper_row),
-    "UPPER_DIAG_COL": _transposed(_lower_diag_row),
-    "LOWER_DIAG_COL": _transposed(_upper_diag_row),
+    # Column by column, one triangle is read in the row-by-row order of the other
+    # (UPPER_COL's (i, j) is LOWER_ROW's (j, i)); mirrored, the matrix is the same.
+    "UPPER_COL": _lower_row,
+    "LOWER_COL": _upper_row,
+    "UPPER_DIAG_COL": _lower_diag_row,
+    "LOWER_DIAG_COL": _upper_diag_row,
 }
 
 

@@ -164,15 +164,11 @@ def held_karp(instance, closed: bool = False, *, max_bytes: int = MAX_TABLE_BYTE
             f"(8 * {n - closed} * 2^{n - closed - 1} bytes), above max_bytes={max_bytes} "
             f"({max_bytes / 2**30:.2f} GiB)"
         )
-    d = instance.dist
+    d = instance.dist  # read-only; the kernels get fresh copies (one compiled signature)
     if closed:
-        first = np.ascontiguousarray(d[0, 1:])
-        inner = np.ascontiguousarray(d[1:, 1:])
-        last = np.ascontiguousarray(d[1:, 0])
+        first, inner, last = np.array(d[0, 1:]), np.array(d[1:, 1:]), np.array(d[1:, 0])
     else:
-        first = np.zeros(n)
-        inner = d
-        last = np.zeros(n)
+        first, inner, last = np.zeros(n), np.array(d), np.zeros(n)
     length, order = _walk_back(_cost_table(first, inner), inner, last)
     if not np.isfinite(length):
         raise no_route(instance, closed)
