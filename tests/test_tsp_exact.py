@@ -203,6 +203,12 @@ def test_held_karp_refuses_a_table_above_the_limit_and_says_how_much():
     assert held_karp(small, max_bytes=40_960).complete
 
 
+@pytest.mark.parametrize("max_bytes, error", [(0, ValueError), (-5, ValueError), (1.5e9, TypeError), (True, TypeError)])
+def test_held_karp_max_bytes_must_be_a_positive_integer(max_bytes, error):
+    with pytest.raises(error, match="max_bytes must be a positive integer"):
+        held_karp(Instance.random_uniform(4, seed=0), max_bytes=max_bytes)
+
+
 def test_brute_force_refuses_more_than_ten_cities():
     with pytest.raises(ValueError, match=r"n <= 10, got n=11 .*use tsp.exact.held_karp"):
         brute_force(Instance.random_uniform(11, seed=0))

@@ -3,9 +3,10 @@
 Which function to pick:
 
 - ``held_karp(instance, closed=False)``: dynamic programming over subsets,
-  time O(2^n n^2). The one to use: n = 16 takes milliseconds, n = 22 about a
-  second; it refuses (saying how much memory it would need) when the table
-  would pass ``held_karp.MAX_TABLE_BYTES``.
+  time O(2^n n^2). The one to use: a closed tour through 16 cities takes about
+  20 ms, through 22 cities about 0.6 s and a 168 MiB table; it refuses (saying
+  how much memory it would need) when the table would pass ``max_bytes``
+  (default 1 GiB: n = 24 closed, n = 23 open).
 - ``brute_force(instance, closed=False)``: tries every order, time O(n! n).
   For n <= 10 only; an independent check of ``held_karp``.
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import numbers
+
 from .._validation import check_flag, check_instance
 
-__all__ = ["check_problem", "no_route"]
+__all__ = ["check_max_bytes", "check_problem", "no_route"]
 
 
 def check_problem(instance, closed):
     """Validate ``(instance, closed)`` for an exact solver; return them checked."""
     return check_instance(instance), check_flag("closed", closed)
+
+
+def check_max_bytes(max_bytes) -> int:
+    """A positive integer memory limit in bytes."""
+    if not isinstance(max_bytes, numbers.Integral) or isinstance(max_bytes, bool):
+        raise TypeError(f"max_bytes must be a positive integer (bytes), got {max_bytes!r}")
+    if max_bytes <= 0:
+        raise ValueError(f"max_bytes must be a positive integer (bytes), got {max_bytes}")
+    return int(max_bytes)
 
 
 def no_route(instance, closed: bool) -> ValueError:

@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from ..tour import Tour
-from ._common import check_problem, no_route
+from ._common import check_max_bytes, check_problem, no_route
 
 __all__ = ["MAX_TABLE_BYTES", "held_karp", "table_bytes"]
 
@@ -120,7 +120,8 @@ def held_karp(instance, closed: bool = False, *, max_bytes: int = MAX_TABLE_BYTE
     Raises
     ------
     TypeError
-        When ``instance`` is not a ``tsp.Instance`` or ``closed`` not a bool.
+        When ``instance`` is not a ``tsp.Instance``, ``closed`` not a bool or
+        ``max_bytes`` not an integer.
     ValueError
         When the table would exceed ``max_bytes`` (the message says how much it
         would need), or when missing edges leave no Hamiltonian path or tour.
@@ -142,7 +143,7 @@ def held_karp(instance, closed: bool = False, *, max_bytes: int = MAX_TABLE_BYTE
     With m cities in the subsets (m = n - 1 closed, m = n open), time is
     O(2^m m^2). C(S, j) is stored only for j in S: a float64 table
     ``cost[j, S - {j}]`` of m x 2^(m-1) entries (bit j squeezed out), so memory
-    is 8 m 2^(m-1) bytes: n = 16 closed 0.5 MB, n = 22 closed 168 MiB, n = 24
+    is 8 m 2^(m-1) bytes: n = 16 closed 1.9 MiB, n = 22 closed 168 MiB, n = 24
     closed 736 MiB. Float64 keeps integer lengths exact (up to 2^53).
 
     Examples
@@ -155,6 +156,7 @@ def held_karp(instance, closed: bool = False, *, max_bytes: int = MAX_TABLE_BYTE
     array([0, 1, 2])
     """
     instance, closed = check_problem(instance, closed)
+    max_bytes = check_max_bytes(max_bytes)
     n = instance.n
     need = table_bytes(n, closed)
     if need > max_bytes:
