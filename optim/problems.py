@@ -156,10 +156,14 @@ class Quadratic(Problem):
 
     def value(self, x):
         x = np.asarray(x, dtype=np.float64)
+        if x.ndim == 1:
+            return 0.5 * float(x @ (self.A @ x)) - float(self.b @ x)
         return 0.5 * np.sum(x * _matvec(self.A, x), axis=0) - np.tensordot(self.b, x, axes=1)
 
     def grad(self, x):
         x = np.asarray(x, dtype=np.float64)
+        if x.ndim == 1:
+            return self.A @ x - self.b
         return _matvec(self.A, x) - self.b.reshape((-1,) + (1,) * (x.ndim - 1))
 
     def solution(self) -> np.ndarray:
@@ -301,6 +305,8 @@ class LeastSquares(Problem):
 
     def grad(self, w):
         w = np.asarray(w, dtype=np.float64)
+        if w.ndim == 1:
+            return self.H @ w - self.c
         return _matvec(self.H, w) - self.c.reshape((-1,) + (1,) * (w.ndim - 1))
 
     def solution(self) -> np.ndarray:
@@ -355,7 +361,7 @@ class Rosenbrock(Problem):
     def grad(self, x):
         x = np.asarray(x, dtype=np.float64)
         inner = x[1] - x[0] ** 2
-        return np.stack([-2.0 * (self.a - x[0]) - 4.0 * self.b * x[0] * inner, 2.0 * self.b * inner])
+        return np.array([-2.0 * (self.a - x[0]) - 4.0 * self.b * x[0] * inner, 2.0 * self.b * inner])
 
     def solution(self) -> np.ndarray:
         return np.array([self.a, self.a**2])
@@ -402,7 +408,7 @@ class Himmelblau(Problem):
         x = np.asarray(x, dtype=np.float64)
         u = x[0] ** 2 + x[1] - 11.0
         v = x[0] + x[1] ** 2 - 7.0
-        return np.stack([4.0 * x[0] * u + 2.0 * v, 2.0 * u + 4.0 * x[1] * v])
+        return np.array([4.0 * x[0] * u + 2.0 * v, 2.0 * u + 4.0 * x[1] * v])
 
     def _hessian(self, x):
         u = x[0] ** 2 + x[1] - 11.0
