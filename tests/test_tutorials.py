@@ -24,6 +24,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # script stem -> figures it must write
 EXPECTED = {
     "01_greedy_coin_change": ["01_greedy_vs_optimal.png"],
+    "03_gradient_descent_learning_rates": ["03_learning_rates.png", "03_height_weight.png",
+                                           "03_local_minima.png", "03_rosenbrock.png"],
 }
 
 

@@ -58,7 +58,7 @@ def save(fig, name: str, args: argparse.Namespace, run=None) -> Path:
     path = args.out / name
     fig.savefig(path, dpi=110, bbox_inches="tight")
     if run is not None:
-        run.log_figure(fig, name)
+        run.log_artifact(path)  # a copy: rendering the figure twice would cost seconds
     import matplotlib.pyplot as plt
 
     plt.close(fig)
