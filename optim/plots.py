@@ -39,6 +39,11 @@ def _optimum_value(problem):
         return None
 
 
+def _excess_floor(f_star):
+    """Below eps * |f*| an excess f - f* is round-off (or exactly 0): draw it at this floor."""
+    return np.finfo(float).eps * abs(f_star) if f_star != 0 else np.finfo(float).tiny
+
+
 def _label(key):
     return f"lr={key:.3g}" if isinstance(key, (float, np.floating)) else str(key)
 
@@ -52,8 +57,9 @@ def plot_loss_curves(traces, problem=None, ax=None, title=None):
         E.g. ``compare_lrs(problem, lrs)``; float labels print as ``lr=...``.
     problem : Problem, optional
         When given and its minimum is known, plot the excess f(x_k) - f* (which
-        is what falls geometrically); otherwise the raw loss, on a log scale
-        only if every value is positive.
+        is what falls geometrically), floored at eps * |f*| where it is only
+        round-off; otherwise the raw loss, on a log scale only if every value
+        is positive.
     ax : matplotlib Axes, optional
     title : str, optional
 
@@ -77,8 +83,7 @@ def plot_loss_curves(traces, problem=None, ax=None, title=None):
     for key, tr in traces.items():
         y = np.asarray(tr.loss, dtype=float)
         if f_star is not None:
-            # Exact 0 excess (converged to the last bit) cannot show on a log axis.
-            y = np.maximum(y - f_star, np.finfo(float).tiny)
+            y = np.maximum(y - f_star, _excess_floor(f_star))
         ys[key] = np.where(np.isfinite(y), y, np.nan)
     positive = all(np.all(y[np.isfinite(y)] > 0) for y in ys.values())
     for key, y in ys.items():
@@ -224,7 +229,7 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
         f_star = _optimum_value(problem)
         v = df["final_loss"].to_numpy(dtype=float)
         if f_star is not None:
-            v = np.maximum(v - f_star, np.finfo(float).tiny)
+            v = np.maximum(v - f_star, _excess_floor(f_star))
         ok = ~div & np.isfinite(v)
         ax.plot(lr[ok], v[ok], "o-", ms=3, label="final loss" + (" - f*" if f_star is not None else ""))
         if ok.any() and np.all(v[ok] > 0):

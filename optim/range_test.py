@@ -45,9 +45,10 @@ class RangeTest:
     smoothed : numpy.ndarray
         Bias-corrected exponential moving average of ``loss``.
     suggested_lr : float
-        ``lr_steepest`` (see Notes of ``lr_range_test``).
+        ``lr_min_loss / 10`` (see Notes of ``lr_range_test``).
     lr_steepest : float
-        Rate where the smoothed loss falls fastest against log(lr).
+        Rate where the smoothed loss falls fastest against log(lr), among the
+        points up to its minimum.
     lr_min_loss : float
         Rate at the lowest smoothed loss.
     blew_up : bool
@@ -82,7 +83,7 @@ def lr_range_test(
     lr_min=1e-6,
     lr_max=10.0,
     steps=100,
-    smoothing=0.9,
+    smoothing=0.0,
     stop_factor=4.0,
     **hyper,
 ) -> RangeTest:
@@ -100,8 +101,10 @@ def lr_range_test(
     steps : int, default 100
         Number of steps (rates) at most, >= 3. Keep it short: a run long
         enough to converge exactly leaves nothing for a large rate to amplify.
-    smoothing : float, default 0.9
-        EMA coefficient in [0, 1) for the smoothed loss (0: no smoothing).
+    smoothing : float, default 0.0
+        EMA coefficient in [0, 1) for the smoothed loss. Our losses are exact
+        (full batch), so none is needed; with noisy losses use ~0.9 to 0.98
+        (the smoothed curve lags the rate by about 1 / (1 - smoothing) steps).
     stop_factor : float, default 4
         Stop once smoothed - best > (stop_factor - 1) * max(|best|, 1e-12), best
         being the lowest smoothed loss so far; > 1.
@@ -123,10 +126,14 @@ def lr_range_test(
     (eta_k, f(x_{k+1})). Smoothed loss: a_k = s a_{k-1} + (1 - s) f_k,
     smoothed_k = a_k / (1 - s^(k+1)). The stop rule is Smith's "loss above 4x
     the best", written to make sense for losses of any sign; a non-finite loss
-    stops too. Suggested rate: the steepest descent of the smoothed curve
-    against log(lr) (``np.gradient``), restricted to the points before its
-    minimum. ``lr_min_loss / 10`` is the other common rule of thumb.
-    On a quadratic, gd cannot blow up before eta passes 2/L.
+    stops too. Suggested rate: a tenth of the rate at the lowest smoothed
+    loss (the rule of thumb of fastai's ``lr_find``). Smith's other reading,
+    the steepest descent of the smoothed loss against log(lr), is
+    ``lr_steepest``; with exact losses it lands early, where the loss is still
+    large, and is far more cautious (both shown on the raw height-weight
+    problem in tests/test_optim_experiments.py). On a quadratic, gd cannot
+    blow up before eta passes 2/L, so ``lr_min_loss`` is at or just past 2/L
+    and the suggestion near 2/(10 L).
     Time O(steps * cost of grad), memory O(steps).
 
     Examples
@@ -189,7 +196,7 @@ def lr_range_test(
         lr=_readonly(lr_arr),
         loss=_readonly(np.array(losses)),
         smoothed=_readonly(sm),
-        suggested_lr=lr_steepest,
+        suggested_lr=lr_min_loss / 10.0,
         lr_steepest=lr_steepest,
         lr_min_loss=lr_min_loss,
         blew_up=blew_up,

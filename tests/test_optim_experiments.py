@@ -296,7 +296,9 @@ class RangeTestCase(unittest.TestCase):
             bound = stable_lr_bound(q)
             self.assertTrue(rt.blew_up)
             self.assertGreater(rt.lr[-1], bound)
+            self.assertGreater(rt.lr_min_loss, 0.5 * bound)
             self.assertLess(rt.suggested_lr, bound)
+            self.assertLessEqual(rt.lr_steepest, rt.lr_min_loss)
             # below 2/L the loss can only fall (every step contracts the A-norm error)
             below = rt.lr < bound
             self.assertTrue(np.all(np.diff(rt.loss[below]) <= 1e-12 * (1 + np.abs(rt.loss[below][1:]))))
@@ -317,7 +319,14 @@ class RangeTestCase(unittest.TestCase):
         bound = stable_lr_bound(raw)
         self.assertGreater(rt.lr[-1], bound)
         self.assertLess(rt.lr[-1], 20 * bound)
+        self.assertLess(rt.lr_min_loss, 10 * bound)
         self.assertLess(rt.suggested_lr, bound)
+        self.assertGreater(rt.suggested_lr, 0.1 * bound)
+        self.assertLess(rt.lr_steepest, rt.suggested_lr)  # the cautious reading
+        # the suggestion works: gd at that rate is stable and well on its way
+        tr = minimize(raw, gd(rt.suggested_lr), steps=200)
+        self.assertFalse(tr.diverged)
+        self.assertLess(tr.final_loss, 1.1 * float(raw.value(raw.solution())))
 
     def test_other_optimizers(self):
         rt = lr_range_test(Rosenbrock(), "adam", lr_min=1e-5, lr_max=1.0, steps=60)

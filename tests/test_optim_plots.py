@@ -1,0 +1,111 @@
+"""optim.plots: each figure is returned (never shown) and shows what it claims."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from optim import (  # noqa: E402
+    DoubleWell,
+    Himmelblau,
+    LeastSquares,
+    Quadratic,
+    Rosenbrock,
+    compare_lrs,
+    lr_range_test,
+    lr_sweep,
+    optimal_lr,
+    stable_lr_bound,
+)
+from optim.plots import plot_contour, plot_loss_curves, plot_range_test, plot_sweep  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+Q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 1.0])
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _vlines(ax):
+    return sorted(float(line.get_xdata()[0]) for line in ax.lines if np.ptp(line.get_xdata()) == 0 and len(line.get_xdata()) == 2)
+
+
+def test_loss_curves_plot_the_excess_on_a_log_scale():
+    traces = compare_lrs(Q, [0.02, 0.1, 0.25], steps=60)
+    fig = plot_loss_curves(traces, problem=Q)
+    ax = fig.axes[0]
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert ax.get_yscale() == "log"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["lr=0.02", "lr=0.1", "lr=0.25 (diverged)"]
+    f_star = float(Q.value(Q.solution()))
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), traces[0.02].loss - f_star)
+
+
+def test_loss_curves_raw_loss_without_a_problem_and_into_given_axes():
+    fig0, axes = plt.subplots(1, 2)
+    traces = compare_lrs(Q, [0.1], steps=10)
+    fig = plot_loss_curves(traces, ax=axes[1], title="mine")
+    assert fig is fig0
+    assert axes[1].get_title() == "mine"
+    assert axes[1].get_yscale() == "linear"  # the quadratic's losses are negative
+
+
+def test_contour_draws_paths_and_minima():
+    h = Himmelblau()
+    traces = compare_lrs(h, [0.005, 0.01], steps=300)
+    fig = plot_contour(h, traces, bounds=(-5, 5, -5, 5))
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (-5.0, 5.0)
+    np.testing.assert_allclose(ax.lines[0].get_xydata(), traces[0.005].path)
+    stars = [line for line in ax.lines if line.get_marker() == "*"]
+    assert len(stars) == 1 and len(stars[0].get_xdata()) == 4
+    assert len(ax.collections) > 0  # the contour set
+
+
+def test_contour_default_bounds_contain_diverged_paths_finite_part():
+    traces = compare_lrs(Rosenbrock(), [1e-3, 0.01], steps=200)
+    fig = plot_contour(Rosenbrock(), traces)
+    x0, x1 = fig.axes[0].get_xlim()
+    assert x0 < -1.2 and x1 > 1.0
+
+
+def test_contour_needs_two_dimensions():
+    with pytest.raises(ValueError, match="2-D problem.*DoubleWell"):
+        plot_contour(DoubleWell())
+
+
+def test_sweep_marks_two_over_L():
+    lrs = np.geomspace(0.01, 0.4, 25)
+    df = lr_sweep(Q, lrs, steps=500)
+    for y in ("final_loss", "steps"):
+        fig = plot_sweep(df, problem=Q, y=y)
+        ax = fig.axes[0]
+        assert ax.get_xscale() == "log"
+        np.testing.assert_allclose(_vlines(ax), sorted([optimal_lr(Q), stable_lr_bound(Q)]))
+        crosses = [line for line in ax.lines if line.get_marker() == "x"]
+        np.testing.assert_allclose(crosses[0].get_xdata(), lrs[df["diverged"].to_numpy()])
+    with pytest.raises(ValueError, match="y must be"):
+        plot_sweep(df, y="speed")
+
+
+def test_sweep_on_least_squares():
+    ls = LeastSquares.from_height_weight(standardize=True)
+    df = lr_sweep(ls, np.linspace(0.1, 2.5, 12), steps=200)
+    fig = plot_sweep(df, problem=ls, y="steps")
+    assert fig.axes[0].get_ylabel() == "steps"
+
+
+def test_range_test_curve():
+    rt = lr_range_test(Q, lr_min=1e-4, lr_max=10.0, steps=100)
+    fig = plot_range_test(rt)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), rt.lr)
+    assert rt.suggested_lr in _vlines(ax)
