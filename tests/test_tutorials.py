@@ -26,6 +26,7 @@ EXPECTED = {
     "01_greedy_coin_change": ["01_greedy_vs_optimal.png"],
     "03_gradient_descent_learning_rates": ["03_learning_rates.png", "03_height_weight.png",
                                            "03_local_minima.png", "03_rosenbrock.png"],
+    "04_tracking_experiments": ["04_metric_history.png", "04_cli_loss.png"],
 }
 
 
@@ -67,6 +68,12 @@ def test_tutorial_runs_quick(stem, tmp_path):
     for name in EXPECTED[stem]:
         assert (artifacts / name).is_file()
     assert not (tmp_path / "runs").exists()  # the store went where the env var said
+    if stem == "04_tracking_experiments":
+        # the sweep's runs are children of the tutorial's run, in their own experiment
+        sweep = tracking.search_runs(experiment="tutorial-04-sweep", uri=db)
+        assert len(sweep) == 8 and set(sweep["status"]) == {"FINISHED"}
+        assert set(sweep["tags.sweep"]) == {runs["run_id"].iloc[0][:8]}
+        assert tracking.get_run(sweep["run_id"].iloc[0], uri=db).parent_run_id == runs["run_id"].iloc[0]
 
 
 def test_bad_flag_exits_2_without_traceback(tmp_path):
