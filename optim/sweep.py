@@ -184,7 +184,7 @@ def _sweep_quadratic(problem, x0, lrs, steps, tol, name, beta):
         if tol is not None and gnorm[0] <= tol:  # the start is already converged: every run stops at 0
             conv[:], run[:] = 0, 0
             final_x[:], final_gnorm[:] = X, gnorm
-            idx = idx[:0]
+            X, G, idx = X[:, :0], G[:, :0], idx[:0]
         for k in range(1, steps + 1):
             if idx.size == 0:
                 break

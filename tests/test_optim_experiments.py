@@ -272,6 +272,13 @@ class Sweep(unittest.TestCase):
             with self.subTest(kw=kw), self.assertRaisesRegex(exc, msg):
                 lr_sweep(**args)
 
+    def test_start_already_converged(self):
+        for method in ("vectorized", "loop"):
+            df = lr_sweep(self.q, [0.1, 10.0], steps=50, x0=self.q.solution(), tol=1e-6, method=method)
+            self.assertEqual(df["converged_at"].tolist(), [0, 0])
+            self.assertEqual(df["steps_run"].tolist(), [0, 0])
+            self.assertFalse(df["diverged"].any())
+
     def test_no_warnings_even_when_everything_overflows(self):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
