@@ -4,7 +4,9 @@ Which function to pick:
 
 - ``start_run(experiment=..., run_name=...)``: open a run (a context manager), then
   ``run.log_param(s)``, ``run.log_metric(s)``, ``run.set_tag(s)``,
-  ``run.log_artifact``, ``run.log_figure``, ``run.log_dict``.
+  ``run.log_artifact``, ``run.log_figure``, ``run.log_dict``. Without ``with``:
+  ``run.end()`` or ``end_run()``; ``active_run()`` is this thread's innermost run.
+  Status: FINISHED, FAILED when the block raises, KILLED on KeyboardInterrupt/SIGTERM.
 - ``search_runs(experiment, filter, order_by)``: runs as a pandas DataFrame, one row
   per run, with ``params.*``, ``metrics.*`` (last value) and ``tags.*`` columns.
 - ``metric_history(run_id, key)``: every point of one metric; ``get_run(run_id)``:
