@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import optim
@@ -97,11 +97,16 @@ def test_gd_diverges_above_the_stability_bound(seed, d, frac):
 
 @settings(max_examples=30)
 @given(seeds, st.integers(1, 5), st.floats(0.01, 1.5))
+@example(0, 1, 1.0)  # exactly at 2/L: rho = 1 up to round-off
 def test_error_shrinks_at_least_by_the_contraction_factor(seed, d, frac):
     q, x0, _ = _spd_problem(seed, d)
     eta = frac * stable_lr_bound(q)
     rho = contraction_factor(q, eta)
-    assert (rho < 1) == (eta < stable_lr_bound(q))
+    assert abs(rho - max(abs(1 - eta * q.mu), abs(1 - eta * q.L))) < 1e-15
+    if abs(frac - 1) > 1e-9:
+        assert (rho < 1) == (frac < 1)
+    else:
+        assert rho == pytest.approx(1.0, abs=1e-12)
     tr = minimize(q, gd(eta), x0, steps=40)
     err = np.linalg.norm(tr.path - q.solution(), axis=1)
     k = np.arange(err.size)
