@@ -24,6 +24,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # script stem -> figures it must write
 EXPECTED = {
     "01_greedy_coin_change": ["01_greedy_vs_optimal.png"],
+    "02_greedy_tsp_restarts": ["02_restarts.png", "02_start_lengths.png", "02_berlin52.png"],
     "03_gradient_descent_learning_rates": ["03_learning_rates.png", "03_height_weight.png",
                                            "03_local_minima.png", "03_rosenbrock.png"],
     "04_tracking_experiments": ["04_metric_history.png", "04_cli_loss.png"],
