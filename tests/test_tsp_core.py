@@ -48,9 +48,9 @@ def matrices(draw, min_n=2, max_n=9, max_d=3, missing=True, symmetric=None):
 
 def walk_with_k(dist, start, closed, k):
     """The kernel walk with candidate lists of length k (to force cut lists)."""
-    cand, count, cut = _kernels.candidate_lists(np.ascontiguousarray(dist), k)
+    lists = _kernels.candidate_lists(np.ascontiguousarray(dist), k)
     order = np.empty(len(dist), dtype=np.int64)
-    length, steps, complete = _kernels.walk(dist, cand, count, cut, start, closed, order)
+    length, steps, complete = _kernels.walk(dist, *lists, start, closed, order)
     return list(order[:steps]), length, complete
 
 
@@ -131,8 +131,17 @@ def test_cut_candidate_lists_keep_exact_ties(dist, k, closed):
         assert walk_with_k(dist, s, closed, k) == ref.nn_walk(dist, s, closed)
 
 
+@given(matrices(max_n=12, max_d=9), st.booleans())
+def test_simulate_lengths_equal_twin_from_every_start(dist, closed):
+    """The kernel's own summed lengths (simulate reports them), inf when stuck."""
+    sim = simulate(Instance.from_matrix(dist), starts="all", closed=closed)
+    walks = [ref.nn_walk(dist, s, closed) for s in range(len(dist))]
+    assert sim.lengths.tolist() == [length if complete else INF for _, length, complete in walks]
+
+
 @settings(max_examples=15)
-@given(matrices(min_n=34, max_n=45, max_d=3, missing=False), st.booleans())
+@given(matrices(min_n=nearest.K_CANDIDATES + 2, max_n=nearest.K_CANDIDATES + 12, max_d=3, missing=False),
+       st.booleans())
 def test_public_walk_equals_twin_beyond_the_candidate_list_length(dist, closed):
     """n > K_CANDIDATES + 1: the public path's lists are cut, with many ties."""
     assert len(dist) > nearest.K_CANDIDATES + 1
@@ -147,10 +156,14 @@ def test_candidate_lists_are_the_prefix_of_distance_then_index_order():
     dist = np.array([[0.0, 5, 1, 1, INF, 1], [1, 0, 1, 1, 1, 1], [INF] * 6, [2, 2, 2, 0, 2, 2],
                      [3, 1, 3, 1, 0, 2], [1, 1, 1, 1, 1, 0]])
     dist[2, 2] = 0
-    cand, count, cut = _kernels.candidate_lists(dist, 3)
+    cand, cdist, count, cut = _kernels.candidate_lists(dist, 3)
     np.testing.assert_array_equal(cand[0], [2, 3, 5])
+    np.testing.assert_array_equal(cdist[0], [1, 1, 1])
+    assert np.isinf(cdist[2]).all()
     assert (count[0], cut[0]) == (3, True)
     assert count[2] == 0 and not cut[2] and list(cand[2]) == [-1, -1, -1]
+    for a, b in zip((cand, cdist, count, cut), _kernels.candidate_lists_parallel(dist, 3)):
+        np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(cand[4], [1, 3, 5])
     np.testing.assert_array_equal(cand[3], [0, 1, 2])
 
@@ -230,10 +243,10 @@ class SimulateTests(unittest.TestCase):
 
     def test_parallel_and_serial_kernels_agree(self):
         inst = Instance.random_uniform(120, seed=4)
-        cand, count, cut = nearest.candidates(inst)
+        lists = nearest.candidates(inst)
         starts = np.arange(120)
-        a = _kernels.walk_many(inst.dist, cand, count, cut, starts, False)
-        b = _kernels.walk_each(inst.dist, cand, count, cut, starts, False)
+        a = _kernels.walk_many(inst.dist, *lists, starts, False)
+        b = _kernels.walk_each(inst.dist, *lists, starts, False)
         np.testing.assert_array_equal(a[0], b[0])
         np.testing.assert_array_equal(a[1], b[1])
 

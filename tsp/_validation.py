@@ -12,6 +12,8 @@ import numbers
 
 import numpy as np
 
+from .instance import Instance
+
 __all__ = [
     "check_instance",
     "check_start",
@@ -29,8 +31,6 @@ def _is_integer(value) -> bool:
 
 def check_instance(instance):
     """Return ``instance`` if it is a ``tsp.Instance``, else raise TypeError."""
-    from .instance import Instance
-
     if not isinstance(instance, Instance):
         raise TypeError(f"instance must be a tsp.Instance, got {type(instance).__name__}")
     return instance

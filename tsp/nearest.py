@@ -18,9 +18,14 @@ from .tour import Tour
 __all__ = ["nearest_neighbor", "K_CANDIDATES"]
 
 #: How many nearest neighbours per city the walk looks at before scanning the rest.
-#: Measured on random uniform cities (2 threads, all starts): K=16 -> 32, 24 ms at
-#: n=1000 and about 6 s -> 3.5 s at n=5000 (fewer fallback scans); more gains little.
-K_CANDIDATES = 32
+#: Measured on random uniform cities (2 threads, all starts): at n=5000 a walk falls
+#: back to a full scan about 196 / 103 / 51 / 26 times with K = 16 / 32 / 64 / 128, and
+#: each fallback pulls a whole matrix row from memory; K=64 was fastest at n=1000
+#: and n=5000 (32 -> 64: about -10 % and -50 %), 96 no better.
+K_CANDIDATES = 64
+
+#: From this many cities on, candidate lists are built in parallel (rows shared out).
+PARALLEL_MIN_N = 500
 
 # instance -> candidate lists. Instances are immutable (read-only dist), so the lists
 # never go stale; the entry goes when the instance does. The kernels never see this.
@@ -28,15 +33,16 @@ _candidates_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def candidates(instance, k: int = K_CANDIDATES):
-    """Candidate lists of ``instance`` (``cand``, ``count``, ``cut``), computed once.
+    """Candidate lists of ``instance`` (``cand``, ``cdist``, ``count``, ``cut``), computed once.
 
     See ``tsp._kernels.candidate_lists``. Time O(n^2) on the first call per
-    instance (a few ms at n=1000), then a dictionary look-up.
+    instance (about 10 ms at n=1000 on one thread), then a dictionary look-up.
     """
     per_instance = _candidates_cache.setdefault(instance, {})
     if k not in per_instance:
         k_eff = max(1, min(int(k), instance.n - 1))
-        per_instance[k] = _kernels.candidate_lists(instance.dist, k_eff)
+        build = _kernels.candidate_lists_parallel if instance.n >= PARALLEL_MIN_N else _kernels.candidate_lists
+        per_instance[k] = build(instance.dist, k_eff)
     return per_instance[k]
 
 
@@ -88,7 +94,6 @@ def nearest_neighbor(instance, start, closed: bool = False) -> Tour:
     instance = check_instance(instance)
     start = check_start(instance, start)
     closed = check_flag("closed", closed)
-    cand, count, cut = candidates(instance)
     order = np.empty(instance.n, dtype=np.int64)
-    _, steps, _ = _kernels.walk(instance.dist, cand, count, cut, start, closed, order)
+    _, steps, _ = _kernels.walk(instance.dist, *candidates(instance), start, closed, order)
     return Tour.from_order(instance, order[:steps], closed=closed)

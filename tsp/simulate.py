@@ -164,13 +164,13 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
             check_seed(seed)
     # one walk per distinct start (bincount instead of unique: O(N), no sort)
     distinct = np.flatnonzero(np.bincount(starts, minlength=n))
-    cand, count, cut = candidates(instance)
+    lists = candidates(instance)
     by_start = np.full(n, np.nan)
     kernel = _kernels.walk_many if distinct.size * n >= PARALLEL_MIN_WORK else _kernels.walk_each
     chunk = distinct.size if progress is None else max(64, distinct.size // 50)
     for lo in range(0, distinct.size, chunk):
         part = distinct[lo:lo + chunk]
-        lengths_part, _ = kernel(instance.dist, cand, count, cut, part, closed)
+        lengths_part, _ = kernel(instance.dist, *lists, part, closed)
         by_start[part] = lengths_part
         if progress is not None:
             progress(min(lo + chunk, distinct.size), distinct.size)
