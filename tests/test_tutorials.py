@@ -31,6 +31,16 @@ EXPECTED = {
 }
 
 
+# script stem -> phrases its narrative must contain (numbers it computed, known answers)
+NARRATIVE = {
+    "01_greedy_coin_change": ["greedy pays 120 as 100 + 10 + 10 (3 coins)", "60 + 60 (2 coins)",
+                              "6: greedy 4 + 1 + 1 (3), optimal 3 + 3 (2)"],
+    "02_greedy_tsp_restarts": ["shortest possible path is 128", "the optimal 7542"],
+    "03_gradient_descent_learning_rates": ["2/L = 0.2", "diverged after"],
+    "04_tracking_experiments": ["$ python -m tracking runs", "saved "],
+}
+
+
 def test_every_numbered_tutorial_is_listed():
     found = sorted(p.stem for p in TUTORIALS.glob("[0-9][0-9]_*.py"))
     assert found == sorted(EXPECTED)
@@ -53,6 +63,8 @@ def test_tutorial_runs_quick(stem, tmp_path):
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Try next" in proc.stdout
+    for phrase in NARRATIVE[stem]:
+        assert phrase in " ".join(proc.stdout.split()), phrase
     assert "Traceback" not in proc.stderr
 
     for name in EXPECTED[stem]:

@@ -57,9 +57,11 @@ def part1_learning_rates(args, run) -> None:
         key = what.replace(" ", "_").replace("/", "")
         run.log_metrics({f"quadratic.{key}.steps": tr.steps_run,
                          f"quadratic.{key}.diverged": float(tr.diverged)})
+    edge = traces[next(k for k in traces if k.startswith("just below"))]
     tut.say("The factor max|1 - lr*lambda| over the eigenvalues is the whole story: below 1 "
             "the error shrinks geometrically, at 1 it stalls, above 1 it grows. Just below "
-            "2/L the steep direction overshoots and zigzags but still converges.")
+            "2/L the steep direction overshoots and zigzags"
+            + (" but still converges." if edge.converged_at is not None else "."))
 
     n = 20 if args.quick else 60
     sweep = optim.lr_sweep(q, np.geomspace(0.05 * best, 1.2 * bound, n), x0=x0,
@@ -107,7 +109,9 @@ def part2_height_weight(args, run) -> None:
     tut.say(f"Least squares on {raw.X.shape[0]:,} people, weight = intercept + slope * height. "
             f"The exact fit (lstsq): intercept {b_raw:.1f} lb, slope {w_raw:.2f} lb/in, mean "
             f"squared error/2 = {f_star:.2f}.")
-    tut.say(f"Raw heights (about 68 in, never near 0) make the Hessian ill-conditioned: "
+    h = raw.X[:, 1]
+    tut.say(f"Raw heights (mean {h.mean():.1f} in, between {h.min():.0f} and {h.max():.0f}: "
+            f"far from 0) make the Hessian ill-conditioned: "
             f"kappa = {optim.condition_number(raw):.2g}. Even at the best rate the factor is "
             f"{f_raw:.8f}, about {steps_to_shrink(f_raw):.2g} steps to shrink the error a "
             f"million times. After {tr_raw.steps_run} steps gradient descent has intercept "
