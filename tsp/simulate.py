@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _kernels
 from ._validation import check_flag, check_instance, check_n_simulations, check_seed, check_starts
-from .nearest import candidates, nearest_neighbor
+from .nearest import candidates
 from .tour import Tour
 
 __all__ = ["Simulation", "simulate"]
@@ -181,7 +181,9 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
         n_best = int(np.count_nonzero(lengths == lengths[i_best]))
     else:
         i_best, n_best = 0, 0
-    best = nearest_neighbor(instance, int(starts[i_best]), closed=closed)
+    order = np.empty(n, dtype=np.int64)  # walk the best start again for its order
+    _, steps, _ = _kernels.walk(instance.dist, *lists, int(starts[i_best]), closed, order)
+    best = Tour.from_order(instance, order[:steps], closed=closed)
     seconds = time.perf_counter() - t0
     return Simulation(best=best, lengths=_readonly(lengths), starts=_readonly(starts),
                       seconds=seconds, n_best=n_best, closed=closed)
