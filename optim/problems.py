@@ -53,6 +53,15 @@ class Problem:
     def value(self, x):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _points(self, x) -> np.ndarray:
+        """``x`` as float64: one point ``(dim,)`` or a stack ``(dim, ...)``, else ValueError."""
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim == 0 or x.shape[0] != self.dim:
+            raise ValueError(
+                f"x must have shape ({self.dim},) or ({self.dim}, ...) for {self!r}, got shape {x.shape}"
+            )
+        return x
+
     def grad(self, x):  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -155,13 +164,13 @@ class Quadratic(Problem):
         return np.zeros(self.dim)
 
     def value(self, x):
-        x = np.asarray(x, dtype=np.float64)
+        x = self._points(x)
         if x.ndim == 1:
             return 0.5 * float(x @ (self.A @ x)) - float(self.b @ x)
         return 0.5 * np.sum(x * _matvec(self.A, x), axis=0) - np.tensordot(self.b, x, axes=1)
 
     def grad(self, x):
-        x = np.asarray(x, dtype=np.float64)
+        x = self._points(x)
         if x.ndim == 1:
             return self.A @ x - self.b
         return _matvec(self.A, x) - self.b.reshape((-1,) + (1,) * (x.ndim - 1))
@@ -299,12 +308,12 @@ class LeastSquares(Problem):
         return np.zeros(self.dim)
 
     def value(self, w):
-        w = np.asarray(w, dtype=np.float64)
+        w = self._points(w)
         r = np.tensordot(self.X, w, axes=1) - self.y.reshape((-1,) + (1,) * (w.ndim - 1))
         return np.sum(r * r, axis=0) / (2 * self.X.shape[0])
 
     def grad(self, w):
-        w = np.asarray(w, dtype=np.float64)
+        w = self._points(w)
         if w.ndim == 1:
             return self.H @ w - self.c
         return _matvec(self.H, w) - self.c.reshape((-1,) + (1,) * (w.ndim - 1))
@@ -355,11 +364,11 @@ class Rosenbrock(Problem):
         return np.array([-1.2, 1.0])
 
     def value(self, x):
-        x = np.asarray(x, dtype=np.float64)
+        x = self._points(x)
         return (self.a - x[0]) ** 2 + self.b * (x[1] - x[0] ** 2) ** 2
 
     def grad(self, x):
-        x = np.asarray(x, dtype=np.float64)
+        x = self._points(x)
         inner = x[1] - x[0] ** 2
         return np.array([-2.0 * (self.a - x[0]) - 4.0 * self.b * x[0] * inner, 2.0 * self.b * inner])
 
@@ -401,11 +410,11 @@ class Himmelblau(Problem):
         return np.zeros(2)
 
     def value(self, x):
-        x = np.asarray(x, dtype=np.float64)
+        x = self._points(x)
         return (x[0] ** 2 + x[1] - 11.0) ** 2 + (x[0] + x[1] ** 2 - 7.0) ** 2
 
     def grad(self, x):
-        x = np.asarray(x, dtype=np.float64)
+        x = self._points(x)
         u = x[0] ** 2 + x[1] - 11.0
         v = x[0] + x[1] ** 2 - 7.0
         return np.array([4.0 * x[0] * u + 2.0 * v, 2.0 * u + 4.0 * x[1] * v])
@@ -471,11 +480,11 @@ class DoubleWell(Problem):
         return np.array([2.0])
 
     def value(self, x):
-        x = np.asarray(x, dtype=np.float64)[0]
+        x = self._points(x)[0]
         return x**4 - 4.0 * x**2 + self.tilt * x
 
     def grad(self, x):
-        x = np.asarray(x, dtype=np.float64)
+        x = self._points(x)
         return 4.0 * x**3 - 8.0 * x + self.tilt
 
     def critical_points(self) -> np.ndarray:

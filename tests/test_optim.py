@@ -5,6 +5,8 @@ import unittest
 import warnings
 
 import numpy as np
+
+import optim
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -531,3 +533,20 @@ class Minimize(unittest.TestCase):
     def test_non_finite_start_value_is_refused(self):
         with self.assertRaisesRegex(ValueError, "f\\(x0\\)"):
             minimize(DoubleWell(), gd(0.1), [1e100], steps=3)
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [optim.Quadratic(np.eye(2), np.zeros(2)), optim.Rosenbrock(), optim.Himmelblau(), optim.DoubleWell(),
+     optim.LeastSquares(np.ones((3, 2)), np.ones(3))],
+    ids=repr,
+)
+def test_points_of_the_wrong_dimension_are_refused(problem):
+    # A (5,) vector is not five 1-D points nor one 2-D point: refuse it, never read x[0].
+    wrong = np.linspace(-1.0, 1.0, problem.dim + 3)
+    for fn in (problem.value, problem.grad):
+        with pytest.raises(ValueError, match=rf"shape \({problem.dim},\).*got shape \({problem.dim + 3},\)"):
+            fn(wrong)
+    stack = np.zeros((problem.dim, 4))
+    assert np.shape(problem.value(stack)) == (4,)
+    assert np.shape(problem.grad(stack)) == (problem.dim, 4)
