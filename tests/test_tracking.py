@@ -138,7 +138,7 @@ def test_default_run_name_and_experiment():
 
 
 def test_nan_and_inf_round_trip():
-    values = [float("nan"), float("inf"), -float("inf"), 0.0, -1.5, 1e308, 5e-324, 3]
+    values = [float("nan"), float("inf"), -float("inf"), 0.0, -0.0, -1.5, 1e308, 5e-324, 3]
     with start_run() as run:
         for v in values:
             run.log_metric("v", v)
@@ -146,6 +146,7 @@ def test_nan_and_inf_round_trip():
     got = metric_history(run.run_id, "v")["value"].to_numpy()
     want = np.array(values, dtype=float)
     assert np.array_equal(got, want, equal_nan=True)
+    assert got.view(np.int64).tolist() == want.view(np.int64).tolist()  # bit for bit: -0.0, NaN
     rec = get_run(run.run_id)
     assert math.isnan(rec.metrics["last_nan"]) and rec.metrics["last_inf"] == -math.inf
     row = search_runs().iloc[0]
@@ -184,6 +185,28 @@ def test_many_points_cross_flush_thresholds(monkeypatch):
     assert len(metrics) == 301 and metrics["k299"] == 299.0
 
 
+def test_a_failed_flush_keeps_its_points_in_order():
+    with start_run() as run:
+        for i in range(5):
+            run.log_metric("x", float(i))
+
+        def locked():
+            raise sqlite3.OperationalError("database is locked")
+
+        run._store.write = locked  # an instance attribute hides the method
+        try:
+            with pytest.raises(sqlite3.OperationalError):
+                run.flush()
+            run.log_metric("x", 5.0)
+        finally:
+            del run._store.write
+        run.log_metric("x", 6.0, step=100)
+    hist = metric_history(run.run_id, "x")
+    assert hist["value"].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    assert hist["step"].tolist() == [0, 1, 2, 3, 4, 5, 100]
+    assert get_run(run.run_id).metrics == {"x": 6.0}
+
+
 def test_background_flush_makes_points_visible_to_other_readers(temp_store):
     run = start_run()
     run.log_metric("x", 42.0)
@@ -191,7 +214,7 @@ def test_background_flush_makes_points_visible_to_other_readers(temp_store):
     count = 0
     while time.monotonic() < deadline:  # read with a plain connection: no flush from us
         con = sqlite3.connect(temp_store)
-        count = con.execute("SELECT count(*) FROM metrics").fetchone()[0]
+        count = con.execute("SELECT coalesce(sum(n), 0) FROM metrics").fetchone()[0]
         con.close()
         if count:
             break

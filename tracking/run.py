@@ -1,7 +1,8 @@
 """Runs: start, log, end — with buffered metrics that are never lost on a clean exit.
 
-``log_metric`` appends a point to an in-memory buffer, which is written with one
-``executemany`` in one transaction when it holds ``FLUSH_POINTS`` points, when
+``log_metric`` appends a point to an in-memory buffer (three lists per key: steps,
+values, timestamps), which is written in one transaction, one row per key
+holding the new points as packed arrays, when it holds ``FLUSH_POINTS`` points, when
 ``FLUSH_SECONDS`` have passed (checked on every call, and by a daemon thread
 for a process that stops logging), when the run ends, and at interpreter exit.
 So a normal exit, an exception, KeyboardInterrupt or SIGTERM lose nothing, and
@@ -24,6 +25,7 @@ import sys
 import threading
 import time
 import uuid
+from array import array
 from pathlib import Path
 
 from ._validation import (
@@ -44,7 +46,8 @@ FLUSH_POINTS = 20_000
 FLUSH_SECONDS = 0.5
 _INT64_MAX = 2**63 - 1
 
-_INSERT_POINT = "INSERT OR IGNORE INTO metrics(run, key, seq, step, value, ts) VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_CHUNK = "INSERT INTO metrics(run, key, seq, n, steps, vals, ts) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_SWAP = sys.byteorder != "little"
 _UPSERT_LATEST = """
 INSERT INTO latest_metrics(run, key, step, seq, value, ts) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT(run, key) DO UPDATE SET
@@ -96,7 +99,8 @@ class Run:
         self.end_ms = None
         self.status = "RUNNING"
         self._lock = threading.Lock()
-        self._buf: list[tuple] = []       # (run, key id, seq, step, value, ts)
+        self._buf: dict[int, tuple] = {}  # key id -> (first seq, steps, values, stamps) to write
+        self._n = 0                       # points in _buf
         self._dirty: dict[int, tuple] = {}  # key id -> latest row not yet written
         self._kid: dict[str, int] = {}    # metric key -> key id (emptied when the run ends)
         self._count: dict[int, int] = {}  # key id -> points logged so far
@@ -168,11 +172,16 @@ class Run:
         self._count[kid] = seq + 1
         last = self._last.get(kid)
         with self._lock:
-            self._buf.append((self._rid, kid, seq, step, value, ts))
+            cols = self._buf.get(kid)
+            if cols is None:
+                cols = self._buf[kid] = (seq, [], [], [])
+            cols[1].append(step)
+            cols[2].append(value)
+            cols[3].append(ts)
             if last is None or step >= last[0]:
                 self._last[kid] = (step, seq)
                 self._dirty[kid] = (self._rid, kid, step, seq, value, ts)
-            n = len(self._buf)
+            n = self._n = self._n + 1
         if n >= FLUSH_POINTS or now >= self._flush_at:
             self.flush()
 
@@ -203,12 +212,17 @@ class Run:
                 seq = count[kid]
                 count[kid] = seq + 1
                 s = seq if step is None else step
-                buf.append((rid, kid, seq, s, value, ts))
+                cols = buf.get(kid)
+                if cols is None:
+                    cols = buf[kid] = (seq, [], [], [])
+                cols[1].append(s)
+                cols[2].append(value)
+                cols[3].append(ts)
                 prev = last.get(kid)
                 if prev is None or s >= prev[0]:
                     last[kid] = (s, seq)
                     dirty[kid] = (rid, kid, s, seq, value, ts)
-            n = len(buf)
+            n = self._n = self._n + len(items)
         if n >= FLUSH_POINTS or now >= self._flush_at:
             self.flush()
 
@@ -217,18 +231,26 @@ class Run:
         store = self._store
         with store.lock:
             with self._lock:
-                buf, self._buf = self._buf, []
+                buf, self._buf, self._n = self._buf, {}, 0
                 latest, self._dirty = self._dirty, {}
                 self._flush_at = _time() + FLUSH_SECONDS
             if not buf and not latest:
                 return
+            rid = self._rid
             try:
+                rows = [(rid, kid, first, len(steps), _pack("q", steps), _pack("d", values), _pack("q", stamps))
+                        for kid, (first, steps, values, stamps) in buf.items()]
                 with store.write() as conn:
-                    conn.executemany(_INSERT_POINT, buf)
+                    conn.executemany(_INSERT_CHUNK, rows)
                     conn.executemany(_UPSERT_LATEST, latest.values())
             except BaseException:
-                with self._lock:  # put the points back: a later flush writes them
-                    self._buf[:0] = buf
+                with self._lock:  # put the points back, before any newer ones: a later flush writes them
+                    for kid, (first, steps, values, stamps) in buf.items():
+                        newer = self._buf.get(kid)
+                        if newer is not None:
+                            steps, values, stamps = steps + newer[1], values + newer[2], stamps + newer[3]
+                        self._buf[kid] = (first, steps, values, stamps)
+                        self._n += len(steps) - (len(newer[1]) if newer is not None else 0)
                     for kid, row in latest.items():
                         self._dirty.setdefault(kid, row)
                 raise
@@ -343,6 +365,14 @@ class Run:
         self.end_ms = end_ms
         self._kid = {}
         _forget(self)
+
+
+def _pack(code: str, values: list) -> bytes:
+    """A list of int64 (``q``) or float64 (``d``) as little-endian bytes; NaN bits kept."""
+    arr = array(code, values)
+    if _SWAP:
+        arr.byteswap()
+    return arr.tobytes()
 
 
 def _json_default(obj):

@@ -138,7 +138,7 @@ def metric_history(run_id: str, key: str, *, uri=None):
         rows = []
         if row is not None:
             rows = conn.execute(
-                "SELECT step, value, ts FROM metrics WHERE run = ? AND key = ? ORDER BY seq", (rid, row[0])
+                "SELECT steps, vals, ts FROM metrics WHERE run = ? AND key = ? ORDER BY seq", (rid, row[0])
             ).fetchall()
         if not rows:
             keys = [k for (k,) in conn.execute(
@@ -147,11 +147,13 @@ def metric_history(run_id: str, key: str, *, uri=None):
             raise ValueError(
                 f"run {full_id} has no metric {key!r}; its metrics: {', '.join(keys) if keys else 'none'}"
             )
-    steps, values, stamps = zip(*rows)
+    def column(i, dtype):
+        return np.concatenate([np.frombuffer(r[i], dtype=dtype) for r in rows]).astype(dtype[1:], copy=False)
+
     return pd.DataFrame({
-        "step": np.array(steps, dtype=np.int64),
-        "value": np.array(values, dtype=np.float64),  # None (NaN in the store) -> nan
-        "timestamp": np.array(stamps, dtype=np.int64),
+        "step": column(0, "<i8"),
+        "value": column(1, "<f8"),
+        "timestamp": column(2, "<i8"),
     })
 
 

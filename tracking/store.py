@@ -7,14 +7,19 @@ One file holds everything but the artifacts::
     params(run, key, value)                 -- text, WITHOUT ROWID
     tags(run, key, value)                   -- text, WITHOUT ROWID
     metric_keys(id, key)                    -- a small integer per metric name
-    metrics(run, key, seq, step, value, ts) -- WITHOUT ROWID, key (run, key, seq)
+    metrics(run, key, seq, n, steps, vals, ts)  -- WITHOUT ROWID, key (run, key, seq)
     latest_metrics(run, key, step, seq, value, ts)
 
-A metric point costs about 30 bytes: small integer ids stand for the run and the
-key instead of repeating a 32-character uuid and the key's text in every row.
-``seq`` numbers the points of one key in logging order, so two points at the same
-step are both kept. SQLite stores NaN as NULL, so ``value IS NULL`` means NaN (a
-point always has a value); +-inf are stored as they are.
+Metric points are written in chunks: one ``metrics`` row holds the ``n`` points
+of one key that one flush wrote, as little-endian arrays (``steps`` and ``ts``
+int64, ``vals`` float64), ``seq`` being the number of the chunk's first point in
+that key's history. A point then costs 24 bytes plus a little per chunk, a
+flush is one short ``executemany`` over keys rather than points, NaN and +-inf
+(and -0.0) are stored bit for bit, and a history read is a few ``frombuffer``
+calls. Small integer ids stand for the run and the key. ``latest_metrics``
+keeps each key's last point (largest step, later on a tie) as plain columns for
+``search_runs`` and its filters; SQLite stores NaN as NULL there, so ``value IS
+NULL`` means NaN.
 
 The journal is WAL (readers never block the writer, and a commit survives a
 killed process), writes are ``BEGIN IMMEDIATE`` transactions with a busy timeout,
@@ -38,7 +43,7 @@ __all__ = ["DEFAULT_URI", "Store", "get_store", "get_tracking_uri", "set_trackin
 
 DEFAULT_URI = "sqlite:///runs/tracking.db"
 ENV_VAR = "OPTSANDBOX_TRACKING_URI"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: a development layout with one row per point, never released
 BUSY_TIMEOUT_S = 60.0
 
 _SCHEMA = """
@@ -71,8 +76,8 @@ CREATE TABLE IF NOT EXISTS metric_keys (
     key TEXT NOT NULL UNIQUE
 );
 CREATE TABLE IF NOT EXISTS metrics (
-    run INTEGER NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL,
-    step INTEGER NOT NULL, value REAL, ts INTEGER NOT NULL,
+    run INTEGER NOT NULL, key INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
+    steps BLOB NOT NULL, vals BLOB NOT NULL, ts BLOB NOT NULL,
     PRIMARY KEY (run, key, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS latest_metrics (
@@ -168,9 +173,10 @@ class Store:
                     raise
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
-        if version > SCHEMA_VERSION:
+        if version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
-                f"schema version {version} is newer than this tracking package ({SCHEMA_VERSION})"
+                f"schema version {version}, but this tracking package reads version {SCHEMA_VERSION} "
+                "(move the old store away and start a new one)"
             )
         conn.execute("PRAGMA synchronous = NORMAL")
 
