@@ -116,6 +116,33 @@ def test_nested_runs_record_their_parent():
     assert inner.parent_run_id == outer.run_id
 
 
+def test_runs_in_threads_and_a_run_ended_from_another_thread():
+    import threading
+
+    run = start_run(run_name="main")
+    worker = threading.Thread(target=run.end)
+    worker.start()
+    worker.join()
+    assert run.status == "FINISHED" and tracking.active_run() is None
+    ids = []
+
+    def log_in_thread(k):
+        with start_run(run_name=f"t{k}") as r:  # each thread has its own active-run stack
+            for i in range(2000):
+                r.log_metric("x", float(i))
+            ids.append(r.run_id)
+
+    threads = [threading.Thread(target=log_in_thread, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(ids) == 3
+    for run_id in ids:
+        assert get_run(run_id).parent_run_id is None
+        assert metric_history(run_id, "x")["value"].tolist() == [float(i) for i in range(2000)]
+
+
 def test_sigterm_handler_only_while_a_run_is_active():
     before = signal.getsignal(signal.SIGTERM)
     with start_run():
@@ -245,6 +272,14 @@ def test_non_numeric_metric_values_are_refused(value):
         with pytest.raises(TypeError, match="real number"):
             run.log_metrics({"ok": 1.0, "x": value})
     assert "ok" not in get_run(run.run_id).metrics  # nothing of a bad batch was logged
+
+
+def test_integers_too_large_for_a_float_are_refused():
+    with start_run() as run:
+        with pytest.raises(ValueError, match="must fit in a float64"):
+            run.log_metric("x", 10**400)
+        with pytest.raises(ValueError, match="step must fit in 64 bits"):
+            run.log_metric("x", 1.0, step=2**63)
 
 
 @pytest.mark.parametrize("step", [1.5, "3", True])

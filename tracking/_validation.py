@@ -55,7 +55,10 @@ def check_key(key, what: str = "key") -> str:
 def check_metric_value(key: str, value) -> float:
     """Return ``value`` as a float; NaN and +-inf are accepted as they are."""
     if isinstance(value, numbers.Real):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValueError(f"metric {key!r} must fit in a float64, got {value!r}") from None
     # numpy 0-d arrays and other objects with __float__ are refused on purpose:
     # a length-1 array is often a bug (a whole vector was meant).
     raise TypeError(f"metric {key!r} must be a real number, got {type(value).__name__} {value!r}")

@@ -229,6 +229,11 @@ class Run:
     def flush(self) -> None:
         """Write the buffered points now (normally automatic)."""
         store = self._store
+        if store.pid != os.getpid():
+            raise RuntimeError(
+                f"run {self.run_id} belongs to process {store.pid}, not this forked one; "
+                "start a new run here"
+            )
         with store.lock:
             with self._lock:
                 buf, self._buf, self._n = self._buf, {}, 0
@@ -404,7 +409,7 @@ def _flush_loop() -> None:
         with _open_lock:
             runs = list(_open_runs)
         for run in runs:
-            if run._buf or run._dirty:
+            if (run._buf or run._dirty) and run._store.pid == os.getpid():
                 try:
                     run.flush()
                 except Exception:  # store busy or closed: the owner's next flush retries
@@ -436,9 +441,11 @@ def _watch_sigterm(run: Run) -> None:
         return
     if _sig_count == 0:
         try:
-            _sig_previous = signal.signal(signal.SIGTERM, _on_sigterm)
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
         except (ValueError, OSError):  # not the main interpreter: leave signals alone
             return
+        if previous is not _on_sigterm:
+            _sig_previous = previous
     _sig_count += 1
     run._watch_signal = True
 
@@ -454,7 +461,10 @@ def _forget(run: Run) -> None:
         run._watch_signal = False
         _sig_count -= 1
         if _sig_count == 0 and signal.getsignal(signal.SIGTERM) is _on_sigterm:
-            signal.signal(signal.SIGTERM, _sig_previous if _sig_previous is not None else signal.SIG_DFL)
+            try:
+                signal.signal(signal.SIGTERM, _sig_previous if _sig_previous is not None else signal.SIG_DFL)
+            except ValueError:  # ended from another thread: left in place, still exits with 143
+                pass
 
 
 def _at_exit() -> None:
@@ -561,6 +571,8 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
 def active_run() -> Run | None:
     """This thread's innermost running run, or None."""
     stack = _stack()
+    while stack and stack[-1].status != "RUNNING":  # ended from another thread
+        stack.pop()
     return stack[-1] if stack else None
 
 
