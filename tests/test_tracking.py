@@ -119,11 +119,15 @@ def test_nested_runs_record_their_parent():
 def test_runs_in_threads_and_a_run_ended_from_another_thread():
     import threading
 
+    before = signal.getsignal(signal.SIGTERM)
     run = start_run(run_name="main")
     worker = threading.Thread(target=run.end)
     worker.start()
     worker.join()
     assert run.status == "FINISHED" and tracking.active_run() is None
+    with start_run(run_name="next"):  # the main thread's next run puts the old handler back
+        pass
+    assert signal.getsignal(signal.SIGTERM) is before
     ids = []
 
     def log_in_thread(k):
