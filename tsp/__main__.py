@@ -152,7 +152,8 @@ def _report(instance, sim, args, out):
     kind = "closed tours" if sim.closed else "open paths"
     how = "every start" if args.all_starts else ("seed " + str(args.seed) if args.seed is not None else "unseeded")
     print(f"instance {instance.name}: {instance.n} cities; nearest neighbour, {kind}", file=out)
-    print(f"{sim.n_simulations} simulations ({how}) in {sim.seconds * 1e3:.1f} ms", file=out)
+    print(f"{sim.n_simulations} simulations ({how}) in {sim.seconds * 1e3:.1f} ms "
+          f"(wall time, incl. loading the compiled kernels)", file=out)
     if args.verbose:
         for i, (s, length) in enumerate(zip(sim.starts, lengths), 1):
             shown = f"{length:g}" if np.isfinite(length) else "stuck (missing edges)"
