@@ -1,0 +1,63 @@
+"""Smoke test: ``python -m benchmarks --quick`` runs every benchmark end to end.
+
+It checks what a benchmark promises (a table, a CSV, a PNG, a tracking run with
+both as artifacts), never how fast anything was: timings belong to the
+benchmarks' own output, not to assertions.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import tracking
+from benchmarks.__main__ import REGISTRY
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bench")
+    uri = f"sqlite:///{tmp / 'tracking.db'}"
+    env = {**os.environ, "OPTSANDBOX_TRACKING_URI": uri}
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(tmp / "out")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    return out, tmp / "out", uri
+
+
+def test_quick_run_exits_cleanly(quick_run):
+    out, _, _ = quick_run
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Traceback" not in out.stderr
+    assert f"{len(REGISTRY)} benchmark(s) in" in out.stdout
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_each_benchmark_saved_and_logged(quick_run, name):
+    out, folder, uri = quick_run
+    assert f"== {name} ==" in out.stdout
+    table = pd.read_csv(folder / f"{name}.csv")
+    assert len(table) > 0
+    png = folder / f"{name}.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    runs = tracking.search_runs(experiment="benchmarks", filter=f"run_name = '{name}'", uri=uri)
+    assert len(runs) == 1
+    run = runs.iloc[0]
+    assert run["status"] == "FINISHED"
+    assert run["params.cores"] and run["params.numba"]
+    assert any(c.startswith("metrics.") and pd.notna(run[c]) for c in runs.columns)
+    artifacts = set(tracking.get_run(run["run_id"], uri=uri).artifacts)
+    assert {f"{name}.csv", f"{name}.png"} <= artifacts
+
+
+def test_unknown_benchmark_is_a_one_line_error():
+    out = subprocess.run([sys.executable, "-m", "benchmarks", "--only", "nope"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "invalid choice: 'nope'" in out.stderr and "Traceback" not in out.stderr
