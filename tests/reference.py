@@ -7,6 +7,11 @@ Each section belongs to one package; add a twin beside its siblings.
 
 from __future__ import annotations
 
+import math
+import re
+from itertools import permutations
+
+import numpy as np
 
 
 # ---------------------------------------------------------------------------
@@ -100,7 +105,6 @@ def walk_length(dist, order, closed: bool = False) -> float:
 
 def brute_force_tsp_length(dist, closed: bool = False) -> float:
     """Shortest open path (or closed tour) through every city, by trying every order."""
-    from itertools import permutations
 
     n = len(dist)
     if closed:  # fix city 0 first: every closed tour has a rotation starting there
@@ -121,7 +125,6 @@ def tsplib_distance(kind: str, a, b) -> int:
     Written from Reinelt's TSPLIB95 definitions (nint(x) = floor(x + 0.5); GEO with
     truncated degrees and PI = 3.141592, as the published optima need).
     """
-    import math
 
     dx, dy = a[0] - b[0], a[1] - b[1]
     if kind == "EUC_2D":
@@ -174,7 +177,6 @@ def tsplib_explicit_cells(fmt: str, n: int):
 
 def gd_path(grad, x0, lr: float, steps: int):
     """Plain gradient descent x_{k+1} = x_k - lr * grad(x_k); every iterate, as a list."""
-    import numpy as np
 
     x = np.array(x0, dtype=float)
     path = [x.copy()]
@@ -186,7 +188,6 @@ def gd_path(grad, x0, lr: float, steps: int):
 
 def quadratic_gd_closed_form(A, b, x0, lr: float, k: int):
     """x_k = x* + (I - lr A)^k (x0 - x*) for gd on f(x) = 1/2 x^T A x - b^T x."""
-    import numpy as np
 
     A = np.asarray(A, dtype=float)
     x_star = np.linalg.solve(A, b)
@@ -196,7 +197,6 @@ def quadratic_gd_closed_form(A, b, x0, lr: float, k: int):
 
 def random_spd(rng, d: int, lo: float = 0.1, hi: float = 10.0):
     """(A, Q, eigenvalues): A = Q diag(ev) Q^T, Q orthogonal from a QR, ev uniform in [lo, hi]."""
-    import numpy as np
 
     Q, R = np.linalg.qr(rng.normal(size=(d, d)))
     Q = Q * np.sign(np.diag(R))  # a proper Haar-distributed orthogonal matrix
@@ -217,7 +217,6 @@ def ols_line(x, y):
 
 def heavy_ball_path(grad, x0, lr: float, beta: float, steps: int):
     """x_{k+1} = x_k - lr grad(x_k) + beta (x_k - x_{k-1}), x_{-1} = x_0."""
-    import numpy as np
 
     prev = x = np.array(x0, dtype=float)
     path = [x.copy()]
@@ -229,7 +228,6 @@ def heavy_ball_path(grad, x0, lr: float, beta: float, steps: int):
 
 def adam_path(grad, x0, lr: float, b1: float, b2: float, eps: float, steps: int):
     """Kingma and Ba (2015), Algorithm 1, written out."""
-    import numpy as np
 
     x = np.array(x0, dtype=float)
     m = np.zeros_like(x)
@@ -262,7 +260,6 @@ def tracking_last_value(points):
 
 def sql_like(pattern: str, text: str, case_sensitive: bool = True) -> bool:
     """SQL LIKE written out: '%' any run of characters, '_' exactly one, the rest literal."""
-    import re
 
     regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
     flags = re.DOTALL if case_sensitive else re.DOTALL | re.IGNORECASE
