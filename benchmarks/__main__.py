@@ -8,6 +8,7 @@ logging a run in the ``benchmarks`` experiment of ``tracking``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 import time
@@ -25,6 +26,15 @@ REGISTRY = {
 }
 
 
+def _tracked(name: str, enabled: bool):
+    """A tracking run around one benchmark (FAILED if it raises), or nothing."""
+    if not enabled:
+        return contextlib.nullcontext()
+    import tracking
+
+    return tracking.start_run(experiment="benchmarks", run_name=name)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     size = parser.add_mutually_exclusive_group()
@@ -40,6 +50,9 @@ def main(argv=None) -> int:
     if args.tsplib and not (args.tsplib / "optima.csv").is_file():
         parser.error(f"--tsplib {args.tsplib}: no optima.csv in that folder")
 
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, whatever the machine's display
     quick = not args.full
     names = args.only or list(REGISTRY)
     t0 = time.perf_counter()
@@ -47,8 +60,9 @@ def main(argv=None) -> int:
         module = importlib.import_module(REGISTRY[name])
         t = time.perf_counter()
         kwargs = {"tsplib_dir": args.tsplib} if name == "tsp_quality" and args.tsplib else {}
-        result = module.run(quick=quick, **kwargs)
-        report(result, out_dir=args.out, track=not args.no_track)
+        with _tracked(name, enabled=not args.no_track) as run:
+            result = module.run(quick=quick, **kwargs)
+            report(result, out_dir=args.out, run=run)
         print(f"({name}: {time.perf_counter() - t:.1f} s)")
     print(f"\n{len(names)} benchmark(s) in {time.perf_counter() - t0:.1f} s; "
           f"outputs in {args.out}/" + ("" if args.no_track else

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import BenchResult, best_time, report
+from benchmarks.common import BenchResult, best_time
 from greedy import greedy_change, is_canonical, optimal_change, smallest_counterexample
 
 TEN_COINS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
@@ -49,9 +49,6 @@ def run(quick: bool = True) -> BenchResult:
                        "median_counterexample": float(np.median([w for w in found if w is not None]))})
     census = pd.DataFrame(census)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
@@ -82,4 +79,7 @@ def run(quick: bool = True) -> BenchResult:
 
 
 if __name__ == "__main__":
-    report(run(quick="--quick" in sys.argv), track="--no-track" not in sys.argv)
+    # Same flags as `python -m benchmarks` (--quick by default, --full, --out, --no-track).
+    from benchmarks.__main__ import main
+
+    sys.exit(main(["--only", "coins", *sys.argv[1:]]))

@@ -1,10 +1,11 @@
 """What every benchmark shares: timing, and reporting a result.
 
 A benchmark module ``benchmarks/<name>.py`` defines ``run(quick: bool) -> BenchResult``.
-``report`` then prints the table, writes the CSV and the PNG, and logs one
-``tracking`` run in experiment ``benchmarks`` with params, metrics and both files
-as artifacts. Benchmarks compare implementations in one process, so ratios
-survive a noisy machine; they are programs, never tests.
+``python -m benchmarks`` opens a ``tracking`` run in experiment ``benchmarks``
+around each one (so the run's start, end and status are the benchmark's), then
+``report`` prints the table, writes the CSV and the PNG, and logs params, metrics
+and both files into that run. Benchmarks compare implementations in one process,
+so ratios survive a noisy machine; they are programs, never tests.
 """
 
 from __future__ import annotations
@@ -91,8 +92,8 @@ def machine_params() -> dict:
     }
 
 
-def report(result: BenchResult, out_dir: Path | None = None, track: bool = True) -> Path:
-    """Print, save (CSV, PNG) and log ``result``; return the CSV path."""
+def report(result: BenchResult, out_dir: Path | None = None, run=None) -> Path:
+    """Print and save (CSV, PNG) ``result``, and log it into ``run`` when given; return the CSV path."""
     out_dir = Path(out_dir or OUTPUT_DIR)
     out_dir.mkdir(parents=True, exist_ok=True)
     print(f"\n== {result.name} ==")
@@ -108,13 +109,10 @@ def report(result: BenchResult, out_dir: Path | None = None, track: bool = True)
         print(f"saved {csv_path} and {png_path}")
     else:
         print(f"saved {csv_path}")
-    if track:
-        import tracking
-
-        with tracking.start_run(experiment="benchmarks", run_name=result.name) as run:
-            run.log_params({**machine_params(), **result.params})
-            run.log_metrics({k: float(v) for k, v in result.metrics.items()})
-            run.log_artifact(csv_path)
-            if png_path is not None:
-                run.log_artifact(png_path)
+    if run is not None:
+        run.log_params({**machine_params(), **result.params})
+        run.log_metrics({k: float(v) for k, v in result.metrics.items()})
+        run.log_artifact(csv_path)
+        if png_path is not None:
+            run.log_artifact(png_path)
     return csv_path

@@ -22,7 +22,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import BenchResult, best_time, report
+from benchmarks.common import BenchResult, best_time
 from optim import LeastSquares, condition_number, lr_sweep, optimal_lr, stable_lr_bound
 
 N_LRS = 100
@@ -106,9 +106,6 @@ def run(quick: bool = True) -> BenchResult:
         )
     behaviour = pd.DataFrame(rows)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from optim.plots import plot_sweep
@@ -155,4 +152,7 @@ def run(quick: bool = True) -> BenchResult:
 
 
 if __name__ == "__main__":
-    report(run(quick="--full" not in sys.argv), track="--no-track" not in sys.argv)
+    # Same flags as `python -m benchmarks` (--quick by default, --full, --out, --no-track).
+    from benchmarks.__main__ import main
+
+    sys.exit(main(["--only", "lr", *sys.argv[1:]]))

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import BenchResult, best_time, report
+from benchmarks.common import BenchResult, best_time
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -165,9 +165,6 @@ def run(quick: bool = True) -> BenchResult:
         })
     table = pd.DataFrame(rows)
 
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 4))
@@ -206,4 +203,7 @@ def run(quick: bool = True) -> BenchResult:
 
 
 if __name__ == "__main__":
-    report(run(quick="--quick" in sys.argv), track="--no-track" not in sys.argv)
+    # Same flags as `python -m benchmarks` (--quick by default, --full, --out, --no-track).
+    from benchmarks.__main__ import main
+
+    sys.exit(main(["--only", "tracking_speed", *sys.argv[1:]]))

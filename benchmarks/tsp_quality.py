@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import BenchResult, report
+from benchmarks.common import BenchResult
 
 HERE = Path(__file__).resolve().parent
 BUNDLED = HERE.parent / "tests" / "data" / "tsplib"
@@ -63,9 +63,6 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
         rows.append(row)
     table = pd.DataFrame(rows).sort_values("n", kind="stable")
 
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -101,6 +98,7 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
 
 
 if __name__ == "__main__":
-    argv = sys.argv[1:]
-    folder = argv[argv.index("--tsplib") + 1] if "--tsplib" in argv else None
-    report(run(quick="--quick" in argv, tsplib_dir=folder), track="--no-track" not in argv)
+    # Same flags as `python -m benchmarks` (--quick by default, --full, --out, --no-track).
+    from benchmarks.__main__ import main
+
+    sys.exit(main(["--only", "tsp_quality", *sys.argv[1:]]))

@@ -26,7 +26,7 @@ import time
 import numpy as np
 from numba import njit, prange
 
-from benchmarks.common import BenchResult, best_time, report
+from benchmarks.common import BenchResult, best_time
 
 FULL_SIZES = (15, 52, 100, 1000, 5000)
 QUICK_SIZES = (15, 52, 200, 1000)
@@ -290,7 +290,7 @@ def _plot(table):
 
 
 if __name__ == "__main__":
-    import matplotlib
+    # Same flags as `python -m benchmarks` (--quick by default, --full, --out, --no-track).
+    from benchmarks.__main__ import main
 
-    matplotlib.use("Agg")
-    report(run(quick="--full" not in sys.argv), track="--no-track" not in sys.argv)
+    sys.exit(main(["--only", "tsp_speed", *sys.argv[1:]]))
