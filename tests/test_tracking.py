@@ -705,3 +705,150 @@ def test_export_mlflow(tmp_path):
     assert len(client.get_metric_history(got.info.run_id, "loss")) == 1500
     child = client.get_run(mapping[inner.run_id])
     assert child.data.tags["mlflow.parentRunId"] == got.info.run_id
+
+
+# -- review: inputs that were accepted but mishandled ------------------------------------------
+
+
+@pytest.mark.parametrize("value", [True, False, np.bool_(True)])
+def test_bool_metric_values_are_refused_alike(value):
+    # Python bool used to be stored as 1.0 while numpy's bool was refused: both are refused now
+    with start_run() as run:
+        with pytest.raises(TypeError, match=r"metric 'x' must be a real number, got bool.*float\(value\)"):
+            run.log_metric("x", value)
+        with pytest.raises(TypeError, match="got bool"):
+            run.log_metrics({"ok": 1.0, "x": value})
+    assert get_run(run.run_id).metrics == {}
+
+
+def test_long_double_beyond_float64_is_refused_not_stored_as_inf():
+    big = np.longdouble(10) ** 400
+    if np.isinf(big):
+        pytest.skip("long double is float64 here")
+    with start_run() as run:
+        with pytest.raises(ValueError, match="must fit in a float64"):
+            run.log_metric("x", big)
+        run.log_metric("y", np.longdouble("inf"))  # a real infinity is still fine
+    assert get_run(run.run_id).metrics == {"y": math.inf}
+
+
+@pytest.mark.parametrize("key", ["..", "a/../b", "/lead", "a//b", "./a", "a/.", "trail/", "."])
+def test_keys_mlflow_would_read_as_other_paths_are_refused(key):
+    # MLflow refuses these (they normalise to another path), so export-mlflow would fail on them
+    with start_run() as run:
+        for call in (lambda: run.log_metric(key, 1.0), lambda: run.log_param(key, 1),
+                     lambda: run.set_tag(key, 1)):
+            with pytest.raises(ValueError, match="path"):
+                call()
+        run.log_metric("a/b.c/d e", 1.0)  # ordinary nested names stay fine
+
+
+def test_log_figure_adds_png_unless_the_suffix_is_an_image_format(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    with start_run() as run:
+        assert run.log_figure(fig, "loss_lr0.1").name == "loss_lr0.1.png"
+        assert run.log_figure(fig, "notes.txt").name == "notes.txt.png"
+        assert run.log_figure(fig, "curve.svg").name == "curve.svg"
+        assert run.log_figure(fig, "x.PNG").name == "x.PNG"
+    plt.close(fig)
+    assert (run.artifact_dir / "loss_lr0.1.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_log_artifact_bad_paths(tmp_path):
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here" / "f.txt").write_text("x")
+    with start_run() as run:
+        with pytest.raises(TypeError, match="artifact path must be a str or path, got int 3"):
+            run.log_artifact(3)
+        with pytest.raises(TypeError, match="artifact path"):
+            run.log_artifact(None)
+        import os
+
+        os.chdir(tmp_path / "here")
+        dest = run.log_artifact(".")  # the working directory: copied under its own name
+    assert dest.name == "here" and (dest / "f.txt").read_text() == "x"
+    with pytest.raises(RuntimeError, match="has ended"):
+        run.log_artifact(tmp_path / "missing")  # an ended run says so first
+
+
+def test_store_uri_forms(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    tracking.set_tracking_uri("sqlite:///~/t.db")
+    with start_run() as run:
+        pass
+    assert (tmp_path / "home" / "t.db").exists() and not (tmp_path / "~").exists()
+    tracking.set_tracking_uri("~/u.db")
+    with start_run():
+        pass
+    assert (tmp_path / "home" / "u.db").exists()
+    tracking.set_tracking_uri(tmp_path)  # a directory, not a database file
+    with pytest.raises(ValueError, match="is a directory"):
+        start_run()
+    with pytest.raises(ValueError, match="is a directory"):
+        search_runs()
+    with pytest.raises(ValueError, match="query"):
+        tracking.set_tracking_uri("sqlite:///x.db?mode=ro")
+    tracking.set_tracking_uri(None)
+    assert get_run(run.run_id, uri="~/t.db").status == "FINISHED"
+
+
+def test_search_runs_argument_types():
+    with pytest.raises(TypeError, match="order_by must be a str or a list of str, got int 3"):
+        search_runs(order_by=3)
+    with pytest.raises(TypeError, match="experiment must be a str or a list of str, got int 3"):
+        search_runs(experiment=3)
+
+
+def test_order_by_typos_and_quoted_keys():
+    ids = _three_runs()
+    with start_run(run_name="spaced") as run:
+        run.log_metric("a b", -1.0)
+    for bad in ("metrics.best DSC", "metrics.best DESC NULLS LAST", "metrics.a b"):
+        with pytest.raises(ValueError, match="order_by item"):
+            search_runs(order_by=bad)
+    got = search_runs(order_by="metrics.`a b` ASC")
+    assert got["run_name"].iloc[0] == "spaced"
+    got = search_runs(order_by="metrics.`best` desc")
+    assert got["run_id"].tolist()[:3] == [ids[20], ids[15], ids[10]]
+
+
+def test_columns_the_query_names_are_present_even_when_nothing_matches():
+    # MLflow drops params.*/metrics.* when no run matches, and callers then hit KeyError;
+    # here every key the filter or order_by names is a column (NaN/None where missing)
+    assert list(search_runs(filter="metrics.best < 0").columns)[-1:] == ["metrics.best"]
+    _three_runs()
+    df = search_runs(filter="metrics.best < 0 and params.n = '15' and tags.kind = 'big'",
+                     order_by="metrics.steps ASC")
+    assert df.empty
+    assert list(df.columns)[7:] == ["params.n", "metrics.best", "metrics.steps", "tags.kind"]
+    assert df["metrics.best"].dtype == np.float64
+    df = search_runs(order_by=["metrics.steps", "params.zz DESC"])
+    assert len(df) == 3 and df["metrics.steps"].isna().all() and df["params.zz"].isna().all()
+    assert list(df.columns)[7:] == ["params.n", "params.seed", "params.zz", "metrics.best",
+                                    "metrics.steps", "tags.kind"]
+
+
+def test_cli_plot_output_problems(tmp_path, capsys):
+    ids = _three_runs()
+    with pytest.raises(SystemExit) as info:
+        cli(["plot", ids[10], "best", "-o", str(tmp_path / "no" / "such" / "dir.png")])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "dir.png" in err
+    assert cli(["plot", ids[10], "best", "-o", str(tmp_path / "noext")]) == 0
+    out = capsys.readouterr().out
+    assert f"saved {tmp_path / 'noext.png'} " in out and (tmp_path / "noext.png").exists()
+
+
+def test_cli_uri_that_is_a_directory(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli(["--uri", str(tmp_path), "runs"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a directory" in err

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import get_run, get_tracking_uri, metric_history, search_runs
 from ._validation import RunNotFound, db_path_from_uri
@@ -116,6 +117,10 @@ def _cmd_plot(args) -> int:
     hist = metric_history(rec.run_id, args.metric, uri=args.uri)
     finite = np.isfinite(hist["value"].to_numpy())
     out = args.output or f"{rec.run_id[:SHORT]}_{args.metric.replace('/', '_').replace(' ', '_')}.png"
+    if not Path(out).suffix:
+        out += ".png"  # what savefig would add: say the file's real name
+    if not Path(out).parent.is_dir():
+        raise ValueError(f"-o {out}: the directory {str(Path(out).parent)!r} does not exist")
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     ax.plot(hist["step"][finite], hist["value"][finite], marker="o" if len(hist) <= 50 else None, lw=1.5)
     ax.set_xlabel("step")
@@ -208,7 +213,7 @@ def main(argv=None) -> int:
             parser.exit(2, f"{parser.prog}: error: {MLFLOW_MISSING}\n")
     try:
         return args.func(args)
-    except (RunNotFound, ValueError, TypeError) as exc:
+    except (RunNotFound, ValueError, TypeError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         parser.exit(2, f"{parser.prog}: error: {message}\n")
 

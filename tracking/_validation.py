@@ -6,8 +6,10 @@ store location is reported with the offending value before anything is written.
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -51,16 +53,35 @@ def check_key(key, what: str = "key") -> str:
             f"{what} may contain only letters, digits, '_', '-', '.', ' ' and '/' "
             f"(no leading or trailing space), got {key!r}"
         )
+    norm = posixpath.normpath(key)
+    if norm != key or norm == "." or norm.startswith(("..", "/")):
+        # MLflow's rule too (keys may become file paths there): export-mlflow needs it
+        raise ValueError(
+            f"{what} must be a normalised relative path (no leading '/', no '//', '.' or '..' "
+            f"parts, no trailing '/'), got {key!r}"
+        )
     return key
 
 
 def check_metric_value(key: str, value) -> float:
-    """Return ``value`` as a float; NaN and +-inf are accepted as they are."""
-    if isinstance(value, numbers.Real):
+    """Return ``value`` as a float; NaN and +-inf are accepted as they are.
+
+    bool (Python's or numpy's) is refused: True is not a measurement, and
+    ``float(flag)`` says that 0/1 is meant.
+    """
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         try:
-            return float(value)
+            result = float(value)
         except OverflowError:
             raise ValueError(f"metric {key!r} must fit in a float64, got {value!r}") from None
+        if math.isinf(result) and value == value and value != result:
+            # a finite long double beyond float64 would silently become +-inf
+            raise ValueError(f"metric {key!r} must fit in a float64, got {value!r}")
+        return result
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):  # numpy's too
+        raise TypeError(
+            f"metric {key!r} must be a real number, got bool {value!r}: log float(value) for 0/1"
+        )
     # numpy 0-d arrays and other objects with __float__ are refused on purpose:
     # a length-1 array is often a bug (a whole vector was meant).
     raise TypeError(f"metric {key!r} must be a real number, got {type(value).__name__} {value!r}")
@@ -124,7 +145,8 @@ def db_path_from_uri(uri) -> Path:
 
     ``sqlite:///relative/path.db`` is relative to the working directory and
     ``sqlite:////abs/path.db`` absolute (SQLAlchemy's and MLflow's convention); a
-    plain path (str or ``os.PathLike``) is accepted too.
+    plain path (str or ``os.PathLike``) is accepted too. A leading ``~`` is the
+    home directory; query strings (``?mode=ro``) are refused.
     """
     if isinstance(uri, os.PathLike):
         uri = os.fspath(uri)
@@ -132,11 +154,13 @@ def db_path_from_uri(uri) -> Path:
         raise TypeError(f"tracking uri must be a str or path, got {type(uri).__name__} {uri!r}")
     if uri.startswith("sqlite:///"):
         path = uri[len("sqlite:///"):]
+        if "?" in path:
+            raise ValueError(f"tracking uri must not carry a query string ('?...'), got {uri!r}")
     elif "://" in uri or uri.startswith("sqlite:"):
         raise ValueError(f"tracking uri must look like 'sqlite:///path/to.db' (or be a plain path), got {uri!r}")
     else:
         path = uri
     if not path or path.endswith(("/", os.sep)):
         raise ValueError(f"tracking uri must name a database file, got {uri!r}")
-    return Path(path)
+    return Path(path).expanduser()
 

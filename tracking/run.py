@@ -309,10 +309,12 @@ class Run:
                     rows,
                 )
 
-    def _artifact_path(self, name: str, default_suffix: str = "") -> Path:
+    def _artifact_path(self, name: str, default_suffix: str = "", known_suffixes=None) -> Path:
         self._check_running()
         check_artifact_name(name)
-        if default_suffix and not Path(name).suffix:
+        suffix = Path(name).suffix
+        if default_suffix and (not suffix or (known_suffixes is not None
+                                              and suffix[1:].lower() not in known_suffixes)):
             name += default_suffix
         self.artifact_dir.mkdir(parents=True, exist_ok=True)
         return self.artifact_dir / name
@@ -322,10 +324,13 @@ class Run:
 
         Returns the path of the copy.
         """
+        self._check_running()
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"artifact path must be a str or path, got {type(path).__name__} {path!r}")
         src = Path(path)
         if not src.exists():
             raise ValueError(f"artifact path does not exist: {str(src)!r}")
-        dest = self._artifact_path(src.name if name is None else name)
+        dest = self._artifact_path(src.resolve().name if name is None else name)
         if src.is_dir():
             shutil.copytree(src, dest, dirs_exist_ok=True)
         else:
@@ -333,10 +338,12 @@ class Run:
         return dest
 
     def log_figure(self, fig, name: str) -> Path:
-        """Save a matplotlib Figure as an artifact (PNG unless ``name`` has another suffix)."""
+        """Save a matplotlib Figure as an artifact: PNG unless ``name`` ends in another
+        image format matplotlib writes (``curve.svg``); ``loss_lr0.1`` gives ``loss_lr0.1.png``."""
         if not hasattr(fig, "savefig"):
             raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-        dest = self._artifact_path(name, ".png")
+        formats = fig.canvas.get_supported_filetypes() if hasattr(fig, "canvas") else {"png": ""}
+        dest = self._artifact_path(name, ".png", known_suffixes=formats)
         fig.savefig(dest, dpi=110, bbox_inches="tight")
         return dest
 

@@ -8,6 +8,7 @@ it reads back.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -185,28 +186,36 @@ def get_run(run_id: str, *, uri=None) -> RunRecord:
                      params, metrics, tags, adir, artifacts)
 
 
-def _order_keys(order_by, columns) -> tuple[list, list]:
+_ORDER_ITEM = re.compile(
+    r"\s*(?:(?P<group>params|metrics|tags)\.(?:`(?P<quoted>[^`]+)`|(?P<bare>[^\s`]+))|(?P<base>\w+))"
+    r"(?:\s+(?P<direction>\w+))?\s*"
+)
+
+
+def _order_keys(order_by) -> tuple[list, list]:
+    """Column names and ascending flags of ``order_by`` (checked, nothing silently dropped)."""
     if order_by is None:
         return [], []
-    items = [order_by] if isinstance(order_by, str) else list(order_by)
+    if isinstance(order_by, str):
+        items = [order_by]
+    elif isinstance(order_by, (list, tuple)):
+        items = list(order_by)
+    else:
+        raise TypeError(f"order_by must be a str or a list of str, got {type(order_by).__name__} {order_by!r}")
     by, ascending = [], []
     for item in items:
         if not isinstance(item, str):
-            raise TypeError(f"order_by must be a str or a list of str, got {item!r}")
-        words = item.split()
-        direction = "ASC"
-        if len(words) >= 2 and words[-1].upper() in ("ASC", "DESC"):
-            direction = words[-1].upper()
-            words = words[:-1]
-        name = " ".join(words)
-        if name not in BASE_COLUMNS and not name.startswith(("params.", "metrics.", "tags.")):
+            raise TypeError(f"order_by must be a str or a list of str, got {type(item).__name__} {item!r}")
+        m = _ORDER_ITEM.fullmatch(item)
+        direction = (m.group("direction") or "ASC").upper() if m else ""
+        if m is None or direction not in ("ASC", "DESC") or (m.group("base") and m.group("base") not in BASE_COLUMNS):
             raise ValueError(
-                f"order_by item {item!r} must name a column (run_name, start_time, metrics.<key>, ...) "
-                "optionally followed by ASC or DESC"
+                f"order_by item {item!r} must name a column (run_name, start_time, metrics.<key>, ...; "
+                "a key with spaces in backticks: metrics.`a b`) optionally followed by ASC or DESC"
             )
-        if name in columns:  # a metric no run has orders nothing
-            by.append(name)
-            ascending.append(direction == "ASC")
+        name = m.group("base") or f"{m.group('group')}.{m.group('quoted') or m.group('bare')}"
+        by.append(name)
+        ascending.append(direction == "ASC")
     return by, ascending
 
 
@@ -222,7 +231,8 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
         ``"run_name LIKE 'tsp-%'"``, ``"status = 'FINISHED'"``. See ``tracking._filter``.
     order_by : str or list of str, optional
         Column names, each optionally followed by ``ASC`` (default) or ``DESC``,
-        e.g. ``["metrics.best ASC", "start_time DESC"]``. Missing values go last.
+        e.g. ``["metrics.best ASC", "start_time DESC"]``; a key with spaces goes in
+        backticks (``metrics.`a b` DESC``). Missing values go last.
     uri : str or path, optional
         Store to read; default ``tracking.get_tracking_uri()``.
 
@@ -231,7 +241,9 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
     pandas.DataFrame
         Columns ``run_id, experiment, run_name, status, start_time, end_time,
         duration_s``, then ``params.*``, ``metrics.*`` (last value) and ``tags.*``,
-        each group sorted by name. Times are UTC timestamps; ``end_time`` and
+        each group sorted by name: the keys of the runs returned, and every key
+        that ``filter`` or ``order_by`` names even when no run has it (so
+        ``df["metrics.best"]`` works on an empty result; MLflow drops such columns). Times are UTC timestamps; ``end_time`` and
         ``duration_s`` are missing while a run is running.
 
     Raises
@@ -256,11 +268,28 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
     import pandas as pd
 
     conditions = parse_filter(filter) if filter is not None else []
+    by, ascending = _order_keys(order_by)
     if experiment is not None:
-        names = [experiment] if isinstance(experiment, str) else list(experiment)
+        if isinstance(experiment, str):
+            names = [experiment]
+        elif hasattr(experiment, "__iter__") and not isinstance(experiment, (bytes, dict)):
+            names = list(experiment)
+        else:
+            names = [None]
         for name in names:
             if not isinstance(name, str):
-                raise TypeError(f"experiment must be a str or a list of str, got {experiment!r}")
+                raise TypeError(
+                    f"experiment must be a str or a list of str, got {type(experiment).__name__} {experiment!r}"
+                )
+    # every key the query names is a column, even when no run has it or nothing matches
+    named = {"params.": set(), "metrics.": set(), "tags.": set()}
+    for group, name, _, _ in conditions:
+        if group != "run":
+            named[group + "."].add(name)
+    for column in by:
+        for prefix in named:
+            if column.startswith(prefix):
+                named[prefix].add(column[len(prefix):])
     where, args = to_sql(conditions)
     if experiment is not None:
         where += f" AND e.name IN ({', '.join('?' * len(names))})" if names else " AND 0"
@@ -302,7 +331,7 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
     }
     for prefix, triples, numeric in (("params.", params, False), ("metrics.", metrics, True),
                                      ("tags.", tags, False)):
-        columns: dict[str, list] = {}
+        columns: dict[str, list] = {key: [np.nan if numeric else None] * n for key in named[prefix]}
         for rid, key, value in triples:
             col = columns.get(key)
             if col is None:
@@ -311,7 +340,6 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
         for key in sorted(columns):
             data[prefix + key] = np.array(columns[key], dtype=np.float64) if numeric else columns[key]
     df = pd.DataFrame(data)
-    by, ascending = _order_keys(order_by, df.columns)
     if by:
         df = df.sort_values(by, ascending=ascending, kind="stable", na_position="last", ignore_index=True)
     return df

@@ -133,10 +133,15 @@ class Store:
         self.lock = threading.RLock()
         self._key_ids: dict[str, int] = {}
         self._exp_ids: dict[str, int] = {}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(
-            str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
+        if self.path.is_dir():
+            raise ValueError(f"tracking store {str(self.path)!r} is a directory, not a database file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise ValueError(f"tracking store {str(self.path)!r} cannot be opened: {exc}") from None
         try:
             self._init_schema()
         except sqlite3.DatabaseError as exc:
