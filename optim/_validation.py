@@ -18,6 +18,7 @@ __all__ = [
     "check_int",
     "check_interval",
     "check_lr",
+    "check_lr_value",
     "check_lrs",
     "check_optimizer",
     "check_positive",
@@ -98,12 +99,28 @@ def check_lr(lr, name: str = "lr"):
     return check_positive(name, lr)
 
 
+def check_lr_value(lr, value, step: int) -> float:
+    """The rate a schedule ``lr`` gave at ``step``: a finite number >= 0, or raise naming both.
+
+    Step 0 was checked > 0 by ``check_lr``; later steps may reach 0 (a cosine
+    schedule ends there), never go negative, nan or inf.
+    """
+    if not _is_real(value) and not (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"):
+        raise TypeError(f"lr schedule {lr!r} must return a number, got {value!r} at step {step}")
+    value = float(value)
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"lr schedule {lr!r} must give a finite lr >= 0, gave {value!r} at step {step}")
+    return value
+
+
 def check_lrs(lrs) -> np.ndarray:
     """A non-empty 1-D array of positive finite learning rates."""
     if isinstance(lrs, (str, bytes)) or callable(lrs):
         raise TypeError(f"lrs must be a sequence of positive numbers, got {lrs!r}")
     if _is_real(lrs):
         lrs = [lrs]
+    if isinstance(lrs, (bool, np.bool_)) or _has_bool(lrs):
+        raise TypeError(f"lrs must be a sequence of positive numbers, not booleans, got {lrs!r}")
     arr = as_float_array("lrs", lrs, ndim=1)
     if arr.size == 0:
         raise ValueError("lrs must not be empty")
@@ -120,11 +137,31 @@ def check_tol(tol) -> float | None:
     return check_positive("tol", tol)
 
 
+def _has_bool(value) -> bool:
+    """A bool anywhere in ``value`` (an array of dtype bool, or nested lists/tuples)."""
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype == bool or (value.dtype == object and any(_has_bool(v) for v in value.flat))
+    if isinstance(value, (list, tuple)):
+        return any(_has_bool(v) for v in value)
+    return False
+
+
 def as_float_array(name: str, value, *, ndim: int | None = None) -> np.ndarray:
-    """``value`` as a finite float64 array (a copy), optionally of a given ``ndim``."""
-    if isinstance(value, (str, bytes)):
+    """``value`` as a finite float64 array (a copy), optionally of a given ``ndim``.
+
+    Booleans, None, strings and complex numbers are refused (TypeError), not
+    read as 1.0 / nan.
+    """
+    if isinstance(value, (str, bytes)) or _has_bool(value):
         raise TypeError(f"{name} must be an array of numbers, got {value!r}")
     try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf":  # object (None, mixed), complex, strings
+            raw = np.array(value, dtype=object)
+            if not all(isinstance(v, numbers.Real) for v in raw.flat):
+                raise TypeError("not real numbers")
         arr = np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of numbers, got {value!r}") from exc

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from ._validation import check_interval, check_lr, check_positive
+from ._validation import check_interval, check_lr, check_lr_value, check_positive
 
 __all__ = [
     "OPTIMIZERS",
@@ -66,7 +66,7 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 
 def _lr_at(lr, count: int) -> float:
-    return float(lr(count)) if callable(lr) else lr
+    return check_lr_value(lr, lr(count), count) if callable(lr) else lr
 
 
 @dataclass(frozen=True)

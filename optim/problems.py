@@ -38,6 +38,11 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def _roundoff(ev: np.ndarray) -> float:
+    """d * eps * largest |eigenvalue|: smaller eigenvalues of a d x d symmetric matrix are noise."""
+    return ev.size * np.finfo(np.float64).eps * float(np.max(np.abs(ev)))
+
+
 def _matvec(M: np.ndarray, x: np.ndarray) -> np.ndarray:
     """M @ x for a point (d,) or a stack of points (d, ...)."""
     return M @ x if x.ndim <= 2 else np.tensordot(M, x, axes=1)
@@ -89,6 +94,8 @@ class Quadratic(Problem):
     ----------
     A : array_like, shape (d, d)
         Symmetric (within 1e-10 relative) positive definite matrix; symmetrized.
+        Its smallest eigenvalue must exceed d * eps * the largest (otherwise
+        A is singular to working precision).
     b : array_like, shape (d,)
 
     Attributes
@@ -138,6 +145,12 @@ class Quadratic(Problem):
         ev = np.linalg.eigvalsh(A)
         if not ev[0] > 0:
             raise ValueError(f"A must be positive definite, got smallest eigenvalue {ev[0]:.6g}")
+        tiny = _roundoff(ev)
+        if ev[0] <= tiny:
+            raise ValueError(
+                f"A must be positive definite, got smallest eigenvalue {ev[0]:.6g}: numerically singular "
+                f"(at most d * eps * largest = {tiny:.3g}, within round-off of 0)"
+            )
         object.__setattr__(self, "A", _readonly(A))
         object.__setattr__(self, "b", _readonly(b))
         object.__setattr__(self, "eigenvalues", _readonly(ev))
@@ -202,7 +215,8 @@ class LeastSquares(Problem):
     c : numpy.ndarray, shape (d,)
         X^T y / m, so grad f(w) = H w - c.
     L, mu : float
-        Largest and smallest eigenvalue of H (mu = 0 when X has dependent columns).
+        Largest and smallest eigenvalue of H (mu = 0 when X has dependent columns:
+        eigenvalues within d * eps * L of 0 are round-off and set to 0).
     eigenvalues : numpy.ndarray
         Eigenvalues of H, ascending.
 
@@ -245,8 +259,9 @@ class LeastSquares(Problem):
         H = X.T @ X / m
         H = 0.5 * (H + H.T)
         ev = np.linalg.eigvalsh(H)
-        # A Gram matrix is positive semi-definite: a tiny negative eigenvalue is round-off.
-        ev = np.maximum(ev, 0.0)
+        # A Gram matrix is positive semi-definite: an eigenvalue within round-off of 0
+        # (negative or a few eps * L positive) is 0, so rank-deficient X gives mu = 0 exactly.
+        ev = np.where(ev <= _roundoff(ev), 0.0, ev)
         object.__setattr__(self, "X", _readonly(X))
         object.__setattr__(self, "y", _readonly(y))
         object.__setattr__(self, "H", _readonly(H))

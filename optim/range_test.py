@@ -28,7 +28,9 @@ class GeometricRamp:
 
     def __call__(self, step):
         k = np.asarray(step, dtype=np.float64)
-        out = self.lr_min * (self.lr_max / self.lr_min) ** (k / max(self.steps - 1, 1))
+        t = k / max(self.steps - 1, 1)
+        # in logs: lr_max / lr_min overflows for a wide span (1e-300 .. 1e300)
+        out = np.exp((1.0 - t) * math.log(self.lr_min) + t * math.log(self.lr_max))
         return float(out) if out.ndim == 0 else out
 
 

@@ -34,8 +34,10 @@ __all__ = [
 
 def _steps(step):
     """``step`` as float (scalar) or float array, refusing negative steps."""
+    if isinstance(step, (bool, np.bool_)) or (isinstance(step, np.ndarray) and step.dtype == bool):
+        raise TypeError(f"step must be an integer >= 0 (an update count), got {step!r}")
     k = np.asarray(step, dtype=np.float64)
-    if np.any(k < 0):
+    if not np.all(k >= 0):  # nan fails too
         raise ValueError(f"step must be >= 0, got {step!r}")
     return k
 

@@ -48,6 +48,13 @@ def compare_lrs(problem, lrs, optimizer="gd", x0=None, steps=100, tol=None, **hy
     {0.05: False, 0.25: True}
     """
     lrs = check_lrs(lrs)
+    values, counts = np.unique(lrs, return_counts=True)
+    if np.any(counts > 1):
+        dup = values[counts > 1][0]
+        raise ValueError(
+            f"lrs must be distinct for compare_lrs (one Trace per rate), got {float(dup)!r} "
+            f"{'twice' if counts[counts > 1][0] == 2 else f'{counts[counts > 1][0]} times'}"
+        )
     _, factory = resolve_optimizer(optimizer)
     return {float(lr): minimize(problem, factory(float(lr), **hyper), x0, steps, tol) for lr in lrs}
 

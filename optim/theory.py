@@ -53,7 +53,7 @@ def stable_lr_bound(problem) -> float:
     Raises
     ------
     ValueError
-        When the problem has no known L (e.g. ``Rosenbrock``).
+        When the problem has no known L (e.g. ``Rosenbrock``) or L = 0.
 
     Examples
     --------
@@ -61,7 +61,10 @@ def stable_lr_bound(problem) -> float:
     >>> stable_lr_bound(Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 1.0]))
     0.2
     """
-    return 2.0 / _spectrum(problem, "stable_lr_bound")[1]
+    L = _spectrum(problem, "stable_lr_bound")[1]
+    if L <= 0:
+        raise ValueError(f"stable_lr_bound needs L > 0 (a non-constant problem), got L = {L} for {problem!r}")
+    return 2.0 / L
 
 
 def optimal_lr(problem) -> float:
@@ -70,7 +73,9 @@ def optimal_lr(problem) -> float:
     Raises
     ------
     ValueError
-        When the problem has no known L and mu.
+        When the problem has no known L and mu, or mu = 0 (then every rate in
+        (0, 2/L) leaves the null-space error as it is, and 2/(0 + L) = 2/L
+        would never settle: there is no optimal constant rate).
 
     Examples
     --------
@@ -79,7 +84,7 @@ def optimal_lr(problem) -> float:
     >>> optimal_lr(q), contraction_factor(q, optimal_lr(q))   # (kappa-1)/(kappa+1)
     (0.5, 0.5)
     """
-    mu, L = _spectrum(problem, "optimal_lr")
+    mu, L = _strongly_convex(problem, "optimal_lr")
     return 2.0 / (mu + L)
 
 
@@ -87,7 +92,8 @@ def contraction_factor(problem, lr):
     """max over eigenvalues lambda of H of |1 - lr * lambda|.
 
     ``||x_k - x*|| <= factor^k ||x_0 - x*||`` for gradient descent with a
-    constant step; < 1 exactly when 0 < lr < 2/L.
+    constant step; < 1 exactly when 0 < lr < 2/L and mu > 0 (with mu = 0 it
+    is >= 1: the null-space error never shrinks).
 
     Parameters
     ----------

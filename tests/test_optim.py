@@ -550,3 +550,81 @@ def test_points_of_the_wrong_dimension_are_refused(problem):
     stack = np.zeros((problem.dim, 4))
     assert np.shape(problem.value(stack)) == (4,)
     assert np.shape(problem.grad(stack)) == (problem.dim, 4)
+
+
+# ---------------------------------------------------------------------------
+# review fixes: inputs that were accepted but mishandled
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+@pytest.mark.parametrize(
+    "bad, exc, msg",
+    [
+        (-0.1, ValueError, r"lr schedule .* gave -0.1 at step 3"),
+        (math.nan, ValueError, r"lr schedule .* gave nan at step 3"),
+        (math.inf, ValueError, r"lr schedule .* gave inf at step 3"),
+        (None, TypeError, r"lr schedule .* must return a number, got None at step 3"),
+        (True, TypeError, r"lr schedule .* must return a number, got True at step 3"),
+    ],
+)
+def test_a_schedule_that_turns_bad_mid_run_is_refused_at_that_step(name, bad, exc, msg):
+    # Was: a negative rate silently walked uphill; nan was reported as "diverged".
+    kw = GOOD[name][1]
+    opt = OPTIMIZERS[name](lambda k: 0.01 if k < 3 else bad, **kw)
+    q = _quadratic()[0]
+    with pytest.raises(exc, match=msg):
+        minimize(q, opt, np.ones(q.dim), steps=10)
+
+
+def test_a_schedule_may_reach_zero_after_step_0():
+    # cosine(alpha=0) ends at exactly 0: a legitimate "stop moving", not an error.
+    q = _quadratic()[0]
+    tr = minimize(q, gd(cosine(0.01, 5)), np.ones(q.dim), steps=10)
+    np.testing.assert_array_equal(tr.path[6:], np.repeat(tr.path[5:6], 5, axis=0))
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: Quadratic([[True, False], [False, True]], [1.0, 1.0]), "A"),
+        (lambda: Quadratic(np.eye(2), np.array([True, False])), "b"),
+        (lambda: LeastSquares(np.ones((3, 1), dtype=bool), [1.0, 2.0, 3.0]), "X"),
+        (lambda: LeastSquares([[1.0], [2.0]], [True, 1.0]), "y"),
+        (lambda: minimize(_quadratic(d=2)[0], gd(0.1), [True, False], steps=2), "x0"),
+        (lambda: Quadratic([[1.0, None], [None, 1.0]], [1.0, 1.0]), "A"),
+    ],
+)
+def test_booleans_and_none_in_arrays_are_type_errors(make, name):
+    # Was: True read as 1.0, None read as nan ("must be finite", a ValueError).
+    with pytest.raises(TypeError, match=f"{name} must be an array of numbers"):
+        make()
+
+
+def test_a_numerically_singular_quadratic_is_refused():
+    # Was accepted (eigvalsh gave 1e-17 > 0): kappa 1e17, solve() meaningless.
+    with pytest.raises(ValueError, match="positive definite"):
+        Quadratic([[1.0, 0.0], [0.0, 1e-17]], [1.0, 1.0])
+    Quadratic([[1.0, 0.0], [0.0, 1e-10]], [1.0, 1.0])  # ill-conditioned but fine
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rank_deficient_least_squares_always_has_mu_exactly_zero(seed):
+    # Was: round-off left mu ~ 1e-16 > 0 for some X, so kappa was ~1e16, not inf.
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(20, 3))
+    ls = LeastSquares(np.column_stack([Z, Z[:, 0] + Z[:, 1]]), rng.normal(size=20))
+    assert ls.mu == 0.0 and ls.kappa == math.inf
+
+
+@pytest.mark.parametrize("step", [True, np.bool_(False)])
+def test_schedules_refuse_a_bool_step(step):
+    for name, (kwargs, _) in FORMULAS.items():
+        with pytest.raises(TypeError, match="step must be"):
+            SCHEDULES[name](**kwargs)(step)
+
+
+def test_schedules_refuse_a_nan_step():
+    for name, (kwargs, _) in FORMULAS.items():
+        with pytest.raises(ValueError, match="step must be"):
+            SCHEDULES[name](**kwargs)(math.nan)

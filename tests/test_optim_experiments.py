@@ -421,3 +421,59 @@ class HeightWeight(unittest.TestCase):
         df = lr_sweep(self.raw, fracs * bound, steps=1000)
         np.testing.assert_array_equal(df["diverged"], fracs > 1)
         self.assertTrue(df["converged_at"].isna().all())  # kappa ~ 6e6: nothing converges in 1,000
+
+
+# ---------------------------------------------------------------------------
+# review fixes: inputs that were accepted but mishandled
+# ---------------------------------------------------------------------------
+
+
+def test_optimal_lr_refuses_mu_zero():
+    # Was: 2 / (0 + L) = 2/L, the rate at which gd oscillates forever, called "optimal".
+    ls = LeastSquares([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="optimal_lr needs mu > 0"):
+        optimal_lr(ls)
+    assert stable_lr_bound(ls) == pytest.approx(2 / ls.L)  # still defined
+
+
+def test_theory_on_a_zero_hessian_is_a_value_error():
+    # Was: ZeroDivisionError from 2 / L with L = 0.
+    ls = LeastSquares([[0.0], [0.0]], [1.0, 2.0])
+    with pytest.raises(ValueError, match="stable_lr_bound needs L > 0"):
+        stable_lr_bound(ls)
+    with pytest.raises(ValueError, match="optimal_lr needs mu > 0"):
+        optimal_lr(ls)
+
+
+@pytest.mark.parametrize("lrs", [[True, 0.1], [0.1, np.True_], np.array([True, True])])
+def test_lr_sweep_refuses_boolean_rates(lrs):
+    # Was: True swept as lr = 1.0.
+    q = Quadratic(np.eye(2), [1.0, 1.0])
+    with pytest.raises(TypeError, match="lrs must be"):
+        lr_sweep(q, lrs, steps=5)
+
+
+def test_compare_lrs_refuses_duplicate_rates():
+    # Was: {lr: Trace} kept one run of two silently.
+    q = Quadratic(np.eye(2), [1.0, 1.0])
+    with pytest.raises(ValueError, match=r"lrs must be distinct for compare_lrs .*got 0.1 twice"):
+        compare_lrs(q, [0.1, 0.2, 0.1], steps=5)
+
+
+def test_lr_sweep_keeps_duplicate_and_unsorted_rates_in_order():
+    q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 1.0])
+    lrs = [0.21, 0.01, 0.1, 0.01]
+    for method in ("vectorized", "loop"):
+        df = lr_sweep(q, lrs, steps=2000, method=method)
+        assert df["lr"].tolist() == lrs
+        assert df["diverged"].tolist() == [True, False, False, False]
+        assert df["converged_at"].iloc[1] == df["converged_at"].iloc[3]
+
+
+def test_range_test_rates_do_not_overflow_for_a_huge_span():
+    # Was: lr_max / lr_min overflowed to inf, so the second rate was inf.
+    from optim.range_test import GeometricRamp
+
+    ramp = GeometricRamp(1e-300, 1e300, 7)
+    np.testing.assert_allclose(ramp(np.arange(7)), np.geomspace(1e-300, 1e300, 7), rtol=1e-12)
+    assert [ramp(k) for k in range(7)] == pytest.approx(list(np.geomspace(1e-300, 1e300, 7)), rel=1e-12)
