@@ -91,9 +91,31 @@ while True:                      # keep logging slowly, never reaching the size 
     assert get_run(run_id).status == "RUNNING"  # never marked FINISHED
 
 
+# The children below never flush on their own (no timer, no size threshold), so the
+# points can only reach the store through the path each test is about.
+_NO_AUTO_FLUSH = """
+import tracking.run
+tracking.run.FLUSH_SECONDS = 3600.0
+tracking.run.FLUSH_POINTS = 10**9
+"""
+
+
+def _points_in_store(db, run_id) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT coalesce(sum(m.n), 0) FROM metrics m JOIN runs r ON r.id = m.run "
+                           "WHERE r.run_id = ?", (run_id,)).fetchone()[0]
+    finally:
+        con.close()
+
+
 @POSIX
-def test_sigterm_marks_killed_and_flushes(db):
-    child = _spawn("""
+@pytest.mark.parametrize("inside_with", [True, False])
+def test_sigterm_marks_killed_and_flushes(db, inside_with):
+    if inside_with:
+        body = """
 import time, tracking
 with tracking.start_run("term", "victim") as run:
     for i in range(500):
@@ -101,21 +123,35 @@ with tracking.start_run("term", "victim") as run:
     print(run.run_id, flush=True)
     while True:
         time.sleep(0.01)
-""")
+"""
+    else:  # no with block: the interpreter's exit ends the run
+        body = """
+import time, tracking
+run = tracking.start_run("term", "victim")
+for i in range(500):
+    run.log_metric("x", float(i))
+print(run.run_id, flush=True)
+while True:
+    time.sleep(0.01)
+"""
+    child = _spawn(_NO_AUTO_FLUSH + body)
     run_id = child.stdout.readline().strip()
     assert len(run_id) == 32, child.stderr.read()
+    assert _points_in_store(db, run_id) == 0  # still buffered: only the SIGTERM path can write them
     child.send_signal(signal.SIGTERM)
     child.wait(30)
     assert child.returncode == 143, child.stderr.read()
     assert get_run(run_id).status == "KILLED"
-    assert len(metric_history(run_id, "x")) == 500
+    assert metric_history(run_id, "x")["value"].tolist() == [float(i) for i in range(500)]
 
 
 @POSIX
 def test_unended_runs_are_closed_at_exit(db):
-    code = """
+    code = _NO_AUTO_FLUSH + """
 import sys, tracking
 run = tracking.start_run("exit", sys.argv[1])
+for i in range(300):
+    run.log_metric("n", float(i))
 run.log_metric("x", 1.0)
 if sys.argv[1] == "fail":
     raise ValueError("boom")
@@ -130,6 +166,8 @@ if sys.argv[1] == "interrupt":
     assert df.loc["fail", "status"] == "FAILED"
     assert df.loc["interrupt", "status"] == "KILLED"
     assert (df["metrics.x"] == 1.0).all()
+    for run_id in df["run_id"]:  # buffered points are flushed at exit, whatever the way out
+        assert len(metric_history(run_id, "n")) == 300
 
 
 def test_two_processes_logging_at_once_lose_nothing(db, tmp_path):
