@@ -394,3 +394,103 @@ def test_docstring_examples(module):
     assert result.failed == 0
     if module.__name__ in ("tsp.nearest", "tsp.simulate", "tsp.plot", "tsp.instance"):
         assert result.attempted > 0
+
+
+# ---------------------------------------------------------------------------
+# review (issue 4): odd input that used to be accepted or mishandled
+# ---------------------------------------------------------------------------
+
+
+class ReviewInstanceInput(unittest.TestCase):
+    def test_instance_copies_the_callers_matrix(self):
+        # The instance used to keep (and freeze) the caller's own array: the caller's
+        # array turned read-only, and once made writeable again its edits changed the
+        # instance behind the cached candidate lists.
+        a = np.array([[0, 1, 5], [1, 0, 1], [5, 1, 0.0]])
+        inst = Instance.from_matrix(a)
+        self.assertTrue(a.flags.writeable)
+        self.assertFalse(np.shares_memory(a, inst.dist))
+        self.assertEqual(nearest_neighbor(inst, 0).length, 2.0)
+        a[0, 1] = 100.0
+        self.assertEqual(inst.dist[0, 1], 1.0)
+        xy = np.array([[0, 0], [3, 4.0]])
+        pts = Instance.from_points(xy)
+        self.assertTrue(xy.flags.writeable)
+        self.assertFalse(np.shares_memory(xy, pts.coords))
+
+    def test_matrix_of_non_numbers_names_dist(self):
+        with self.assertRaisesRegex(TypeError, "dist must hold real numbers"):
+            Instance.from_matrix([["a", "b"], ["c", "d"]])
+        with self.assertRaisesRegex(ValueError, "dist"):
+            Instance.from_matrix([[0, 1], [1]])
+        with self.assertRaisesRegex(TypeError, "names must be a sequence of strings"):
+            Instance.from_matrix([[0, 1], [1, 0]], names="ab")
+
+    def test_from_edges_bad_distances_name_the_row(self):
+        cases = [
+            ([("a", "b", float("nan"))], ValueError, "row 0: distance must not be NaN"),
+            ([("a", "b", 1), ("b", "a", float("nan"))], ValueError, "row 1: distance must not be NaN"),
+            ([("a", "b", -1)], ValueError, "row 0: distance must be non-negative, got -1"),
+            ([("a", "b", True)], TypeError, "row 0: distance must be a number, got True"),
+            ([("a", "a", 5), ("a", "b", 1)], ValueError, "row 0: a->a"),
+        ]
+        for rows, exc, words in cases:
+            with self.subTest(rows=rows):
+                with self.assertRaisesRegex(exc, words):
+                    Instance.from_edges(rows)
+
+    def test_points_whose_distances_overflow_are_refused(self):
+        # sqrt(dx^2 + dy^2) overflowed to inf, which means "no edge": a silently
+        # different instance.
+        with self.assertRaisesRegex(ValueError, "xy.*overflow"):
+            Instance.from_points([[0, 0], [1e200, 1e200]])
+
+    def test_random_uniform_seed_is_checked(self):
+        with self.assertRaisesRegex(ValueError, "seed must be a non-negative integer, got -1"):
+            Instance.random_uniform(3, seed=-1)
+        with self.assertRaisesRegex(TypeError, "seed"):
+            Instance.random_uniform(3, seed=True)
+        with self.assertRaisesRegex(TypeError, "seed"):
+            Instance.random_uniform(3, seed=1.5)
+
+
+class ReviewTourAndStarts(unittest.TestCase):
+    def test_closed_walk_without_a_way_back_has_no_inf_leg(self):
+        # 0 -> 1 -> 2 visits every city but 2 -> 0 is missing: legs are the legs
+        # walked (no closing leg), their sum is the length.
+        inst = Instance.from_matrix([[0, 1, INF], [INF, 0, 1], [INF, INF, 0]])
+        tour = nearest_neighbor(inst, 0, closed=True)
+        self.assertFalse(tour.complete)
+        self.assertEqual(tour.legs.tolist(), [1.0, 1.0])
+        self.assertEqual(tour.length, float(np.sum(tour.legs)))
+        self.assertIn("incomplete", str(tour))
+        self.assertEqual(len(tour.render().splitlines()), 3)
+        sim = simulate(inst, starts="all", closed=True)
+        self.assertEqual(sim.best.legs.tolist(), [1.0, 1.0])
+
+    def test_from_order_refuses_what_is_not_a_walk(self):
+        inst = Instance.from_matrix(np.ones((3, 3)))
+        cases = [
+            ([0, 0, 1], ValueError, "order.*city 0 twice"),
+            ([0, 5], ValueError, r"order.*0\.\.2, got 5"),
+            ([0, -1], ValueError, r"order.*0\.\.2, got -1"),
+            ([], ValueError, "order must not be empty"),
+            ([0.0, 1.0], TypeError, "order"),
+            ([[0, 1]], ValueError, "one-dimensional"),
+        ]
+        for order, exc, words in cases:
+            with self.subTest(order=order):
+                with self.assertRaisesRegex(exc, words):
+                    Tour.from_order(inst, order)
+        self.assertTrue(Tour.from_order(inst, [2, 0, 1]).complete)
+        self.assertFalse(Tour.from_order(inst, [2, 0]).complete)
+
+    def test_starts_that_are_not_a_sequence(self):
+        with self.assertRaisesRegex(TypeError, "starts must be"):
+            simulate(SEED, starts=5)
+
+    def test_best_is_the_first_of_the_shortest_in_simulation_order(self):
+        inst = Instance.from_matrix(np.ones((3, 3)))  # every walk has length 2
+        sim = simulate(inst, starts=[2, 1, 0, 2])
+        self.assertEqual(sim.best.order[0], 2)
+        self.assertEqual(sim.n_best, 4)

@@ -65,7 +65,13 @@ def check_starts(instance, starts) -> np.ndarray:
     """Explicit start cities (indices or names) as a contiguous int64 array."""
     if isinstance(starts, str):
         raise TypeError(f'starts must be "all" or a sequence of city indices or names, got {starts!r}')
-    values = list(starts) if not isinstance(starts, np.ndarray) else starts
+    if not isinstance(starts, np.ndarray):
+        try:
+            values = list(starts)
+        except TypeError:
+            raise TypeError(f'starts must be "all" or a sequence of city indices or names, got {starts!r}') from None
+    else:
+        values = starts
     if len(values) == 0:
         raise ValueError("starts must not be empty")
     if isinstance(values, np.ndarray):

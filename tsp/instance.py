@@ -23,6 +23,30 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
+class _Owned:
+    """A freshly computed matrix handed to ``Instance`` without a defensive copy.
+
+    Every other ``dist`` (or ``coords``) is copied: an instance must never share
+    memory with an array its caller can still write to (its candidate lists are
+    cached per instance and would go stale).
+    """
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray):
+        self.array = array
+
+
+def _owned_or_copy(value, what: str) -> np.ndarray:
+    if isinstance(value, _Owned):
+        return value.array
+    try:
+        arr = np.array(value)  # always a copy, never the caller's memory
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be a rectangular array of numbers: {exc}") from None
+    return arr
+
+
 @dataclass(frozen=True, eq=False)
 class Instance:
     """A travelling-salesperson instance.
@@ -47,7 +71,7 @@ class Instance:
     name: str = ""
 
     def __post_init__(self):
-        dist = np.asarray(self.dist)
+        dist = _owned_or_copy(self.dist, "dist")
         if dist.ndim != 2 or dist.shape[0] != dist.shape[1]:
             raise ValueError(f"dist must be square, got shape {dist.shape}")
         n = dist.shape[0]
@@ -62,6 +86,8 @@ class Instance:
         if (dist < 0).any():
             i, j = np.argwhere(dist < 0)[0]
             raise ValueError(f"dist must be non-negative, got {dist[i, j]} at [{i}, {j}]")
+        if isinstance(self.names, (str, bytes)) or not hasattr(self.names, "__iter__"):
+            raise TypeError(f"names must be a sequence of strings, got {self.names!r}")
         names = tuple(self.names)
         if len(names) != n:
             raise ValueError(f"names must have one entry per city ({n}), got {len(names)}")
@@ -72,7 +98,9 @@ class Instance:
             raise ValueError(f"names must be unique, got duplicates {dup!r}")
         coords = self.coords
         if coords is not None:
-            coords = np.asarray(coords, dtype=np.float64)
+            coords = _owned_or_copy(coords, "coords")
+            if not (np.issubdtype(coords.dtype, np.number) and not np.issubdtype(coords.dtype, np.complexfloating)):
+                raise TypeError(f"coords must hold real numbers, got dtype {coords.dtype}")
             if coords.shape != (n, 2):
                 raise ValueError(f"coords must have shape ({n}, 2), got {coords.shape}")
             if not np.isfinite(coords).all():
@@ -104,15 +132,18 @@ class Instance:
         >>> Instance.from_matrix([[0, 2], [3, 0]]).names
         ('0', '1')
         """
-        m = np.asarray(m, dtype=np.float64) if not isinstance(m, np.ndarray) else m
+        m = _owned_or_copy(m, "dist")
         if names is None:
             names = tuple(str(i) for i in range(m.shape[0] if m.ndim else 0))
-        return cls(names=names, dist=m, name=name)
+        return cls(names=names, dist=_Owned(m), name=name)
 
     @classmethod
     def from_points(cls, xy, names=None, name: str = "points") -> "Instance":
         """A symmetric instance with Euclidean distances between 2-D points."""
-        xy = np.asarray(xy, dtype=np.float64)
+        try:
+            xy = np.array(xy, dtype=np.float64)  # a copy: the instance keeps it
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"xy must be an (n, 2) array of numbers: {exc}") from None
         if xy.ndim != 2 or xy.shape[1] != 2:
             raise ValueError(f"xy must have shape (n, 2), got {xy.shape}")
         if not np.isfinite(xy).all():
@@ -121,7 +152,13 @@ class Instance:
 
         if names is None:
             names = tuple(str(i) for i in range(xy.shape[0]))
-        return cls(names=names, dist=euclidean_matrix(xy), coords=xy, name=name)
+        dist = euclidean_matrix(xy)
+        if np.isinf(dist).any():
+            # inf means "no edge": an overflowing distance must not turn into one.
+            i, j = np.argwhere(np.isinf(dist))[0]
+            raise ValueError(f"xy too large: the distance between points {i} and {j} "
+                             f"overflows float64 ({xy[i].tolist()} to {xy[j].tolist()})")
+        return cls(names=names, dist=_Owned(dist), coords=_Owned(xy), name=name)
 
     @classmethod
     def random_uniform(cls, n: int, seed=None) -> "Instance":
@@ -136,7 +173,9 @@ class Instance:
             raise TypeError(f"n must be an integer, got {n!r}")
         if n < 2:
             raise ValueError(f"n must be at least 2, got {n}")
-        xy = np.random.default_rng(seed).random((int(n), 2))
+        from ._validation import check_seed
+
+        xy = check_seed(seed).random((int(n), 2))
         return cls.from_points(xy, name=f"random:{n}")
 
     @classmethod
@@ -145,7 +184,8 @@ class Instance:
 
         Cities are named by the strings in the rows and sorted alphabetically, so
         index order is alphabetical order. Pairs with no row get ``inf`` (no edge).
-        A pair given twice with different distances is an error.
+        A pair given twice with different distances, a row from a city to itself,
+        and a NaN, negative or boolean distance are errors naming the row.
         """
         edges = {}
         for k, row in enumerate(rows):
@@ -153,11 +193,20 @@ class Instance:
                 a, b, d = row
             except (TypeError, ValueError):
                 raise ValueError(f"row {k} must be (start, end, distance), got {row!r}") from None
+            given = d
+            if isinstance(d, (bool, np.bool_)):
+                raise TypeError(f"row {k}: distance must be a number, got {d!r}")
             try:
                 d = float(d)
             except (TypeError, ValueError):
                 raise ValueError(f"row {k}: distance must be a number, got {d!r}") from None
             a, b = str(a), str(b)
+            if d != d:
+                raise ValueError(f"row {k}: distance must not be NaN, got {given!r} for {a}->{b}")
+            if d < 0:
+                raise ValueError(f"row {k}: distance must be non-negative, got {given!r} for {a}->{b}")
+            if a == b:
+                raise ValueError(f"row {k}: {a}->{b} goes from a city to itself; rows must join two cities")
             if edges.get((a, b), d) != d:
                 raise ValueError(f"row {k}: {a}->{b} given twice, {edges[(a, b)]} and {d}")
             edges[(a, b)] = d

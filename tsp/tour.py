@@ -27,6 +27,26 @@ def _sum_in_order(legs: np.ndarray) -> float:
     return float(np.cumsum(legs)[-1]) if legs.size else 0.0
 
 
+def _check_order(instance, order) -> np.ndarray:
+    """``order`` as a fresh int64 array of distinct city indices of ``instance``."""
+    arr = np.array(order)
+    if arr.ndim != 1:
+        raise ValueError(f"order must be one-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError("order must not be empty")
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"order must hold city indices (integers), got dtype {arr.dtype}")
+    n = instance.n
+    bad = (arr < 0) | (arr >= n)
+    if bad.any():
+        raise ValueError(f"order must hold city indices in 0..{n - 1}, got {arr[bad][0]}")
+    arr = arr.astype(np.int64)
+    counts = np.bincount(arr, minlength=n)
+    if (counts > 1).any():
+        raise ValueError(f"order must visit each city at most once, got city {int(np.argmax(counts > 1))} twice")
+    return arr
+
+
 @dataclass(frozen=True, eq=False)
 class Tour:
     """A walk through the cities of an instance.
@@ -42,11 +62,15 @@ class Tour:
         Whether the tour returns to its start.
     complete : bool
         False when the walk got stuck on missing edges before visiting every city
-        (or could not close); ``length`` then covers the legs actually walked.
+        (or could not close); ``length`` then covers the legs actually walked
+        (the finite ones: the sum of ``legs`` for every walk ``nearest_neighbor``
+        makes).
     names : tuple of str
         City names in visiting order, for display.
     legs : numpy.ndarray
-        Length of each leg walked (the closing leg last when closed).
+        Length of each leg walked: ``len(order) - 1`` legs, then the closing leg
+        when closed and it exists (a closed walk with no way back has none). An
+        order given by hand may hold a missing edge, shown as ``inf``.
     """
 
     order: np.ndarray
@@ -58,13 +82,24 @@ class Tour:
 
     @classmethod
     def from_order(cls, instance, order, closed: bool = False) -> "Tour":
-        """Build a Tour from a visiting order, computing legs, length and completeness."""
-        order = np.array(order, dtype=np.int64)
+        """Build a Tour from a visiting order, computing legs, length and completeness.
+
+        ``order`` holds distinct city indices (0..n-1), at least one; fewer than n
+        make an incomplete walk. Raises TypeError for non-integer indices and
+        ValueError for an empty, multi-dimensional, out-of-range or repeating order.
+        """
+        order = _check_order(instance, order)
         d = instance.dist
         legs = d[order[:-1], order[1:]] if order.size > 1 else np.empty(0)
-        if closed and order.size == instance.n:
-            legs = np.append(legs, d[order[-1], order[0]])
         complete = order.size == instance.n and bool(np.isfinite(legs).all())
+        if closed and order.size == instance.n:
+            back = d[order[-1], order[0]]
+            if np.isfinite(back):
+                legs = np.append(legs, back)
+            else:  # no way back: the closing leg was never walked
+                complete = False
+        elif closed:
+            complete = False
         walked = legs[np.isfinite(legs)]
         order.setflags(write=False)
         legs = np.ascontiguousarray(legs)
