@@ -490,6 +490,8 @@ def test_filters(flt, expected):
     ("metrics.best LIKE 3", 13, "LIKE"),
     ("end_time like '2026%'", 9, "like"),
     ("start_time > 'yesterday'", 13, "'yesterday'"),
+    ("params.n > '9'", 9, ">"),        # text order would put '10' before '9': refused, as in MLflow
+    ("tags.kind <= 'small'", 10, "<="),
 ])
 def test_bad_filters_point_at_the_token(flt, pos, token):
     with pytest.raises(ValueError, match="bad filter") as info:
@@ -852,3 +854,10 @@ def test_cli_uri_that_is_a_directory(tmp_path, capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is a directory" in err
+
+
+def test_metric_history_key_must_be_a_str():
+    with start_run() as run:
+        run.log_metric("x", 1.0)
+    with pytest.raises(TypeError, match="metric key must be a str, got int 3"):
+        metric_history(run.run_id, 3)

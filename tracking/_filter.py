@@ -11,7 +11,8 @@ Grammar (keywords case-insensitive)::
     value      := 'string' | "string" | number
 
 As in MLflow, params and tags are text and compare as strings
-(``params.n = '15'``), metrics compare as numbers against their last value,
+(``params.n = '15'``) with =, !=, LIKE and ILIKE only (text order would rank
+'10' before '9'), metrics compare as numbers against their last value,
 and a run without the named param, tag or metric never matches. ``LIKE`` is
 case-sensitive (``%`` any run of characters, ``_`` one character), ``ILIKE``
 is not. Times take milliseconds since the epoch or an ISO date string.
@@ -168,6 +169,11 @@ def _check_value(text, group, name, op, otok, vtok):
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         return when.timestamp() * 1000.0
+    if op in ("<", "<=", ">", ">="):
+        # text order would rank '10' before '9' and '1e-3' after '0.1': refused, as in MLflow
+        _fail(text, otok.pos, otok.text,
+              f"{label} is text: compare it with =, !=, LIKE or ILIKE (convert it in pandas "
+              "to compare numbers)")
     if not is_str:
         _fail(text, vtok.pos, vtok.text,
               f"{label} is text: quote the value, e.g. {label} = '{vtok.text}'")

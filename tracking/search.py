@@ -132,6 +132,8 @@ def metric_history(run_id: str, key: str, *, uri=None):
     import numpy as np
     import pandas as pd
 
+    if not isinstance(key, str):
+        raise TypeError(f"metric key must be a str, got {type(key).__name__} {key!r}")
     store = _open_for_read(uri, run_id)
     with store.read() as conn:
         rid, full_id = _resolve(conn, run_id)
