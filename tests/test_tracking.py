@@ -861,3 +861,19 @@ def test_metric_history_key_must_be_a_str():
         run.log_metric("x", 1.0)
     with pytest.raises(TypeError, match="metric key must be a str, got int 3"):
         metric_history(run.run_id, 3)
+
+
+def test_export_mlflow_failure_is_one_line_exit_2(fake_mlflow, capsys, monkeypatch):
+    with start_run(run_name="r") as run:
+        run.log_metric("x", 1.0)
+
+    def refuse(self, run_id, metrics=(), params=(), tags=()):
+        raise RuntimeError("INVALID_PARAMETER_VALUE: server said no\nsecond line")
+
+    monkeypatch.setattr(fake_mlflow, "log_batch", refuse)
+    with pytest.raises(SystemExit) as info:
+        cli(["export-mlflow", "--to", "http://nowhere:5000"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "export to http://nowhere:5000 failed" in err and "server said no" in err

@@ -139,7 +139,13 @@ def _cmd_plot(args) -> int:
 def _cmd_export(args) -> int:
     from .export import export_mlflow
 
-    mapping = export_mlflow(args.to, experiment=args.experiment, filter=args.filter, uri=args.uri)
+    try:
+        mapping = export_mlflow(args.to, experiment=args.experiment, filter=args.filter, uri=args.uri)
+    except (ValueError, TypeError):
+        raise  # a bad filter or run id: our own message is clear
+    except Exception as exc:  # MLflow's errors (server down, value refused) have many types
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        raise ValueError(f"export to {args.to} failed: {type(exc).__name__}: {first}") from exc
     for ours, theirs in mapping.items():
         print(f"{ours} -> {theirs}")
     print(f"exported {len(mapping)} runs to {args.to}")
