@@ -6,11 +6,15 @@ import argparse
 import sys
 
 from . import NoExactChange, greedy_change, optimal_change, smallest_counterexample
+from ._validation import check_coins
 
 
 def _coins(text: str) -> list[int]:
+    items = text.split(",")
+    if text.strip() and any(not t.strip() for t in items):
+        raise argparse.ArgumentTypeError(f"coins must be integers separated by commas, got an empty item in {text!r}")
     try:
-        return [int(t) for t in text.split(",") if t.strip()]
+        return [int(t) for t in items if t.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"coins must be integers separated by commas, got {text!r}")
 
@@ -20,6 +24,8 @@ def _describe(fn, amount, coins) -> tuple[str, object]:
         change = fn(amount, coins)
     except NoExactChange as exc:
         return str(exc), None
+    except ValueError as exc:  # the exact table would not fit in memory
+        return f"not computed: {exc}", None
     return str(change), change
 
 
@@ -30,9 +36,13 @@ def main(argv=None) -> int:
                         help="coin values, comma-separated (default: 10,50,100,500)")
     args = parser.parse_args(argv)
     try:
-        counter = smallest_counterexample(args.coins)
+        check_coins(args.coins)
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
+    try:
+        counter, why_not = smallest_counterexample(args.coins), None
+    except ValueError as exc:  # coins too large for the exact test; change still works
+        counter, why_not = None, str(exc)
     if args.amount < 0:
         parser.error(f"amount must be a non-negative integer, got {args.amount}")
 
@@ -48,19 +58,23 @@ def main(argv=None) -> int:
     print(f"{'coins':>10} {g.n_coins if g else '-':>8} {o.n_coins if o else '-':>8}\n")
     print(f"greedy:  {g_text}")
     print(f"optimal: {o_text}")
-    if counter is None:
+    if why_not is not None:
+        print(f"\nnot known whether the system is canonical: {why_not}")
+    elif counter is None:
         print("\nthe system is canonical: greedy is optimal for every amount")
     else:
         print(f"\nthe system is not canonical: smallest counterexample {counter} "
-              f"(greedy {_count(counter, coins)}, optimal {optimal_change(counter, coins).n_coins} coins)")
+              f"(greedy {_count(greedy_change, counter, coins)}, optimal {_count(optimal_change, counter, coins)})")
     return 0
 
 
-def _count(amount, coins) -> str:
+def _count(fn, amount, coins) -> str:
     try:
-        return f"{greedy_change(amount, coins).n_coins} coins"
+        return f"{fn(amount, coins).n_coins} coins"
     except NoExactChange:
         return "gets stuck"
+    except ValueError:  # the exact table would not fit in memory
+        return "too large to tabulate"
 
 
 if __name__ == "__main__":

@@ -10,11 +10,13 @@ definition.
 
 from __future__ import annotations
 
+from math import gcd
+
 import numpy as np
 from numba import njit
 
 from ._validation import check_coins
-from .dynamic import min_coins_table
+from .dynamic import MAX_TABLE, min_coins_table
 
 __all__ = ["is_canonical", "smallest_counterexample"]
 
@@ -66,10 +68,16 @@ def _greedy_counts_kernel(limit, coins):
     return greedy
 
 
-def _scan_below_bound(coins: tuple[int, ...]) -> int | None:
+def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...]) -> int | None:
     # Kozen & Zaks (1994): a smallest counterexample, if any, is below the sum of
     # the two largest coins. Their argument holds for the definition above too.
     limit = coins[0] + coins[1] - 1
+    if limit > MAX_TABLE:
+        raise ValueError(
+            f"coins {list(original)} have no 1-coin (after dividing by their gcd) and are too large "
+            f"for the exact test: it scans every amount below the two largest coins' sum, "
+            f"{limit + 1} > {MAX_TABLE + 1}"
+        )
     best = min_coins_table(limit, coins)
     greedy = _greedy_counts_kernel(limit, np.asarray(coins, dtype=np.int64))
     payable = best != np.iinfo(np.int32).max
@@ -109,6 +117,10 @@ def smallest_counterexample(coins) -> int | None:
     Without a 1-coin: every amount below c_1 + c_2 (Kozen and Zaks 1994) is
     checked with the exact table of ``optimal_change``: time O((c_1 + c_2) n).
 
+    Both first divide the coins by their gcd g (only multiples of g can be
+    paid, and g a with coins c behaves as a with coins c / g), so e.g.
+    {2, 4, 6} is tested as {1, 2, 3} by Pearson's method.
+
     Examples
     --------
     >>> smallest_counterexample({1, 3, 4})
@@ -119,12 +131,20 @@ def smallest_counterexample(coins) -> int | None:
     coins = check_coins(coins)
     if len(coins) == 1:
         return None
-    if coins[-1] == 1:
-        if coins[0] >= _INT64_SAFE:
-            raise ValueError(f"coins must be below 2**61 for the exact test, got {coins[0]}")
-        w = _pearson_kernel(np.asarray(coins, dtype=np.int64))
-        return None if w < 0 else int(w)
-    return _scan_below_bound(coins)
+    # Only multiples of g = gcd(coins) can be paid, and greedy and the optimum
+    # treat g * a with coins c exactly as a with coins c / g: solve the smaller system.
+    g = 0
+    for c in coins:
+        g = gcd(g, c)
+    scaled = tuple(c // g for c in coins)
+    if scaled[-1] == 1:
+        if scaled[0] >= _INT64_SAFE:
+            by = "" if g == 1 else f" divided by their gcd {g}"
+            raise ValueError(f"coins{by} must be below 2**61 for the exact test, got {scaled[0]}")
+        w = _pearson_kernel(np.asarray(scaled, dtype=np.int64))
+        return None if w < 0 else int(w) * g
+    w = _scan_below_bound(scaled, coins)
+    return None if w is None else w * g
 
 
 def is_canonical(coins) -> bool:

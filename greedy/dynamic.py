@@ -113,10 +113,18 @@ def optimal_change(amount, coins) -> Change:
             f"no combination of coins {list(coins)} pays {amount}: "
             f"every payable amount is a multiple of {g}"
         )
-    scaled = tuple(c // g for c in coins)
     target = amount // g
-    best = min_coins_table(target, scaled)
+    # Coins above the amount are never used (and may not fit in int64): leave them out.
+    usable = tuple(c // g for c in coins if c // g <= target)
+    counts = dict.fromkeys(coins, 0)
+    if target == 0:
+        return Change(amount, counts)
+    if not usable:
+        raise NoExactChange(f"no combination of coins {list(coins)} pays {amount}: every coin is larger")
+    best = min_coins_table(target, usable)
     if best[target] == _UNREACHABLE:
         raise NoExactChange(f"no combination of coins {list(coins)} pays {amount}")
-    counts = _reconstruct_kernel(best, target, np.asarray(scaled, dtype=np.int64))
-    return Change(amount, {c: int(k) for c, k in zip(coins, counts)})
+    used = _reconstruct_kernel(best, target, np.asarray(usable, dtype=np.int64))
+    for c, k in zip(usable, used):
+        counts[c * g] = int(k)
+    return Change(amount, counts)

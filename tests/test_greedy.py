@@ -281,3 +281,79 @@ def test_package_docstring_names_every_function():
     for name in greedy.__all__:
         if name[0].islower() and name != "change":
             assert name in greedy.__doc__
+
+
+# --- review fixes: inputs that were accepted but mishandled ---------------------
+
+
+def test_coins_beyond_int64_are_paid_exactly():
+    # Was: OverflowError from numpy when a coin did not fit in int64.
+    assert optimal_change(10, [1, 2**70]).counts == {2**70: 0, 1: 10}
+    with pytest.raises(ValueError, match="too large for the exact table"):
+        optimal_change(2**70 + 2, [1, 2**70])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.int16, np.uint64])
+def test_small_integer_dtypes_do_not_overflow(dtype):
+    coins = np.array([1, 3, 4], dtype=dtype)
+    assert optimal_change(dtype(120), coins).counts == {4: 30, 3: 0, 1: 0}
+    assert smallest_counterexample(coins) == 6
+    assert smallest_counterexample(np.array([100, 120, 127], dtype=dtype)) == ref.smallest_counterexample_scan(
+        {100, 120, 127}, 1000
+    )
+
+
+@given(coins=systems, g=st.sampled_from([1, 2, 7, 2**40]))
+@example(coins=frozenset({1, 2}), g=2**40)
+def test_counterexample_scales_with_a_common_factor(coins, g):
+    # Was: no gcd reduction, so {2**40, 2**41} asked for a 2**41-entry table.
+    base = smallest_counterexample(coins)
+    assert smallest_counterexample({g * c for c in coins}) == (None if base is None else g * base)
+
+
+def test_huge_system_without_one_names_the_coins():
+    # Was: "amount 2000000000 is too large" although no amount was given.
+    with pytest.raises(ValueError, match=r"coins \[1000000001, 1000000000\].*too large"):
+        smallest_counterexample([10**9, 10**9 + 1])
+
+
+def test_generators_dicts_and_frozensets_are_coin_systems():
+    assert optimal_change(30, (c for c in [1, 10, 25])).counts == {25: 0, 10: 3, 1: 0}
+    assert optimal_change(30, {1: "a", 10: "b", 25: "c"}).n_coins == 3
+    assert smallest_counterexample(frozenset({1, 10, 25})) == 30
+
+
+def test_cli_amount_beyond_the_table_prints_greedy_and_says_why():
+    # Was: a traceback from the DP table check.
+    out = run_cli("1000000000", "--coins", "1,5")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    assert "greedy:  1000000000 = 200000000x5 (200000000 coins)" in out.stdout
+    assert "optimal: not computed: amount 1000000000 is too large for the exact table" in out.stdout
+
+
+def test_cli_counterexample_beyond_the_table_does_not_crash():
+    big = 2**61 - 2
+    out = run_cli("10", "--coins", f"1,{big},{big + 1}")
+    assert out.returncode == 0, out.stderr
+    assert f"smallest counterexample {2 * big}" in out.stdout
+    assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("coins", ["1,,2", "1,2,", ",1", " , "])
+def test_cli_refuses_empty_coin_items(coins):
+    # Was: "1,,2" silently read as 1,2.
+    out = run_cli("10", "--coins", coins)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("python -m greedy: error:") and "empty" in last
+
+
+@pytest.mark.parametrize("coins", ["4000000000,4000000001", f"1,{2**70}"])
+def test_cli_coins_too_large_for_the_canonical_test_still_give_change(coins):
+    # Was: exit 2, as if the coins were bad input, and no change printed.
+    out = run_cli("8000000001" if coins.startswith("4") else "12", "--coins", coins)
+    assert out.returncode == 0, out.stderr
+    assert "greedy:" in out.stdout and "optimal:" in out.stdout
+    assert "not known whether the system is canonical" in out.stdout
