@@ -189,7 +189,7 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
     df : pandas.DataFrame
         From ``lr_sweep``.
     problem : Problem, optional
-        When its L is known, mark 2/L (and 2/(mu+L)); when its minimum is
+        When its L is known (and > 0), mark 2/L, and 2/(mu+L) when mu > 0; when its minimum is
         known and ``y="final_loss"``, plot the excess f - f*.
     y : {"final_loss", "steps"}
         Final loss (log y), or steps to converge (``converged_at``; runs that
@@ -249,9 +249,11 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
         ax.set_ylabel("steps")
     if div.any():
         ax.plot(lr[div], np.full(div.sum(), top), "rx", ms=6, label="diverged")
-    if problem is not None and getattr(problem, "L", None) is not None:
+    L, mu = getattr(problem, "L", None), getattr(problem, "mu", None)
+    if L is not None and L > 0:
         ax.axvline(stable_lr_bound(problem), color="r", ls="--", lw=1, label="2/L")
-        ax.axvline(optimal_lr(problem), color="g", ls=":", lw=1, label="2/(mu+L)")
+        if mu is not None and mu > 0:  # no optimal constant rate when mu = 0
+            ax.axvline(optimal_lr(problem), color="g", ls=":", lw=1, label="2/(mu+L)")
     ax.set_xscale("log")
     ax.set_xlabel("learning rate")
     name = df["optimizer"].iloc[0] if "optimizer" in df and len(df) else ""

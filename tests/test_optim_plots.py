@@ -109,3 +109,14 @@ def test_range_test_curve():
     ax = fig.axes[0]
     np.testing.assert_allclose(ax.lines[0].get_xdata(), rt.lr)
     assert rt.suggested_lr in _vlines(ax)
+
+
+def test_sweep_on_a_rank_deficient_problem_marks_only_two_over_L():
+    # optimal_lr refuses mu = 0; the plot must still draw, with 2/L alone.
+    ls = LeastSquares([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]], [1.0, 2.0, 3.0])
+    df = lr_sweep(ls, np.geomspace(0.01, 0.5, 8), steps=50)
+    ax = plot_sweep(df, problem=ls).axes[0]
+    np.testing.assert_allclose(_vlines(ax), [stable_lr_bound(ls)])
+    # L = 0 (a constant function): no rate to mark at all
+    flat = LeastSquares([[0.0], [0.0]], [1.0, 2.0])
+    assert _vlines(plot_sweep(lr_sweep(flat, [0.1, 1.0], steps=5), problem=flat).axes[0]) == []
