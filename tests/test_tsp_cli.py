@@ -92,6 +92,12 @@ def test_track_logs_a_run(tmp_path):
     (["10", "--all-starts"], "not both"),
     (["--start", "XYZ"], "'XYZ'"),
     (["10", "--plot", "out.xyz"], "--plot"),
+    # review: these used to end in a MemoryError traceback
+    (["10", "--instance", "random:10000000"], "GiB"),
+    (["10000000000000"], "memory"),
+    (["10", "--plot", "/no/such/folder/x.png"], "does not exist"),
+    (["--instance", "random:abc"], "random:N"),
+    (["--instance", "random:0"], "N=0"),
 ])
 def test_bad_input_is_one_line_exit_2(args, words):
     out = run(*args)

@@ -251,6 +251,8 @@ def test_tour_file(tmp_path):
         ("DIMENSION : 3\nTOUR_SECTION\n1\n3\n2\n-1\n4\n", 7, "after the -1"),
         ("DIMENSION : 3\nTOUR_SECTION\n1\nx\n2\n-1\n", 4, "must be an integer, got 'x'"),
         ("DIMENSION : 3\n", 1, "no TOUR_SECTION"),
+        # a DIMENSION far above the nodes given: an error, not a 931 GiB allocation
+        ("DIMENSION : 1000000000000\nTOUR_SECTION\n1\n2\n-1\n", 2, "visits 2 of 1000000000000 nodes; missing: 3, 4, 5"),
     ],
 )
 def test_malformed_tour_names_the_line(tmp_path, body, line, fragment):
@@ -291,6 +293,16 @@ GOOD_EUC = "NAME: x\nDIMENSION: 3\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\
         (explicit_text("UPPER_ROWS", "1 2 3 4 5 6"), 5, "EDGE_WEIGHT_FORMAT must be one of"),
         (explicit_text("UPPER_ROW", "").replace("EDGE_WEIGHT_SECTION\n", ""), 7, "needs an EDGE_WEIGHT_SECTION"),
         (explicit_text("UPPER_ROW", "1 2 3 4 5 6").replace("EDGE_WEIGHT_FORMAT : UPPER_ROW\n", ""), 7, "FORMAT"),
+        # DIMENSION far above the data: errors naming the line, not a MemoryError
+        # (the index arrays or coordinates used to be allocated before counting)
+        (GOOD_EUC.replace("DIMENSION: 3", "DIMENSION: 1000000000"), 4,
+         "lacks 999999997 of the 1000000000 nodes: 4, 5, 6, 7, 8, ..."),
+        (explicit_text("FULL_MATRIX", "0 1\n1 0").replace("DIMENSION : 4", "DIMENSION : 1000000"), 8,
+         "has 4 numbers, FULL_MATRIX with DIMENSION 1000000 needs 1000000000000"),
+        (explicit_text("UPPER_ROW", "1").replace("DIMENSION : 4", "DIMENSION : 100000"), 7,
+         "has 1 numbers, UPPER_ROW with DIMENSION 100000 needs 4999950000"),
+        # coordinates whose distance overflows float64 would read as "no edge" (inf)
+        (GOOD_EUC.replace("3 1 1", "3 1e200 1e200"), 4, "overflow"),
     ],
 )
 def test_malformed_file_names_the_file_and_line(tmp_path, text, line, fragment):
@@ -350,6 +362,7 @@ def test_path_source_reads_tsplib():
         ("random:x", ValueError, "integer N >= 2"),
         ("random", ValueError, "integer N >= 2"),
         ("random:1", ValueError, "N=1"),
+        ("random:10000000", ValueError, "needs .* GiB"),  # was a MemoryError traceback
         ("seed:4", ValueError, "takes no argument"),
         ("nowhere.tsp", FileNotFoundError, "neither a source"),
         (17, TypeError, "spec must be a str"),

@@ -263,6 +263,8 @@ def main(argv=None) -> int:
         instance = instance_from_spec(args.instance, seed=rng)
     except (OSError, ValueError, TypeError) as exc:
         parser.error(f"--instance: {exc}")
+    except MemoryError:
+        parser.error(f"--instance: not enough memory to build {args.instance!r}")
 
     opt = None
     if args.n is None and not args.all_starts:
@@ -278,10 +280,15 @@ def main(argv=None) -> int:
     else:
         work = (instance.n if args.all_starts else min(args.n, instance.n)) * instance.n
         progress = _progress_bar(sys.stderr) if sys.stderr.isatty() and work >= _PROGRESS_WORK else None
-        if args.all_starts:
-            result = simulate(instance, starts="all", closed=args.closed, progress=progress)
-        else:
-            result = simulate(instance, args.n, seed=rng, closed=args.closed, progress=progress)
+        try:
+            if args.all_starts:
+                result = simulate(instance, starts="all", closed=args.closed, progress=progress)
+            else:
+                result = simulate(instance, args.n, seed=rng, closed=args.closed, progress=progress)
+        except MemoryError:
+            count = instance.n if args.all_starts else args.n
+            parser.error(f"not enough memory for {count} simulations (about {16 * count / 2**30:.1f} GiB "
+                         f"for their starts and lengths)")
         opt = _report(instance, result, args, sys.stdout)
 
     fig = None

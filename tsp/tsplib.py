@@ -266,25 +266,38 @@ def _dimension(scan: _Scan) -> int:
     return n
 
 
+def _missing(seen, n: int) -> tuple:
+    """(how many of the nodes 1..n are not in ``seen``, the first few as text); O(len(seen))."""
+    count = n - len(seen)
+    first = []
+    node = 1
+    while len(first) < 5 and node <= n:
+        if node not in seen:
+            first.append(node)
+        node += 1
+    shown = ", ".join(map(str, first)) + (", ..." if count > 5 else "")
+    return count, shown
+
+
 def _node_coords(scan: _Scan, section: str, n: int) -> np.ndarray:
     """The (n, 2) coordinates of a NODE_COORD_SECTION or DISPLAY_DATA_SECTION."""
     start, rows = scan.sections[section]
-    xy = np.empty((n, 2))
-    seen = np.zeros(n, dtype=bool)
+    coords = {}  # node -> (x, y); nothing of size n before the nodes are all there
     for line, tokens in rows:
         if len(tokens) != 3:
             raise scan.error(line, f"{section} lines must be 'node x y', got {' '.join(tokens)!r}")
         node = _integer(scan, line, tokens[0], "node number")
         if not 1 <= node <= n:
             raise scan.error(line, f"node number must be in 1..{n} (DIMENSION), got {node}")
-        if seen[node - 1]:
+        if node in coords:
             raise scan.error(line, f"node {node} is given twice")
-        seen[node - 1] = True
-        xy[node - 1] = (_number(scan, line, tokens[1], "x"), _number(scan, line, tokens[2], "y"))
-    if not seen.all():
-        missing = (np.flatnonzero(~seen) + 1).tolist()
-        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
-        raise scan.error(start, f"{section} lacks {len(missing)} of the {n} nodes: {shown}")
+        coords[node] = (_number(scan, line, tokens[1], "x"), _number(scan, line, tokens[2], "y"))
+    if len(coords) < n:
+        count, shown = _missing(coords, n)
+        raise scan.error(start, f"{section} lacks {count} of the {n} nodes: {shown}")
+    xy = np.empty((n, 2))
+    for node, point in coords.items():
+        xy[node - 1] = point
     return xy
 
 
@@ -295,23 +308,29 @@ def _explicit_matrix(scan: _Scan, n: int) -> np.ndarray:
         raise scan.error(fmt_line, f"EDGE_WEIGHT_FORMAT must be one of {sorted(EDGE_WEIGHT_FORMATS)}, got {fmt!r}")
     if "EDGE_WEIGHT_SECTION" not in scan.sections:
         raise scan.error(scan.last_line, "EDGE_WEIGHT_TYPE EXPLICIT needs an EDGE_WEIGHT_SECTION")
-    rows, cols = EDGE_WEIGHT_FORMATS[fmt](n)
-    expected = rows.size
+    # How many numbers the format takes, counted before anything of size n^2 exists.
+    if fmt == "FULL_MATRIX":
+        expected = n * n
+    elif "DIAG" in fmt:
+        expected = n * (n + 1) // 2
+    else:
+        expected = n * (n - 1) // 2
     start, lines = scan.sections["EDGE_WEIGHT_SECTION"]
-    weights = np.empty(expected)
-    k = 0
+    weights = []
     for line, tokens in lines:
-        if k + len(tokens) > expected:
+        if len(weights) + len(tokens) > expected:
             raise scan.error(line, f"too many numbers in EDGE_WEIGHT_SECTION: {fmt} with DIMENSION {n} takes {expected}")
         for token in tokens:
             w = _number(scan, line, token, "edge weight")
             if w < 0:
                 raise scan.error(line, f"edge weight must be non-negative, got {token!r}")
-            weights[k] = w
-            k += 1
+            weights.append(w)
+    k = len(weights)
     if k < expected:
         end = lines[-1][0] if lines else start
         raise scan.error(end, f"EDGE_WEIGHT_SECTION has {k} numbers, {fmt} with DIMENSION {n} needs {expected}")
+    rows, cols = EDGE_WEIGHT_FORMATS[fmt](n)
+    weights = np.array(weights)
     m = np.zeros((n, n))
     m[rows, cols] = weights
     if fmt != "FULL_MATRIX":
@@ -396,6 +415,11 @@ def read_tsplib(path) -> Instance:
             raise scan.error(scan.last_line, f"EDGE_WEIGHT_TYPE {wtype} needs a NODE_COORD_SECTION")
         coords = _node_coords(scan, "NODE_COORD_SECTION", n)
         dist = EDGE_WEIGHT_TYPES[wtype](coords)
+        if np.isinf(dist).any():  # inf would read as "no edge"
+            i, j = np.argwhere(np.isinf(dist))[0]
+            raise scan.error(scan.sections["NODE_COORD_SECTION"][0],
+                             f"coordinates too large: the {wtype} distance from node {i + 1} to node "
+                             f"{j + 1} overflows float64")
     else:
         known = sorted(EDGE_WEIGHT_TYPES) + ["EXPLICIT"]
         raise scan.error(wtype_line, f"EDGE_WEIGHT_TYPE must be one of {known}, got {wtype!r}")
@@ -456,15 +480,14 @@ def read_tour(path) -> np.ndarray:
             where.append(line)
     dim, dim_line = scan.value("DIMENSION")
     n = len(nodes) if dim is None else _integer(scan, dim_line, dim, "DIMENSION")
-    seen = np.zeros(max(n, 0), dtype=bool)
+    seen = set()
     for node, line in zip(nodes, where):
         if not 1 <= node <= n:
             raise scan.error(line, f"node number must be in 1..{n}, got {node}")
-        if seen[node - 1]:
+        if node in seen:
             raise scan.error(line, f"node {node} is visited twice")
-        seen[node - 1] = True
-    if n < 2 or not seen.all():
-        missing = (np.flatnonzero(~seen) + 1).tolist()
-        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+        seen.add(node)
+    if n < 2 or len(seen) < n:
+        _, shown = _missing(seen, n)
         raise scan.error(start, f"the tour visits {len(nodes)} of {n} nodes; missing: {shown or 'a tour needs 2 nodes'}")
     return np.array(nodes, dtype=np.int64) - 1
