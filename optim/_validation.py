@@ -148,6 +148,11 @@ def _has_bool(value) -> bool:
     return False
 
 
+def _is_real_entry(v) -> bool:
+    # numbers.Real, and Decimal (a Number that is not registered as Real); never complex.
+    return isinstance(v, numbers.Number) and not isinstance(v, (complex, np.complexfloating))
+
+
 def as_float_array(name: str, value, *, ndim: int | None = None) -> np.ndarray:
     """``value`` as a finite float64 array (a copy), optionally of a given ``ndim``.
 
@@ -160,7 +165,7 @@ def as_float_array(name: str, value, *, ndim: int | None = None) -> np.ndarray:
         raw = np.asarray(value)
         if raw.dtype.kind not in "iuf":  # object (None, mixed), complex, strings
             raw = np.array(value, dtype=object)
-            if not all(isinstance(v, numbers.Real) for v in raw.flat):
+            if not all(_is_real_entry(v) for v in raw.flat):
                 raise TypeError("not real numbers")
         arr = np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:

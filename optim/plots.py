@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from ._validation import as_float_array, check_int
+
 __all__ = ["plot_contour", "plot_loss_curves", "plot_range_test", "plot_sweep"]
 
 
@@ -91,12 +93,13 @@ def plot_loss_curves(traces, problem=None, ax=None, title=None):
         line = ax.plot(np.arange(y.size), y, label=_label(key) + (" (diverged)" if tr.diverged else ""))[0]
         if tr.converged_at is not None:
             ax.plot([tr.converged_at], [y[tr.converged_at]], "o", color=line.get_color(), ms=4)
-    if positive:
+    if positive and ys:
         ax.set_yscale("log")
     ax.set_xlabel("step k")
     ax.set_ylabel("f(x_k) - f*" if f_star is not None else "f(x_k)")
     ax.set_title(title or "Loss against step")
-    ax.legend(fontsize="small")
+    if ys:
+        ax.legend(fontsize="small")
     ax.grid(True, which="major", alpha=0.3)
     return fig
 
@@ -114,7 +117,7 @@ def plot_contour(problem, traces=None, ax=None, bounds=None, levels=30, title=No
     bounds : (xmin, xmax, ymin, ymax), optional
         Default: a box around the paths and the known minima, 10% margin.
     levels : int, default 30
-        Number of contour levels (spaced geometrically above the minimum).
+        Number of contour levels (spaced geometrically above the minimum), >= 2.
     title : str, optional
 
     Returns
@@ -123,8 +126,9 @@ def plot_contour(problem, traces=None, ax=None, bounds=None, levels=30, title=No
 
     Raises
     ------
-    ValueError
-        If the problem is not 2-D.
+    TypeError, ValueError
+        If the problem is not 2-D, ``levels`` is not an integer >= 2, or
+        ``bounds`` is not four finite numbers with xmin < xmax, ymin < ymax.
 
     Examples
     --------
@@ -138,6 +142,11 @@ def plot_contour(problem, traces=None, ax=None, bounds=None, levels=30, title=No
     """
     if getattr(problem, "dim", None) != 2:
         raise ValueError(f"plot_contour needs a 2-D problem, got {problem!r} with dim={getattr(problem, 'dim', None)}")
+    levels = check_int("levels", levels, 2)
+    if bounds is not None:
+        b = as_float_array("bounds", bounds, ndim=1) if np.size(bounds) == 4 else None
+        if b is None or not (b[0] < b[1] and b[2] < b[3]):
+            raise ValueError(f"bounds must be (xmin, xmax, ymin, ymax) with xmin < xmax and ymin < ymax, got {bounds!r}")
     traces = dict(traces or {})
     fig, ax = _axes(ax, (6, 5.5))
     try:

@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import math  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -120,3 +122,34 @@ def test_sweep_on_a_rank_deficient_problem_marks_only_two_over_L():
     # L = 0 (a constant function): no rate to mark at all
     flat = LeastSquares([[0.0], [0.0]], [1.0, 2.0])
     assert _vlines(plot_sweep(lr_sweep(flat, [0.1, 1.0], steps=5), problem=flat).axes[0]) == []
+
+
+@pytest.mark.parametrize(
+    "kw, exc, msg",
+    [
+        (dict(levels=0), ValueError, "levels must be an integer >= 2, got 0"),
+        (dict(levels=True), TypeError, "levels"),
+        (dict(bounds=(1.0, 0.0, -1.0, 1.0)), ValueError, r"bounds must be .*xmin < xmax.*got \(1.0, 0.0, -1.0, 1.0\)"),
+        (dict(bounds=(0.0, 1.0, 0.0, math.nan)), ValueError, "bounds must be"),
+        (dict(bounds=(0.0, 1.0)), ValueError, "bounds must be"),
+    ],
+)
+def test_contour_refuses_bad_levels_and_bounds(kw, exc, msg):
+    # Was: levels=0 drew no contours and inverted bounds flipped the axes, silently.
+    with pytest.raises(exc, match=msg):
+        plot_contour(Q, **kw)
+
+
+def test_loss_curves_of_no_runs_is_an_empty_figure_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plot_loss_curves({})
+    assert fig.axes[0].get_legend() is None
+
+
+def test_decimal_entries_are_numbers():
+    from decimal import Decimal
+
+    np.testing.assert_allclose(Quadratic([[Decimal("0.5"), 0], [0, 1]], [1, 1]).solution(), [2.0, 1.0])
