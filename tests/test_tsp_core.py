@@ -494,3 +494,23 @@ class ReviewTourAndStarts(unittest.TestCase):
         sim = simulate(inst, starts=[2, 1, 0, 2])
         self.assertEqual(sim.best.order[0], 2)
         self.assertEqual(sim.n_best, 4)
+
+
+class ReviewTourLengthAndProgress(unittest.TestCase):
+    def test_tour_length_refuses_what_it_used_to_truncate_or_wrap(self):
+        d = np.array([[0, 1, 2], [1, 0, 3], [2, 3, 0.0]])
+        self.assertEqual(tsp.tour_length(d, [0, 1, 2], closed=True), 6.0)
+        self.assertEqual(tsp.tour_length(Instance.from_matrix(d), [2, 1]), 3.0)
+        self.assertEqual(tsp.tour_length(d.tolist(), [0, 2]), 2.0)
+        with self.assertRaisesRegex(TypeError, "order"):
+            tsp.tour_length(d, [0, 1.7])  # was 1.0: 1.7 truncated to city 1
+        with self.assertRaisesRegex(ValueError, r"order.*0\.\.2, got -1"):
+            tsp.tour_length(d, [0, -1])  # was 2.0: -1 wrapped to city 2
+        with self.assertRaisesRegex(ValueError, r"got 5"):
+            tsp.tour_length(d, [0, 5])
+        with self.assertRaisesRegex(ValueError, "dist must be square"):
+            tsp.tour_length(np.ones((2, 3)), [0, 1])
+
+    def test_progress_must_be_callable(self):
+        with self.assertRaisesRegex(TypeError, "progress must be callable"):
+            simulate(SEED, 3, progress=5)

@@ -144,6 +144,8 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     """
     instance = check_instance(instance)
     closed = check_flag("closed", closed)
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable as progress(done, total) or None, got {progress!r}")
     n = instance.n
     t0 = time.perf_counter()
     if starts is None:

@@ -9,15 +9,41 @@ import numpy as np
 __all__ = ["Tour", "tour_length"]
 
 
-def tour_length(dist: np.ndarray, order, closed: bool = False) -> float:
-    """Sum of ``dist`` along ``order`` (back to the start when ``closed``)."""
-    order = np.asarray(order, dtype=np.int64)
+def tour_length(dist, order, closed: bool = False) -> float:
+    """Sum of ``dist`` along ``order`` (back to the start when ``closed``).
+
+    ``dist`` is an ``Instance`` or a square matrix; ``order`` holds city indices
+    in 0..n-1 (TypeError for non-integers, ValueError when out of range). The legs
+    are added left to right, as the kernels add them; a missing edge makes it inf.
+
+    Examples
+    --------
+    >>> tour_length([[0, 1, 2], [1, 0, 3], [2, 3, 0]], [0, 1, 2], closed=True)
+    6.0
+    """
+    dist = getattr(dist, "dist", dist)
+    dist = np.asarray(dist, dtype=np.float64)
+    if dist.ndim != 2 or dist.shape[0] != dist.shape[1]:
+        raise ValueError(f"dist must be square, got shape {dist.shape}")
+    order = _check_indices(np.array(order), dist.shape[0])
     if order.size < 2:
         return 0.0
     legs = dist[order[:-1], order[1:]]
     if closed:
         legs = np.append(legs, dist[order[-1], order[0]])
     return _sum_in_order(legs)
+
+
+def _check_indices(arr: np.ndarray, n: int) -> np.ndarray:
+    """A 1-D integer array of city indices in 0..n-1, as int64 (empty allowed)."""
+    if arr.ndim != 1:
+        raise ValueError(f"order must be one-dimensional, got shape {arr.shape}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"order must hold city indices (integers), got dtype {arr.dtype}")
+    bad = (arr < 0) | (arr >= n)
+    if bad.any():
+        raise ValueError(f"order must hold city indices in 0..{n - 1}, got {arr[bad][0]}")
+    return arr.astype(np.int64)
 
 
 def _sum_in_order(legs: np.ndarray) -> float:
@@ -30,17 +56,10 @@ def _sum_in_order(legs: np.ndarray) -> float:
 def _check_order(instance, order) -> np.ndarray:
     """``order`` as a fresh int64 array of distinct city indices of ``instance``."""
     arr = np.array(order)
-    if arr.ndim != 1:
-        raise ValueError(f"order must be one-dimensional, got shape {arr.shape}")
-    if arr.size == 0:
+    if arr.ndim == 1 and arr.size == 0:
         raise ValueError("order must not be empty")
-    if not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"order must hold city indices (integers), got dtype {arr.dtype}")
     n = instance.n
-    bad = (arr < 0) | (arr >= n)
-    if bad.any():
-        raise ValueError(f"order must hold city indices in 0..{n - 1}, got {arr[bad][0]}")
-    arr = arr.astype(np.int64)
+    arr = _check_indices(arr, n)
     counts = np.bincount(arr, minlength=n)
     if (counts > 1).any():
         raise ValueError(f"order must visit each city at most once, got city {int(np.argmax(counts > 1))} twice")
