@@ -114,6 +114,12 @@ def optimal_change(amount, coins) -> Change:
             f"every payable amount is a multiple of {g}"
         )
     target = amount // g
+    if target > MAX_TABLE:
+        per = "" if g == 1 else f" (divided by the coins' gcd {g}: {target})"
+        raise ValueError(
+            f"amount {amount} is too large for the exact table: it would need {4 * (target + 1) / 2**30:.1f} GiB "
+            f"for {target + 1} amounts{per}; the limit is {MAX_TABLE + 1} amounts"
+        )
     # Coins above the amount are never used (and may not fit in int64): leave them out.
     usable = tuple(c // g for c in coins if c // g <= target)
     counts = dict.fromkeys(coins, 0)

@@ -357,3 +357,13 @@ def test_cli_coins_too_large_for_the_canonical_test_still_give_change(coins):
     assert out.returncode == 0, out.stderr
     assert "greedy:" in out.stdout and "optimal:" in out.stdout
     assert "not known whether the system is canonical" in out.stdout
+
+
+def test_table_limit_message_names_the_amount_asked_for():
+    # Was: "amount 536870913 is too large" for amount 3 * 2**29 + 3 (the amount divided by the gcd).
+    amount = 3 * 2**29 + 3
+    with pytest.raises(ValueError, match=rf"amount {amount} is too large for the exact table.*gcd 3"):
+        optimal_change(amount, [3, 6])
+    with pytest.raises(ValueError, match=rf"amount {2**29 + 1} is too large for the exact table"):
+        optimal_change(2**29 + 1, [1, 6])
+    assert optimal_change(3 * 2**20, [3, 6]).n_coins == 2**19  # well inside the limit
