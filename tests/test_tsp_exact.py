@@ -203,6 +203,14 @@ def test_held_karp_refuses_a_table_above_the_limit_and_says_how_much():
     assert held_karp(small, max_bytes=40_960).complete
 
 
+def test_held_karp_refuses_subsets_beyond_int64_bitmasks_whatever_max_bytes():
+    # With max_bytes raised far enough, n=70 reached the kernel, whose bitmasks
+    # (1 << 69) overflow int64: it returned a garbage order instead of refusing.
+    inst = Instance.random_uniform(70, seed=0)
+    with pytest.raises(ValueError, match=r"held_karp handles at most .* n=70"):
+        held_karp(inst, max_bytes=10**40)
+
+
 @pytest.mark.parametrize("max_bytes, error", [(0, ValueError), (-5, ValueError), (1.5e9, TypeError), (True, TypeError)])
 def test_held_karp_max_bytes_must_be_a_positive_integer(max_bytes, error):
     with pytest.raises(error, match="max_bytes must be a positive integer"):

@@ -8,10 +8,14 @@ from numba import njit
 from ..tour import Tour
 from ._common import check_max_bytes, check_problem, no_route
 
-__all__ = ["MAX_TABLE_BYTES", "held_karp", "table_bytes"]
+__all__ = ["MAX_SUBSET_CITIES", "MAX_TABLE_BYTES", "held_karp", "table_bytes"]
 
 #: Default largest cost table held_karp builds (1 GiB): n = 24 closed, n = 23 open.
 MAX_TABLE_BYTES = 2**30
+
+#: Most cities in the subsets whatever ``max_bytes`` says: the kernels index subsets by
+#: int64 bitmasks (and 2^40 subsets would take centuries anyway).
+MAX_SUBSET_CITIES = 40
 
 
 @njit(cache=True)
@@ -124,7 +128,9 @@ def held_karp(instance, closed: bool = False, *, max_bytes: int = MAX_TABLE_BYTE
         ``max_bytes`` not an integer.
     ValueError
         When the table would exceed ``max_bytes`` (the message says how much it
-        would need), or when missing edges leave no Hamiltonian path or tour.
+        would need), when more than ``MAX_SUBSET_CITIES`` (40) cities would take
+        part in the subsets whatever ``max_bytes``, or when missing edges leave no
+        Hamiltonian path or tour.
 
     Notes
     -----
@@ -165,6 +171,11 @@ def held_karp(instance, closed: bool = False, *, max_bytes: int = MAX_TABLE_BYTE
             f"held_karp for n={n} ({kind}) would need a {need / 2**30:.1f} GiB table "
             f"(8 * {n - closed} * 2^{n - closed - 1} bytes), above max_bytes={max_bytes} "
             f"({max_bytes / 2**30:.2f} GiB)"
+        )
+    if n - closed > MAX_SUBSET_CITIES:
+        raise ValueError(
+            f"held_karp handles at most {MAX_SUBSET_CITIES + closed} cities "
+            f"({'closed' if closed else 'open'}), got n={n}: its subsets are int64 bitmasks"
         )
     d = instance.dist  # read-only; the kernels get fresh copies (one compiled signature)
     if closed:
