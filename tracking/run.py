@@ -11,7 +11,8 @@ SIGKILL loses at most the last ``FLUSH_SECONDS`` of points.
 While a run is active in the main thread, SIGTERM is turned into ``Terminated``
 (a ``SystemExit`` with code 143): the run is marked KILLED, its buffer
 flushed, and the process exits as it would have. The previous handler is put
-back when the last such run ends.
+back when the last such run ends. SIGTERM and Ctrl-C that arrive while the
+store is being written wait until the transaction has ended (``_signals``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import atexit
 import json
 import os
 import shutil
-import signal
 import sys
 import threading
 import time
@@ -28,6 +28,8 @@ import uuid
 from array import array
 from pathlib import Path
 
+from . import _signals
+from ._signals import Terminated, critical
 from ._validation import (
     check_artifact_name,
     check_key,
@@ -60,10 +62,6 @@ _time = time.time
 _local = threading.local()          # .stack: this thread's active runs, innermost last
 _open_runs: dict["Run", None] = {}  # every RUNNING run of this process, in start order
 _open_lock = threading.Lock()
-
-
-class Terminated(SystemExit):
-    """Raised in the main thread by SIGTERM while a run is active (exit code 143)."""
 
 
 class Run:
@@ -234,7 +232,7 @@ class Run:
                 f"run {self.run_id} belongs to process {store.pid}, not this forked one; "
                 "start a new run here"
             )
-        with store.lock:
+        with store.lock, critical:  # a signal here would lose the swapped-out points
             with self._lock:
                 buf, self._buf, self._n = self._buf, {}, 0
                 latest, self._dirty = self._dirty, {}
@@ -369,14 +367,15 @@ class Run:
         check_status(status)
         if self.status != "RUNNING":
             return
-        end_ms = int(_time() * 1000)
-        self.flush()
-        with self._store.write() as conn:
-            conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, self._rid))
-        self.status = status
-        self.end_ms = end_ms
-        self._kid = {}
-        _forget(self)
+        with critical:  # Ctrl-C or SIGTERM now would leave the run RUNNING: raised after
+            end_ms = int(_time() * 1000)
+            self.flush()
+            with self._store.write() as conn:
+                conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, self._rid))
+            self.status = status
+            self.end_ms = end_ms
+            self._kid = {}
+            _forget(self)
 
 
 def _pack(code: str, values: list) -> bytes:
@@ -431,34 +430,7 @@ def _ensure_flusher() -> None:
         _flusher.start()
 
 
-_sig_count = 0
-_sig_previous = None
-_terminated = False
-
-
-def _on_sigterm(signum, frame):
-    global _terminated
-    _terminated = True
-    raise Terminated(128 + signum)
-
-
-def _watch_sigterm(run: Run) -> None:
-    global _sig_count, _sig_previous
-    if threading.current_thread() is not threading.main_thread():
-        return
-    if _sig_count == 0:
-        try:
-            previous = signal.signal(signal.SIGTERM, _on_sigterm)
-        except (ValueError, OSError):  # not the main interpreter: leave signals alone
-            return
-        if previous is not _on_sigterm:
-            _sig_previous = previous
-    _sig_count += 1
-    run._watch_signal = True
-
-
 def _forget(run: Run) -> None:
-    global _sig_count
     with _open_lock:
         _open_runs.pop(run, None)
     stack = _stack()
@@ -466,12 +438,7 @@ def _forget(run: Run) -> None:
         stack.remove(run)
     if run._watch_signal:
         run._watch_signal = False
-        _sig_count -= 1
-        if _sig_count == 0 and signal.getsignal(signal.SIGTERM) is _on_sigterm:
-            try:
-                signal.signal(signal.SIGTERM, _sig_previous if _sig_previous is not None else signal.SIG_DFL)
-            except ValueError:  # ended from another thread: left in place, still exits with 143
-                pass
+        _signals.uninstall()
 
 
 def _at_exit() -> None:
@@ -482,7 +449,7 @@ def _at_exit() -> None:
     if not runs:
         return
     last = getattr(sys, "last_value", None)
-    if _terminated or isinstance(last, KeyboardInterrupt):
+    if _signals.terminated or isinstance(last, KeyboardInterrupt):
         status = "KILLED"
     elif last is not None:
         status = "FAILED"
@@ -553,24 +520,32 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     if run_name is None:
         run_name = f"run-{run_id[:8]}"
     start_ms = int(_time() * 1000)
-    with store.write() as conn:
-        eid = store.experiment_id(conn, experiment, start_ms)
-        cur = conn.execute(
-            "INSERT INTO runs(run_id, experiment_id, run_name, status, start_ms, parent_id) "
-            "VALUES (?, ?, ?, 'RUNNING', ?, ?)",
-            (run_id, eid, run_name, start_ms, parent._rid if parent else None),
-        )
-        rid = cur.lastrowid
-        if tags:
-            conn.executemany(
-                "INSERT INTO tags(run, key, value) VALUES (?, ?, ?)",
-                [(rid, k, v if isinstance(v, str) else str(v)) for k, v in tags.items()],
-            )
-    run = Run(store, rid, run_id, experiment, run_name, parent.run_id if parent else None, start_ms)
-    with _open_lock:
-        _open_runs[run] = None
-    stack.append(run)
-    _watch_sigterm(run)
+    watching = _signals.install()  # before the row exists: a signal then ends the run properly
+    run = None
+    try:
+        with critical:  # the row, the Run and its registration: all or nothing
+            with store.write() as conn:
+                eid = store.experiment_id(conn, experiment, start_ms)
+                cur = conn.execute(
+                    "INSERT INTO runs(run_id, experiment_id, run_name, status, start_ms, parent_id) "
+                    "VALUES (?, ?, ?, 'RUNNING', ?, ?)",
+                    (run_id, eid, run_name, start_ms, parent._rid if parent else None),
+                )
+                rid = cur.lastrowid
+                if tags:
+                    conn.executemany(
+                        "INSERT INTO tags(run, key, value) VALUES (?, ?, ?)",
+                        [(rid, k, v if isinstance(v, str) else str(v)) for k, v in tags.items()],
+                    )
+            run = Run(store, rid, run_id, experiment, run_name, parent.run_id if parent else None, start_ms)
+            run._watch_signal = watching
+            with _open_lock:
+                _open_runs[run] = None
+            stack.append(run)
+    except BaseException:
+        if run is None and watching:
+            _signals.uninstall()
+        raise
     _ensure_flusher()
     return run
 

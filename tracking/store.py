@@ -37,6 +37,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from ._signals import critical
 from ._validation import db_path_from_uri
 
 __all__ = ["DEFAULT_URI", "Store", "get_store", "get_tracking_uri", "set_tracking_uri"]
@@ -190,25 +191,26 @@ class Store:
     @contextmanager
     def write(self):
         """A ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any
-        exception (KeyboardInterrupt included), which then propagates."""
-        with self.lock:
+        exception, which then propagates. Ctrl-C and SIGTERM (with a run active) are
+        held until it has ended, so they never leave it half open or half believed."""
+        with self.lock, critical:  # Ctrl-C/SIGTERM wait until the transaction has ended
             conn = self.conn
-            conn.execute("BEGIN IMMEDIATE")
             try:
+                conn.execute("BEGIN IMMEDIATE")
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def read(self):
         """A read transaction: every query inside sees the same snapshot."""
         with self.lock:
             conn = self.conn
-            conn.execute("BEGIN")
             try:
+                conn.execute("BEGIN")
                 yield conn
             finally:
                 if conn.in_transaction:
