@@ -113,3 +113,29 @@ def test_malformed_tsplib_file_names_the_line(tmp_path):
     out = run("5", "--instance", str(bad))
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "line 5" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_track_with_a_bad_tracking_uri_is_one_line_exit_2(tmp_path):
+    # It used to print the whole run, then die in tracking with a traceback.
+    pytest.importorskip("tracking")
+    out = run("5", "--seed", "1", "--track", env={"OPTSANDBOX_TRACKING_URI": "ftp://nowhere"}, cwd=str(tmp_path))
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--track" in lines[0] and "ftp://nowhere" in lines[0], out.stderr
+    assert out.stdout == ""  # refused before the run
+
+
+def test_verbose_walk_tracked_into_a_temporary_store(tmp_path):
+    tracking = pytest.importorskip("tracking")
+    uri = "sqlite:///" + str(tmp_path / "t.db")
+    out = run("--start", "GPS", "--track", env={"OPTSANDBOX_TRACKING_URI": uri}, cwd=str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "open path of length 128" in out.stdout and "tracked run" in out.stdout
+    tracking.set_tracking_uri(uri)
+    try:
+        row = tracking.search_runs(experiment="tsp").iloc[0]
+    finally:
+        tracking.set_tracking_uri(None)
+    assert row["status"] == "FINISHED" and float(row["metrics.best_length"]) == 128.0
+    assert not (tmp_path / "runs").exists()  # nothing logged beside the chosen store

@@ -253,6 +253,14 @@ def main(argv=None) -> int:
         if ext not in _PLOT_FORMATS:
             parser.error(f"--plot: file name must end in one of {', '.join(_PLOT_FORMATS)}, got {args.plot!r}")
 
+    if args.track:  # a store that cannot be used is refused before the run, not after
+        try:
+            import tracking
+
+            tracking.set_tracking_uri(tracking.get_tracking_uri())
+        except (ImportError, OSError, ValueError) as exc:
+            parser.error(f"--track: {exc}")
+
     import numpy as np
 
     from .simulate import simulate
@@ -305,7 +313,12 @@ def main(argv=None) -> int:
                 parser.error(f"--plot: cannot save {args.plot!r}: {exc}")
             print(f"saved {args.plot}")
     if args.track:
-        _track(args, instance, result, opt, args.plot if (args.plot and fig is not None) else None, fig)
+        import sqlite3
+
+        try:
+            _track(args, instance, result, opt, args.plot if (args.plot and fig is not None) else None, fig)
+        except (OSError, ValueError, sqlite3.Error) as exc:
+            parser.error(f"--track: could not log the run: {exc}")
     return 0
 
 
