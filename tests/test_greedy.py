@@ -126,6 +126,13 @@ class Results(unittest.TestCase):
         self.assertEqual(list(c.counts), [500, 100, 50, 10])
         with self.assertRaises(AttributeError):
             c.amount = 1
+        with self.assertRaises(TypeError):
+            c.counts[500] = 9
+        with self.assertRaises(TypeError):
+            c.counts.update({10: 0})
+        self.assertEqual(c.n_coins, 15)
+        self.assertEqual(hash(c), hash(greedy_change(4290, KRW)))
+        self.assertEqual(c, optimal_change(4290, KRW))
         self.assertEqual(str(c), "4290 = 8x500 + 2x100 + 1x50 + 4x10 (15 coins)")
 
     def test_numpy_integers_accepted(self):
