@@ -439,6 +439,12 @@ class ReviewInstanceInput(unittest.TestCase):
                 with self.assertRaisesRegex(exc, words):
                     Instance.from_edges(rows)
 
+    def test_non_finite_points_are_named(self):
+        with self.assertRaisesRegex(ValueError, r"xy must be finite, got \[0.0, nan\] at row 1"):
+            Instance.from_points([[0, 0], [0, np.nan], [1, 1]])
+        with self.assertRaisesRegex(ValueError, r"coords must be finite, got \[inf, 0.0\] at row 0"):
+            Instance(names=("a", "b"), dist=np.ones((2, 2)), coords=[[np.inf, 0], [0, 0]])
+
     def test_points_whose_distances_overflow_are_refused(self):
         # sqrt(dx^2 + dy^2) overflowed to inf, which means "no edge": a silently
         # different instance.

@@ -104,7 +104,8 @@ class Instance:
             if coords.shape != (n, 2):
                 raise ValueError(f"coords must have shape ({n}, 2), got {coords.shape}")
             if not np.isfinite(coords).all():
-                raise ValueError("coords must be finite")
+                i = int(np.flatnonzero(~np.isfinite(coords).all(axis=1))[0])
+                raise ValueError(f"coords must be finite, got {coords[i].tolist()} at row {i}")
             coords = _readonly(coords)
         object.__setattr__(self, "dist", dist)
         object.__setattr__(self, "names", names)
@@ -147,7 +148,8 @@ class Instance:
         if xy.ndim != 2 or xy.shape[1] != 2:
             raise ValueError(f"xy must have shape (n, 2), got {xy.shape}")
         if not np.isfinite(xy).all():
-            raise ValueError("xy must be finite")
+            i = int(np.flatnonzero(~np.isfinite(xy).all(axis=1))[0])
+            raise ValueError(f"xy must be finite, got {xy[i].tolist()} at row {i}")
         from .geometry import euclidean_matrix
 
         if names is None:
