@@ -909,3 +909,19 @@ def test_export_mlflow_failure_is_one_line_exit_2(fake_mlflow, capsys, monkeypat
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "export to http://nowhere:5000 failed" in err and "server said no" in err
+
+
+def test_a_failed_start_leaves_no_dangling_experiment():
+    # the new experiment's id was cached inside a transaction that then rolled back:
+    # later runs of that experiment pointed at no experiment and vanished from searches
+    class NoText:
+        def __str__(self):
+            raise RuntimeError("no text")
+
+    with pytest.raises(RuntimeError, match="no text"):
+        start_run(experiment="fresh", tags={"a": NoText()})
+    assert tracking.active_run() is None
+    with start_run(experiment="fresh", run_name="after") as run:
+        run.log_metric("x", 1.0)
+    assert search_runs()["run_name"].tolist() == ["after"]
+    assert get_run(run.run_id).experiment == "fresh"

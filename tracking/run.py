@@ -509,8 +509,7 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     if run_name is not None:
         run_name = check_name(run_name, "run_name")
     tags = check_mapping(tags, "tags") if tags is not None else {}
-    for key in tags:
-        check_key(key, "tag key")
+    tags = {check_key(k, "tag key"): v if isinstance(v, str) else str(v) for k, v in tags.items()}
     store = get_store(uri)
     stack = _stack()
     parent = None
@@ -535,8 +534,9 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
                 if tags:
                     conn.executemany(
                         "INSERT INTO tags(run, key, value) VALUES (?, ?, ?)",
-                        [(rid, k, v if isinstance(v, str) else str(v)) for k, v in tags.items()],
+                        [(rid, k, v) for k, v in tags.items()],
                     )
+            store.remember_experiment(experiment, eid)
             run = Run(store, rid, run_id, experiment, run_name, parent.run_id if parent else None, start_ms)
             run._watch_signal = watching
             with _open_lock:

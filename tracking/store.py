@@ -229,15 +229,21 @@ class Store:
         return kid
 
     def experiment_id(self, conn, name: str, now_ms: int) -> int:
-        """Id of experiment ``name``, created when missing (inside a write transaction)."""
+        """Id of experiment ``name``, created when missing (inside a write transaction).
+
+        The caller remembers it (``remember_experiment``) only once the transaction has
+        committed: an id cached from a rolled-back one would point at nothing.
+        """
         eid = self._exp_ids.get(name)
         if eid is None:
             conn.execute(
                 "INSERT OR IGNORE INTO experiments(name, created_ms) VALUES (?, ?)", (name, now_ms)
             )
             eid = conn.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone()[0]
-            self._exp_ids[name] = eid
         return eid
+
+    def remember_experiment(self, name: str, eid: int) -> None:
+        self._exp_ids[name] = eid
 
     def close(self) -> None:
         with self.lock:
