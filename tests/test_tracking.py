@@ -925,3 +925,13 @@ def test_a_failed_start_leaves_no_dangling_experiment():
         run.log_metric("x", 1.0)
     assert search_runs()["run_name"].tolist() == ["after"]
     assert get_run(run.run_id).experiment == "fresh"
+
+
+@pytest.mark.parametrize("name", [" tsp", "tsp ", "tsp\n"])
+def test_names_with_surrounding_whitespace_are_refused(name):
+    # documented, not enforced: experiment = 'tsp' then never found a run named ' tsp'
+    with pytest.raises(ValueError, match="experiment must not start or end with whitespace"):
+        start_run(experiment=name)
+    with pytest.raises(ValueError, match="run_name must not start or end with whitespace"):
+        start_run(run_name=name)
+    assert tracking.active_run() is None

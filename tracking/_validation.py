@@ -111,6 +111,8 @@ def check_name(value, what: str) -> str:
         raise TypeError(f"{what} must be a str, got {type(value).__name__} {value!r}")
     if not value.strip():
         raise ValueError(f"{what} must be a non-empty string, got {value!r}")
+    if value != value.strip():
+        raise ValueError(f"{what} must not start or end with whitespace, got {value!r}")
     if len(value) > MAX_KEY_LEN:
         raise ValueError(f"{what} must be at most {MAX_KEY_LEN} characters, got {len(value)}")
     return value
