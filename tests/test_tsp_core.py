@@ -118,6 +118,10 @@ def test_nearest_neighbor_equals_twin_from_every_start(dist, closed):
         assert list(tour.order) == order
         assert tour.length == length
         assert tour.complete == complete
+        # legs are the legs walked: n - 1 (+ the way back when it exists), summing to length
+        assert tour.legs.size == len(order) - 1 + (closed and complete)
+        assert np.isfinite(tour.legs).all()
+        assert tour.length == ref.walk_length(dist, order, False) + (dist[order[-1], s] if closed and complete else 0)
 
 
 @given(matrices(max_n=10, max_d=2), st.integers(1, 4), st.booleans())
@@ -490,6 +494,15 @@ class ReviewTourAndStarts(unittest.TestCase):
                     Tour.from_order(inst, order)
         self.assertTrue(Tour.from_order(inst, [2, 0, 1]).complete)
         self.assertFalse(Tour.from_order(inst, [2, 0]).complete)
+
+    def test_unsigned_starts_out_of_range_are_named_as_given(self):
+        big = np.array([1, 2**64 - 1], dtype=np.uint64)  # used to be reported as -1
+        with self.assertRaisesRegex(ValueError, "got 18446744073709551615"):
+            simulate(SEED, starts=big)
+        mine = np.array([3, 4])
+        sim = simulate(SEED, starts=mine)
+        self.assertTrue(mine.flags.writeable)
+        self.assertFalse(np.shares_memory(mine, sim.starts))
 
     def test_starts_that_are_not_a_sequence(self):
         with self.assertRaisesRegex(TypeError, "starts must be"):

@@ -79,11 +79,10 @@ def check_starts(instance, starts) -> np.ndarray:
             raise ValueError(f"starts must be one-dimensional, got shape {values.shape}")
         if not np.issubdtype(values.dtype, np.integer):
             raise TypeError(f"starts must hold city indices (integers), got dtype {values.dtype}")
-        arr = values.astype(np.int64)
-        bad = arr[(arr < 0) | (arr >= instance.n)]
+        bad = values[(values < 0) | (values >= instance.n)]  # before any cast: as given
         if bad.size:
             raise ValueError(f"starts must be city indices in 0..{instance.n - 1}, got {bad[0]}")
-        return np.ascontiguousarray(arr)
+        return np.array(values, dtype=np.int64)  # a copy: Simulation freezes its starts
     return np.array([check_start(instance, s) for s in values], dtype=np.int64)
 
 
