@@ -449,6 +449,11 @@ class ReviewInstanceInput(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, r"coords must be finite, got \[inf, 0.0\] at row 0"):
             Instance(names=("a", "b"), dist=np.ones((2, 2)), coords=[[np.inf, 0], [0, 0]])
 
+    def test_a_string_is_not_a_row(self):
+        # "ab5" unpacked into ('a', 'b', '5'): an edge a->b of length 5, silently.
+        with self.assertRaisesRegex(TypeError, "row 0 must be .*got 'ab5'"):
+            Instance.from_edges(["ab5", "ba6"])
+
     def test_points_whose_distances_overflow_are_refused(self):
         # sqrt(dx^2 + dy^2) overflowed to inf, which means "no edge": a silently
         # different instance.
@@ -507,6 +512,12 @@ class ReviewTourAndStarts(unittest.TestCase):
     def test_starts_that_are_not_a_sequence(self):
         with self.assertRaisesRegex(TypeError, "starts must be"):
             simulate(SEED, starts=5)
+
+    def test_repr_does_not_call_an_incomplete_walk_the_best(self):
+        dist = np.array([[0, INF, INF], [INF, 0, INF], [INF, INF, 0.0]])
+        sim = simulate(Instance.from_matrix(dist), 4, seed=0)
+        self.assertIn("best=None", repr(sim))
+        self.assertIn("best=128", repr(simulate(SEED, starts="all")))
 
     def test_best_is_the_first_of_the_shortest_in_simulation_order(self):
         inst = Instance.from_matrix(np.ones((3, 3)))  # every walk has length 2

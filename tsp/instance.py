@@ -191,6 +191,8 @@ class Instance:
         """
         edges = {}
         for k, row in enumerate(rows):
+            if isinstance(row, (str, bytes)):
+                raise TypeError(f"row {k} must be a (start, end, distance) sequence, got {row!r}")
             try:
                 a, b, d = row
             except (TypeError, ValueError):

@@ -82,7 +82,8 @@ class Simulation:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return (f"Simulation(n_simulations={self.n_simulations}, best={self.best.length:g}, "
+        best = f"{self.best.length:g}" if self.n_best else "None"  # no complete walk
+        return (f"Simulation(n_simulations={self.n_simulations}, best={best}, "
                 f"n_best={self.n_best}, closed={self.closed}, seconds={self.seconds:.3g})")
 
 
