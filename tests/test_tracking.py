@@ -935,3 +935,30 @@ def test_names_with_surrounding_whitespace_are_refused(name):
     with pytest.raises(ValueError, match="run_name must not start or end with whitespace"):
         start_run(run_name=name)
     assert tracking.active_run() is None
+
+
+def test_params_stay_checked_after_a_ctrl_c_during_log_params():
+    import os
+
+    from contextlib import contextmanager
+
+    with start_run() as run:
+        real_write = run._store.write
+
+        @contextmanager
+        def write_then_ctrl_c():  # Ctrl-C arrives just before the commit
+            with real_write() as conn:
+                yield conn
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)
+
+        run._store.write = write_then_ctrl_c
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                run.log_params({"lr": 0.1})
+        finally:
+            del run._store.write
+        # the row was written, so the run knows the value: a change is still refused
+        with pytest.raises(ValueError, match="params cannot change"):
+            run.log_param("lr", 0.2)
+    assert get_run(run.run_id).params == {"lr": "0.1"}

@@ -282,12 +282,13 @@ class Run:
             if old is None:
                 new[key] = text
         if new:
-            with self._store.write() as conn:
-                conn.executemany(
-                    "INSERT OR IGNORE INTO params(run, key, value) VALUES (?, ?, ?)",
-                    [(self._rid, k, v) for k, v in new.items()],
-                )
-            self._params.update(new)
+            with critical:  # the rows and self._params agree even after a Ctrl-C
+                with self._store.write() as conn:
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO params(run, key, value) VALUES (?, ?, ?)",
+                        [(self._rid, k, v) for k, v in new.items()],
+                    )
+                self._params.update(new)
 
     def set_tag(self, key: str, value) -> None:
         """Set a tag (stored as ``str(value)``); setting it again replaces the value."""
