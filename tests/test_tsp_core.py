@@ -449,6 +449,13 @@ class ReviewInstanceInput(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, r"coords must be finite, got \[inf, 0.0\] at row 0"):
             Instance(names=("a", "b"), dist=np.ones((2, 2)), coords=[[np.inf, 0], [0, 0]])
 
+    def test_distances_whose_route_would_overflow_are_refused(self):
+        # A walk over 1e308-long legs summed to inf, and simulate then reported a
+        # complete walk as "stranded by missing edges".
+        with self.assertRaisesRegex(ValueError, "dist.*too large.*1e\\+308"):
+            Instance.from_matrix([[0, 1e308, 1e308], [1e308, 0, 1e308], [1e308, 1e308, 0]])
+        Instance.from_matrix([[0, 1e300], [1e300, 0]])  # fine: no route overflows
+
     def test_a_string_is_not_a_row(self):
         # "ab5" unpacked into ('a', 'b', '5'): an edge a->b of length 5, silently.
         with self.assertRaisesRegex(TypeError, "row 0 must be .*got 'ab5'"):

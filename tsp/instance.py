@@ -86,6 +86,10 @@ class Instance:
         if (dist < 0).any():
             i, j = np.argwhere(dist < 0)[0]
             raise ValueError(f"dist must be non-negative, got {dist[i, j]} at [{i}, {j}]")
+        top = float(np.max(dist, where=np.isfinite(dist), initial=0.0))
+        if top * n > np.finfo(np.float64).max:  # a closed tour has n legs
+            raise ValueError(f"dist too large: a route of {n} legs of up to {top:g} could overflow "
+                             f"float64 (lengths would read as inf, i.e. no route)")
         if isinstance(self.names, (str, bytes)) or not hasattr(self.names, "__iter__"):
             raise TypeError(f"names must be a sequence of strings, got {self.names!r}")
         names = tuple(self.names)
