@@ -962,3 +962,24 @@ def test_params_stay_checked_after_a_ctrl_c_during_log_params():
         with pytest.raises(ValueError, match="params cannot change"):
             run.log_param("lr", 0.2)
     assert get_run(run.run_id).params == {"lr": "0.1"}
+
+
+def test_an_artifact_logged_twice_is_replaced_whole(tmp_path):
+    src = tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("1")
+    (src / "b.txt").write_text("1")
+    with start_run() as run:
+        run.log_artifact(src)
+        (src / "b.txt").unlink()  # the second version has no b.txt: it must not linger
+        (src / "a.txt").write_text("2")
+        run.log_artifact(src)
+        assert get_run(run.run_id).artifacts == ("out/a.txt",)
+        assert (run.artifact_dir / "out" / "a.txt").read_text() == "2"
+        flat = tmp_path / "flat"
+        flat.write_text("file")
+        run.log_artifact(flat, name="out")  # a file replacing a directory of the same name
+        assert get_run(run.run_id).artifacts == ("out",)
+        run.log_artifact(src)  # and a directory replacing a file
+        assert run.log_artifact(run.artifact_dir / "out") == run.artifact_dir / "out"  # itself: kept
+    assert get_run(run.run_id).artifacts == ("out/a.txt",)

@@ -321,7 +321,8 @@ class Run:
     def log_artifact(self, path, name: str | None = None) -> Path:
         """Copy the file (or directory) ``path`` into the run's artifact directory.
 
-        Returns the path of the copy.
+        An artifact of the same name is replaced whole (a directory's old files do
+        not linger). Returns the path of the copy.
         """
         self._check_running()
         if not isinstance(path, (str, os.PathLike)):
@@ -330,8 +331,14 @@ class Run:
         if not src.exists():
             raise ValueError(f"artifact path does not exist: {str(src)!r}")
         dest = self._artifact_path(src.resolve().name if name is None else name)
+        if dest.exists() and os.path.samefile(src, dest):
+            return dest  # already this run's artifact
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        elif dest.exists() and src.is_dir():
+            dest.unlink()
         if src.is_dir():
-            shutil.copytree(src, dest, dirs_exist_ok=True)
+            shutil.copytree(src, dest)
         else:
             shutil.copyfile(src, dest)
         return dest
