@@ -392,6 +392,19 @@ def test_plots_return_figures():
     plt.close("all")
 
 
+def test_plot_route_checks_its_arguments():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    small, big = Instance.random_uniform(5, seed=0), Instance.random_uniform(9, seed=0)
+    with pytest.raises(ValueError, match=r"tour.*city 8.*5 cities"):
+        plot.plot_route(small, nearest_neighbor(big, 8))  # was an IndexError
+    with pytest.raises(TypeError, match="tour must be a tsp.Tour"):
+        plot.plot_route(small, [0, 1])
+    with pytest.raises(TypeError, match="instance must be a tsp.Instance"):
+        plot.plot_route(small.dist, nearest_neighbor(small, 0))
+
+
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -41,8 +41,10 @@ def plot_route(instance, tour, ax=None, labels=None):
 
     Raises
     ------
+    TypeError
+        If ``instance`` is not an Instance or ``tour`` not a Tour.
     ValueError
-        If the instance has no coordinates.
+        If the instance has no coordinates, or the tour visits a city it lacks.
 
     Examples
     --------
@@ -54,6 +56,15 @@ def plot_route(instance, tour, ax=None, labels=None):
     >>> len(fig.axes)
     1
     """
+    from ._validation import check_instance
+    from .tour import Tour
+
+    instance = check_instance(instance)
+    if not isinstance(tour, Tour):
+        raise TypeError(f"tour must be a tsp.Tour, got {type(tour).__name__}")
+    if tour.order.size and int(tour.order.max()) >= instance.n:
+        raise ValueError(f"tour visits city {int(tour.order.max())}, but instance {instance.name!r} "
+                         f"has {instance.n} cities: a tour of another instance?")
     if instance.coords is None:
         raise ValueError(f"instance {instance.name!r} has no coordinates to draw a route on")
     fig, ax = _axes(ax, (6, 6))
