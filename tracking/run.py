@@ -330,7 +330,7 @@ class Run:
         src = Path(path)
         if not src.exists():
             raise ValueError(f"artifact path does not exist: {str(src)!r}")
-        dest = self._artifact_path(src.resolve().name if name is None else name)
+        dest = self._artifact_path(Path(os.path.abspath(src)).name if name is None else name)
         if dest.exists() and os.path.samefile(src, dest):
             return dest  # already this run's artifact
         if dest.is_dir() and not dest.is_symlink():
