@@ -532,6 +532,14 @@ class ReviewTourAndStarts(unittest.TestCase):
     def test_starts_that_are_not_a_sequence(self):
         with self.assertRaisesRegex(TypeError, "starts must be"):
             simulate(SEED, starts=5)
+        with self.assertRaisesRegex(ValueError, r"starts must be one-dimensional, got shape \(\)"):
+            simulate(SEED, starts=np.array(5))  # was "len() of unsized object"
+
+    def test_an_array_of_names_is_read_like_a_list_of_names(self):
+        sim = simulate(SEED, starts=np.array(["SWY", "GPS"]))  # was a dtype TypeError
+        self.assertEqual(sim.lengths.tolist(), [180.0, 128.0])
+        with self.assertRaisesRegex(ValueError, "'XYZ'"):
+            simulate(SEED, starts=np.array(["GPS", "XYZ"], dtype=object))
 
     def test_repr_does_not_call_an_incomplete_walk_the_best(self):
         dist = np.array([[0, INF, INF], [INF, 0, INF], [INF, INF, 0.0]])

@@ -71,12 +71,13 @@ def check_starts(instance, starts) -> np.ndarray:
         except TypeError:
             raise TypeError(f'starts must be "all" or a sequence of city indices or names, got {starts!r}') from None
     else:
-        values = starts
+        if starts.ndim != 1:
+            raise ValueError(f"starts must be one-dimensional, got shape {starts.shape}")
+        # names (str or object arrays) go through check_start one by one, like a list
+        values = starts.tolist() if starts.dtype.kind in "UO" else starts
     if len(values) == 0:
         raise ValueError("starts must not be empty")
     if isinstance(values, np.ndarray):
-        if values.ndim != 1:
-            raise ValueError(f"starts must be one-dimensional, got shape {values.shape}")
         if not np.issubdtype(values.dtype, np.integer):
             raise TypeError(f"starts must hold city indices (integers), got dtype {values.dtype}")
         bad = values[(values < 0) | (values >= instance.n)]  # before any cast: as given
