@@ -51,9 +51,22 @@ def _matvec(M: np.ndarray, x: np.ndarray) -> np.ndarray:
 class Problem:
     """What every problem offers; subclasses fill in value, grad, dim and start."""
 
-    L = None
-    mu = None
-    eigenvalues = None
+    eigenvalues = None  # ascending, for problems whose Hessian is constant
+
+    @property
+    def L(self):
+        """Gradient Lipschitz constant (largest Hessian eigenvalue), or None when unknown."""
+        return None if self.eigenvalues is None else float(self.eigenvalues[-1])
+
+    @property
+    def mu(self):
+        """Strong convexity constant (smallest Hessian eigenvalue), or None when unknown."""
+        return None if self.eigenvalues is None else float(self.eigenvalues[0])
+
+    @property
+    def start(self) -> np.ndarray:
+        """Default start: the origin."""
+        return np.zeros(self.dim)
 
     def value(self, x):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -162,19 +175,6 @@ class Quadratic(Problem):
     @property
     def dim(self) -> int:
         return self.b.shape[0]
-
-    @property
-    def L(self) -> float:
-        return float(self.eigenvalues[-1])
-
-    @property
-    def mu(self) -> float:
-        return float(self.eigenvalues[0])
-
-    @property
-    def start(self) -> np.ndarray:
-        """Default start: the origin."""
-        return np.zeros(self.dim)
 
     def value(self, x):
         x = self._points(x)
@@ -308,19 +308,6 @@ class LeastSquares(Problem):
     @property
     def dim(self) -> int:
         return self.X.shape[1]
-
-    @property
-    def L(self) -> float:
-        return float(self.eigenvalues[-1])
-
-    @property
-    def mu(self) -> float:
-        return float(self.eigenvalues[0])
-
-    @property
-    def start(self) -> np.ndarray:
-        """Default start: all weights zero."""
-        return np.zeros(self.dim)
 
     def value(self, w):
         w = self._points(w)
