@@ -26,6 +26,7 @@ __all__ = [
     "check_real",
     "check_tol",
     "check_x0",
+    "readonly",
 ]
 
 
@@ -200,3 +201,10 @@ def check_x0(problem, x0) -> np.ndarray:
     if arr.shape != (problem.dim,):
         raise ValueError(f"x0 must have shape ({problem.dim},) for {problem!r}, got shape {arr.shape}")
     return arr
+
+
+def readonly(a) -> np.ndarray:
+    """A read-only float64 copy of ``a``, for the arrays that results and problems hold."""
+    a = np.array(a, dtype=np.float64)
+    a.flags.writeable = False
+    return a

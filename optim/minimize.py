@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_optimizer, check_problem, check_tol, check_x0
+from ._validation import check_int, check_optimizer, check_problem, check_tol, check_x0, readonly
 
 __all__ = ["DIVERGENCE_FACTOR", "Trace", "diverged", "minimize"]
 
@@ -160,16 +160,12 @@ def minimize(problem, optimizer, x0=None, steps=1000, tol=None) -> Trace:
 
     n = k + 1
     return Trace(
-        path=_readonly(path[:n]),
-        loss=_readonly(loss[:n]),
-        grad_norm=_readonly(gnorm[:n]),
+        path=readonly(path[:n]),
+        loss=readonly(loss[:n]),
+        grad_norm=readonly(gnorm[:n]),
         converged_at=converged_at,
         diverged=is_diverged,
         steps_run=k,
     )
 
 
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a = a.copy()
-    a.flags.writeable = False
-    return a

@@ -27,15 +27,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive, check_real
+from ._validation import as_float_array, check_positive, check_real, readonly
 
 __all__ = ["DoubleWell", "Himmelblau", "LeastSquares", "Problem", "Quadratic", "Rosenbrock"]
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a = np.array(a, dtype=np.float64)
-    a.flags.writeable = False
-    return a
 
 
 def _roundoff(ev: np.ndarray) -> float:
@@ -164,10 +158,10 @@ class Quadratic(Problem):
                 f"A must be positive definite, got smallest eigenvalue {ev[0]:.6g}: numerically singular "
                 f"(at most d * eps * largest = {tiny:.3g}, within round-off of 0)"
             )
-        object.__setattr__(self, "A", _readonly(A))
-        object.__setattr__(self, "b", _readonly(b))
-        object.__setattr__(self, "eigenvalues", _readonly(ev))
-        object.__setattr__(self, "_x_star", _readonly(np.linalg.solve(A, b)))
+        object.__setattr__(self, "A", readonly(A))
+        object.__setattr__(self, "b", readonly(b))
+        object.__setattr__(self, "eigenvalues", readonly(ev))
+        object.__setattr__(self, "_x_star", readonly(np.linalg.solve(A, b)))
 
     def __repr__(self):
         return f"Quadratic(d={self.dim}, L={self.L:.4g}, mu={self.mu:.4g})"
@@ -262,12 +256,12 @@ class LeastSquares(Problem):
         # A Gram matrix is positive semi-definite: an eigenvalue within round-off of 0
         # (negative or a few eps * L positive) is 0, so rank-deficient X gives mu = 0 exactly.
         ev = np.where(ev <= _roundoff(ev), 0.0, ev)
-        object.__setattr__(self, "X", _readonly(X))
-        object.__setattr__(self, "y", _readonly(y))
-        object.__setattr__(self, "H", _readonly(H))
-        object.__setattr__(self, "c", _readonly(X.T @ y / m))
-        object.__setattr__(self, "eigenvalues", _readonly(ev))
-        object.__setattr__(self, "_x_star", _readonly(np.linalg.lstsq(X, y, rcond=None)[0]))
+        object.__setattr__(self, "X", readonly(X))
+        object.__setattr__(self, "y", readonly(y))
+        object.__setattr__(self, "H", readonly(H))
+        object.__setattr__(self, "c", readonly(X.T @ y / m))
+        object.__setattr__(self, "eigenvalues", readonly(ev))
+        object.__setattr__(self, "_x_star", readonly(np.linalg.lstsq(X, y, rcond=None)[0]))
 
     @classmethod
     def from_height_weight(cls, standardize: bool = False) -> "LeastSquares":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_interval, check_positive, check_problem, check_x0
+from ._validation import check_int, check_interval, check_positive, check_problem, check_x0, readonly
 from .sweep import resolve_optimizer
 
 __all__ = ["GeometricRamp", "RangeTest", "lr_range_test"]
@@ -195,9 +195,9 @@ def lr_range_test(
     else:
         lr_steepest = lr_min_loss
     return RangeTest(
-        lr=_readonly(lr_arr),
-        loss=_readonly(np.array(losses)),
-        smoothed=_readonly(sm),
+        lr=readonly(lr_arr),
+        loss=readonly(np.array(losses)),
+        smoothed=readonly(sm),
         suggested_lr=lr_min_loss / 10.0,
         lr_steepest=lr_steepest,
         lr_min_loss=lr_min_loss,
@@ -205,6 +205,3 @@ def lr_range_test(
     )
 
 
-def _readonly(a):
-    a.flags.writeable = False
-    return a
