@@ -21,8 +21,6 @@ import pandas as pd
 
 from benchmarks.common import BenchResult
 
-HERE = Path(__file__).resolve().parent
-BUNDLED = HERE.parent / "tests" / "data" / "tsplib"
 QUICK_MAX_N = 200
 
 
@@ -35,7 +33,9 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
     from tsp import read_tsplib, simulate
     from tsp.exact import held_karp
 
-    folder = Path(tsplib_dir) if tsplib_dir else BUNDLED
+    from tsp.tsplib import BUNDLED_DIR
+
+    folder = Path(tsplib_dir or BUNDLED_DIR)
     optima = _optima(folder)
     rows = []
     for name, opt in sorted(optima.items(), key=lambda kv: kv[1]):

@@ -14,9 +14,9 @@ from hypothesis.extra.numpy import arrays
 from tests import reference as ref
 from tsp import Instance, seed_routes
 from tsp.exact import brute_force, held_karp
-from tsp.tsplib import read_tsplib
+from tsp.tsplib import BUNDLED_DIR, read_tsplib
 
-DATA = Path(__file__).parent / "data" / "tsplib"
+DATA = Path(BUNDLED_DIR)
 INF = math.inf
 SOLVERS = {"held_karp": held_karp, "brute_force": brute_force}
 

@@ -1,6 +1,6 @@
 """tsp.tsplib and tsp.sources: TSPLIB distances, formats, tours, malformed files.
 
-Known answers come from the files shipped in tests/data/tsplib (published optima);
+Known answers come from the files shipped in tsp/data/tsplib (published optima);
 when ../shared/tsplib sits beside the repository, every instance and every
 known-optimal tour there is checked too.
 """
@@ -20,9 +20,10 @@ from hypothesis.extra.numpy import arrays
 from tests import reference as ref
 from tsp import Instance, Tour
 from tsp.sources import SOURCES, instance_from_spec
+from tsp.tsplib import BUNDLED_DIR
 from tsp.tsplib import EDGE_WEIGHT_FORMATS, EDGE_WEIGHT_TYPES, TSPLIBFormatError, read_tour, read_tsplib
 
-DATA = Path(__file__).parent / "data" / "tsplib"
+DATA = Path(BUNDLED_DIR)
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "tsplib"
 
 
@@ -331,7 +332,7 @@ def test_path_of_wrong_type():
 # Instance sources
 # ---------------------------------------------------------------------------
 
-SOURCE_EXAMPLES = {"seed": ("seed", 15), "random": ("random:9", 9)}
+SOURCE_EXAMPLES = {"seed": ("seed", 15), "random": ("random:9", 9), "tsplib": ("tsplib:burma14", 14)}
 
 
 def test_every_source_has_an_example():
@@ -364,6 +365,8 @@ def test_path_source_reads_tsplib():
         ("random:1", ValueError, "N=1"),
         ("random:10000000", ValueError, "needs .* GiB"),  # was a MemoryError traceback
         ("seed:4", ValueError, "takes no argument"),
+        ("tsplib:nope", ValueError, "needs one of .*berlin52"),
+        ("tsplib", ValueError, "needs one of"),
         ("nowhere.tsp", FileNotFoundError, "neither a source"),
         (17, TypeError, "spec must be a str"),
     ],

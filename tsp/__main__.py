@@ -57,8 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("n", nargs="?", type=_positive_int, metavar="N",
                    help="number of simulations (random starts); omit for one verbose walk")
-    p.add_argument("--instance", default="seed", metavar="PATH|seed|random:N",
-                   help="the classroom table (seed, default), N random cities, or a TSPLIB .tsp file")
+    p.add_argument("--instance", default="seed", metavar="PATH|seed|random:N|tsplib:NAME",
+                   help="the classroom table (seed, default), N random cities, a TSPLIB instance "
+                        "shipped with tsp (e.g. tsplib:berlin52), or a TSPLIB .tsp file")
     p.add_argument("--seed", type=_seed, default=None, metavar="S",
                    help="seed for the random starts (and for random:N cities)")
     p.add_argument("--closed", action="store_true", help="closed tours (return to the start)")

@@ -35,6 +35,15 @@ def _random(arg, seed) -> Instance:
     return Instance.random_uniform(n, seed=seed)
 
 
+def _tsplib(arg, seed) -> Instance:
+    from .tsplib import BUNDLED_DIR, read_tsplib
+
+    names = sorted(f[:-4] for f in os.listdir(BUNDLED_DIR) if f.endswith(".tsp"))
+    if arg not in names:
+        raise ValueError(f"instance 'tsplib:NAME' needs one of {', '.join(names)}; got 'tsplib:{arg or ''}'")
+    return read_tsplib(os.path.join(BUNDLED_DIR, f"{arg}.tsp"))
+
+
 def _physical_memory():
     """Bytes of RAM, or None where the platform does not say."""
     try:
@@ -44,17 +53,20 @@ def _physical_memory():
 
 
 #: name -> (arg, seed) -> Instance. ``"seed"``: the classroom table;
-#: ``"random:N"``: N uniform cities in the unit square drawn with ``seed``.
-SOURCES = {"seed": _seed, "random": _random}
+#: ``"random:N"``: N uniform cities in the unit square drawn with ``seed``;
+#: ``"tsplib:NAME"``: a TSPLIB instance shipped with the package (``tsplib.BUNDLED_DIR``).
+SOURCES = {"seed": _seed, "random": _random, "tsplib": _tsplib}
+_USAGE = {"seed": "seed", "random": "random:N", "tsplib": "tsplib:NAME"}
 
 
 def instance_from_spec(spec, seed=None) -> Instance:
-    """The instance a command line names: ``seed``, ``random:N`` or a TSPLIB path.
+    """The instance a command line names: ``seed``, ``random:N``, ``tsplib:NAME`` or a path.
 
     Parameters
     ----------
     spec : str or os.PathLike
         ``"seed"`` (the classroom table), ``"random:N"`` (N uniform random cities),
+        ``"tsplib:NAME"`` (an instance shipped with the package, e.g. berlin52),
         or the path of a ``.tsp`` file.
     seed : int, numpy.random.Generator or None
         Randomness for ``random:N`` (ignored by the other sources).
@@ -78,16 +90,18 @@ def instance_from_spec(spec, seed=None) -> Instance:
     15
     >>> instance_from_spec("random:6", seed=1).name
     'random:6'
+    >>> instance_from_spec("tsplib:berlin52").n
+    52
     """
     if isinstance(spec, os.PathLike):
         spec = os.fspath(spec)
     if not isinstance(spec, str):
-        raise TypeError(f"spec must be a str ('seed', 'random:N' or a path), got {type(spec).__name__}")
+        raise TypeError(f"spec must be a str ('seed', 'random:N', 'tsplib:NAME' or a path), got {type(spec).__name__}")
     name, colon, arg = spec.partition(":")
     if name in SOURCES:
         return SOURCES[name](arg if colon else None, seed)
     if not os.path.exists(spec):
-        known = ", ".join("random:N" if k == "random" else k for k in SOURCES)
+        known = ", ".join(_USAGE.get(k, k) for k in SOURCES)
         raise FileNotFoundError(f"instance {spec!r} is neither a source ({known}) nor an existing file")
     from .tsplib import read_tsplib
 

@@ -25,7 +25,11 @@ from numba import njit
 
 from .instance import Instance, _Owned
 
-__all__ = ["EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "TSPLIBFormatError", "read_tour", "read_tsplib"]
+__all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "TSPLIBFormatError", "read_tour", "read_tsplib"]
+
+#: A few TSPLIB95 instances and optimal tours shipped with the package (see its README),
+#: with ``optima.csv``; ``python -m tsp --instance tsplib:NAME`` reads ``NAME.tsp`` here.
+BUNDLED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "tsplib")
 
 
 class TSPLIBFormatError(ValueError):

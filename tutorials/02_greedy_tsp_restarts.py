@@ -21,10 +21,11 @@ import _common as tut
 import tsp
 from tsp import exact
 from tsp.plot import plot_lengths, plot_route
+from tsp.tsplib import BUNDLED_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 # berlin52.tsp and berlin52.opt.tour: shipped with the tests, or the shared TSPLIB folder.
-TSPLIB_DIRS = [REPO / "tests" / "data" / "tsplib", REPO.parent / "shared" / "tsplib"]
+TSPLIB_DIRS = [Path(BUNDLED_DIR), REPO.parent / "shared" / "tsplib"]
 
 
 def best_of_n_curves(instance, n_max, trials, closed):
@@ -220,7 +221,7 @@ def main() -> None:
         "against tsp.exact.held_karp(..., closed=True). Do restarts still find the optimum?",
         "Try random instances: tsp.Instance.random_uniform(18, seed=...) and count how often "
         "the best greedy start is optimal (Held-Karp is fast up to about 20 cities).",
-        "From a shell: python -m tsp 1000 --instance tests/data/tsplib/berlin52.tsp --closed "
+        "From a shell: python -m tsp 1000 --instance tsplib:berlin52 --closed "
         "--plot berlin52.png",
     )
 
