@@ -33,7 +33,7 @@ MAX_KEY_LEN = 250
 MAX_PARAM_LEN = 6000
 TERMINAL_STATUSES = ("FINISHED", "FAILED", "KILLED")
 STATUSES = ("RUNNING",) + TERMINAL_STATUSES
-_INT64_MAX = 2**63 - 1
+INT64_MAX = 2**63 - 1
 
 
 class RunNotFound(ValueError, LookupError):
@@ -92,7 +92,7 @@ def check_step(step) -> int:
     if not isinstance(step, numbers.Integral) or isinstance(step, bool):
         raise TypeError(f"step must be an integer, got {type(step).__name__} {step!r}")
     step = int(step)
-    if not -_INT64_MAX <= step <= _INT64_MAX:
+    if not -INT64_MAX <= step <= INT64_MAX:
         raise ValueError(f"step must fit in 64 bits, got {step}")
     return step
 

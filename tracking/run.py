@@ -31,6 +31,7 @@ from pathlib import Path
 from . import _signals
 from ._signals import Terminated, critical
 from ._validation import (
+    INT64_MAX,
     check_artifact_name,
     check_key,
     check_mapping,
@@ -46,7 +47,6 @@ __all__ = ["Run", "Terminated", "active_run", "end_run", "start_run"]
 
 FLUSH_POINTS = 20_000
 FLUSH_SECONDS = 0.5
-_INT64_MAX = 2**63 - 1
 
 _INSERT_CHUNK = "INSERT INTO metrics(run, key, seq, n, steps, vals, ts) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _SWAP = sys.byteorder != "little"
@@ -163,7 +163,7 @@ class Run:
         seq = self._count[kid]
         if step is None:
             step = seq
-        elif type(step) is not int or not -_INT64_MAX <= step <= _INT64_MAX:
+        elif type(step) is not int or not -INT64_MAX <= step <= INT64_MAX:
             step = check_step(step)
         now = _time()
         ts = int(now * 1000)
