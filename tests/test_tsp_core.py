@@ -268,6 +268,12 @@ class SimulateTests(unittest.TestCase):
         self.assertEqual((sim.n_best, sim.n_complete), (1, 1))
         self.assertTrue(sim.best.complete)
         self.assertIn("2 walks got stuck", sim.summary())
+        self.assertEqual(sim.stats(), {"mean": 2.0, "median": 2.0, "worst": 2.0})
+
+    def test_stats_over_the_seed_table(self):
+        sim = simulate(SEED, starts="all")
+        ok = sim.lengths.tolist()
+        self.assertEqual(sim.stats(), {"mean": sum(ok) / 15, "median": sorted(ok)[7], "worst": 180.0})
 
     def test_nothing_complete(self):
         dist = np.array([[0, INF, INF], [INF, 0, INF], [INF, INF, 0.0]])

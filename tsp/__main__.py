@@ -135,13 +135,11 @@ def _progress_bar(stream):
 
 
 def _exact(instance, closed):
-    """Held-Karp optimum for small instances (None when unavailable)."""
+    """Held-Karp optimum for instances of at most EXACT_MAX_N cities, else None."""
     if instance.n > EXACT_MAX_N:
         return None
-    try:
-        from .exact import held_karp
-    except ImportError:  # the exact solvers are optional for this command
-        return None
+    from .exact import held_karp
+
     return held_karp(instance, closed=closed)
 
 
@@ -149,7 +147,7 @@ def _report(instance, sim, args, out):
     import numpy as np
 
     lengths = sim.lengths
-    ok = lengths[np.isfinite(lengths)]
+    stats = sim.stats()
     kind = "closed tours" if sim.closed else "open paths"
     how = "every start" if args.all_starts else ("seed " + str(args.seed) if args.seed is not None else "unseeded")
     print(f"instance {instance.name}: {instance.n} cities; nearest neighbour, {kind}", file=out)
@@ -159,15 +157,15 @@ def _report(instance, sim, args, out):
         for i, (s, length) in enumerate(zip(sim.starts, lengths), 1):
             shown = f"{length:g}" if np.isfinite(length) else "stuck (missing edges)"
             print(f"  simulation {i}: start {instance.names[s]}, length {shown}", file=out)
-    if ok.size == 0:
+    if not stats:
         print("no walk visited every city: missing edges stranded them all", file=out)
         print(f"first walk: {sim.best}", file=out)
         return None
     print(f"best length {sim.best.length:g}, found by {sim.n_best} of {sim.n_simulations} simulations",
           file=out)
-    print(f"mean {ok.mean():.6g}, median {np.median(ok):.6g}, worst {ok.max():g}", file=out)
-    if ok.size < lengths.size:
-        print(f"{lengths.size - ok.size} walks got stuck on missing edges", file=out)
+    print(f"mean {stats['mean']:.6g}, median {stats['median']:.6g}, worst {stats['worst']:g}", file=out)
+    if sim.n_complete < sim.n_simulations:
+        print(f"{sim.n_simulations - sim.n_complete} walks got stuck on missing edges", file=out)
     print(f"\nbest route (start {sim.best.names[0]}):", file=out)
     print(sim.best.render(), file=out)
     opt = _exact(instance, sim.closed)
@@ -206,8 +204,6 @@ def _figure(instance, sim_or_tour, opt):
 
 
 def _track(args, instance, result, opt, plot_path, fig):
-    import numpy as np
-
     import tracking
     from .simulate import Simulation
 
@@ -222,21 +218,17 @@ def _track(args, instance, result, opt, plot_path, fig):
         })
         metrics = {"best_length": tour.length, "complete": float(tour.complete)}
         if sim is not None:
-            ok = sim.lengths[np.isfinite(sim.lengths)]
             metrics.update(seconds=sim.seconds, n_best=sim.n_best, n_complete=sim.n_complete)
-            if ok.size:
-                metrics.update(mean_length=float(ok.mean()), median_length=float(np.median(ok)),
-                               worst_length=float(ok.max()))
+            metrics.update({f"{k}_length": v for k, v in sim.stats().items()})
         if opt is not None:
             metrics["optimum"] = opt.length
             metrics["gap"] = tour.length - opt.length
         run.log_metrics(metrics)
         if plot_path is not None:
             run.log_artifact(plot_path)
-        elif fig is not None and hasattr(run, "log_figure"):
+        elif fig is not None:
             run.log_figure(fig, "tsp.png")
-        run_id = getattr(run, "run_id", None)
-    print(f"tracked run {run_id or run_name} in experiment 'tsp'")
+    print(f"tracked run {run.run_id} in experiment 'tsp'")
 
 
 def main(argv=None) -> int:

@@ -64,21 +64,28 @@ class Simulation:
         """How many walks visited every city (and could close, when closed)."""
         return int(np.isfinite(self.lengths).sum())
 
+    def stats(self) -> dict:
+        """Mean, median and worst length over the complete walks (empty when none is)."""
+        ok = self.lengths[np.isfinite(self.lengths)]
+        if ok.size == 0:
+            return {}
+        return {"mean": float(ok.mean()), "median": float(np.median(ok)), "worst": float(ok.max())}
+
     def summary(self) -> str:
         """A few lines: count, best and how often it was hit, mean / median / worst.
 
         Statistics are over the complete walks.
         """
         kind = "closed tours" if self.closed else "open paths"
-        ok = self.lengths[np.isfinite(self.lengths)]
         lines = [f"{self.n_simulations} simulations ({kind}) in {self.seconds * 1e3:.1f} ms"]
-        if ok.size == 0:
+        stats = self.stats()
+        if not stats:
             lines.append("no walk visited every city: missing edges stranded them all")
             return "\n".join(lines)
         lines.append(f"best {self.best.length:g}, found by {self.n_best} of {self.n_simulations}")
-        lines.append(f"mean {ok.mean():.6g}, median {np.median(ok):.6g}, worst {ok.max():g}")
-        if ok.size < self.n_simulations:
-            lines.append(f"{self.n_simulations - ok.size} walks got stuck on missing edges")
+        lines.append(f"mean {stats['mean']:.6g}, median {stats['median']:.6g}, worst {stats['worst']:g}")
+        if self.n_complete < self.n_simulations:
+            lines.append(f"{self.n_simulations - self.n_complete} walks got stuck on missing edges")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
