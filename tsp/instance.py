@@ -224,7 +224,7 @@ class Instance:
         np.fill_diagonal(m, 0.0)
         for (a, b), d in edges.items():
             m[index[a], index[b]] = d
-        return cls(names=tuple(names), dist=m, name=name)
+        return cls(names=tuple(names), dist=_Owned(m), name=name)
 
 
 def seed_routes() -> Instance:

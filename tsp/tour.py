@@ -135,8 +135,12 @@ class Tour:
     def __len__(self) -> int:
         return int(self.order.size)
 
+    def _stops(self) -> list:
+        """City names in walking order, the start again at the end of a closed tour."""
+        return list(self.names) + ([self.names[0]] if self.closed and self.complete else [])
+
     def __str__(self) -> str:
-        stops = list(self.names) + ([self.names[0]] if self.closed and self.complete else [])
+        stops = self._stops()
         parts = [stops[0]]
         for leg, name in zip(self.legs, stops[1:]):
             parts.append(f"-({leg:g})-> {name}")
@@ -146,7 +150,7 @@ class Tour:
 
     def render(self) -> str:
         """Leg-by-leg table: step, from, to, leg length, running total."""
-        stops = list(self.names) + ([self.names[0]] if self.closed and self.complete else [])
+        stops = self._stops()
         width = max(len(s) for s in stops)
         lines = [f"{'step':>4}  {'from':<{width}}  {'to':<{width}}  {'leg':>8}  {'total':>9}"]
         total = 0.0
