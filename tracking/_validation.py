@@ -23,6 +23,7 @@ __all__ = [
     "check_param_value",
     "check_status",
     "check_step",
+    "check_tags",
     "db_path_from_uri",
 ]
 
@@ -140,6 +141,13 @@ def check_mapping(values, what: str) -> dict:
     if not hasattr(values, "items"):
         raise TypeError(f"{what} must be a dict, got {type(values).__name__} {values!r}")
     return dict(values.items())
+
+
+def check_tags(tags) -> dict:
+    """``tags`` as a dict of checked tag keys to text (``str(value)``); tags have no
+    length limit and may change later."""
+    return {check_key(k, "tag key"): v if isinstance(v, str) else str(v)
+            for k, v in check_mapping(tags, "tags").items()}
 
 
 def db_path_from_uri(uri) -> Path:

@@ -40,6 +40,7 @@ from ._validation import (
     check_param_value,
     check_status,
     check_step,
+    check_tags,
 )
 from .store import Store, get_store
 
@@ -297,9 +298,7 @@ class Run:
     def set_tags(self, tags: dict) -> None:
         """Set several tags at once."""
         self._check_running()
-        tags = check_mapping(tags, "tags")
-        rows = [(self._rid, check_key(k, "tag key"), v if isinstance(v, str) else str(v))
-                for k, v in tags.items()]
+        rows = [(self._rid, k, v) for k, v in check_tags(tags).items()]
         if rows:
             with self._store.write() as conn:
                 conn.executemany(
@@ -516,8 +515,7 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     experiment = check_name(experiment, "experiment")
     if run_name is not None:
         run_name = check_name(run_name, "run_name")
-    tags = check_mapping(tags, "tags") if tags is not None else {}
-    tags = {check_key(k, "tag key"): v if isinstance(v, str) else str(v) for k, v in tags.items()}
+    tags = check_tags(tags) if tags is not None else {}
     store = get_store(uri)
     stack = _stack()
     parent = None
