@@ -250,11 +250,11 @@ class Run:
             except BaseException:
                 with self._lock:  # put the points back, before any newer ones: a later flush writes them
                     for kid, (first, steps, values, stamps) in buf.items():
+                        self._n += len(steps)
                         newer = self._buf.get(kid)
                         if newer is not None:
                             steps, values, stamps = steps + newer[1], values + newer[2], stamps + newer[3]
                         self._buf[kid] = (first, steps, values, stamps)
-                        self._n += len(steps) - (len(newer[1]) if newer is not None else 0)
                     for kid, row in latest.items():
                         self._dirty.setdefault(kid, row)
                 raise
