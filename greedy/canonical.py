@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from ._validation import check_coins
-from .dynamic import MAX_TABLE, min_coins_table
+from .dynamic import min_coins_table
 
 __all__ = ["is_canonical", "smallest_counterexample"]
 
@@ -72,13 +72,9 @@ def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...]) -> int 
     # Kozen & Zaks (1994): a smallest counterexample, if any, is below the sum of
     # the two largest coins. Their argument holds for the definition above too.
     limit = coins[0] + coins[1] - 1
-    if limit > MAX_TABLE:
-        raise ValueError(
-            f"coins {list(original)} have no 1-coin (after dividing by their gcd) and are too large "
-            f"for the exact test: it scans every amount below the two largest coins' sum, "
-            f"{limit + 1} > {MAX_TABLE + 1}"
-        )
-    best = min_coins_table(limit, coins)
+    what = (f"the test of coins {list(original)} (no 1-coin after dividing by their gcd, so every "
+            f"amount below the two largest coins' sum is checked)")
+    best = min_coins_table(limit, coins, what)
     greedy = _greedy_counts_kernel(limit, np.asarray(coins, dtype=np.int64))
     payable = best != np.iinfo(np.int32).max
     bad = payable & ((greedy < 0) | (greedy > best))
@@ -133,9 +129,7 @@ def smallest_counterexample(coins) -> int | None:
         return None
     # Only multiples of g = gcd(coins) can be paid, and greedy and the optimum
     # treat g * a with coins c exactly as a with coins c / g: solve the smaller system.
-    g = 0
-    for c in coins:
-        g = gcd(g, c)
+    g = gcd(*coins)
     scaled = tuple(c // g for c in coins)
     if scaled[-1] == 1:
         if scaled[0] >= _INT64_SAFE:

@@ -49,15 +49,17 @@ def _reconstruct_kernel(best, amount, coins):
     return counts
 
 
-def min_coins_table(limit: int, coins: tuple[int, ...]) -> np.ndarray:
+def min_coins_table(limit: int, coins: tuple[int, ...], what: str, note: str = "") -> np.ndarray:
     """Fewest coins for every amount 0..limit (int32; ``int32 max`` = cannot be paid).
 
     ``coins`` must already be validated (distinct positive ints, largest first).
+    A table over MAX_TABLE amounts is refused with a ValueError that starts with
+    ``what`` (the caller's words for what it tabulates), ``note`` after the size.
     """
     if limit > MAX_TABLE:
         raise ValueError(
-            f"amount {limit} is too large for the exact table: it would need "
-            f"{4 * (limit + 1) / 2**30:.1f} GiB (limit {MAX_TABLE})"
+            f"{what} is too large for the exact table: it would need {4 * (limit + 1) / 2**30:.1f} GiB "
+            f"for {limit + 1} amounts{note}; the limit is {MAX_TABLE + 1} amounts"
         )
     return _min_coins_kernel(limit, np.asarray(coins, dtype=np.int64))
 
@@ -105,21 +107,13 @@ def optimal_change(amount, coins) -> Change:
     """
     amount = check_amount(amount)
     coins = check_coins(coins)
-    g = 0
-    for c in coins:
-        g = gcd(g, c)
+    g = gcd(*coins)
     if amount % g:
         raise NoExactChange(
             f"no combination of coins {list(coins)} pays {amount}: "
             f"every payable amount is a multiple of {g}"
         )
     target = amount // g
-    if target > MAX_TABLE:
-        per = "" if g == 1 else f" (divided by the coins' gcd {g}: {target})"
-        raise ValueError(
-            f"amount {amount} is too large for the exact table: it would need {4 * (target + 1) / 2**30:.1f} GiB "
-            f"for {target + 1} amounts{per}; the limit is {MAX_TABLE + 1} amounts"
-        )
     # Coins above the amount are never used (and may not fit in int64): leave them out.
     usable = tuple(c // g for c in coins if c // g <= target)
     counts = dict.fromkeys(coins, 0)
@@ -127,7 +121,8 @@ def optimal_change(amount, coins) -> Change:
         return Change(amount, counts)
     if not usable:
         raise NoExactChange(f"no combination of coins {list(coins)} pays {amount}: every coin is larger")
-    best = min_coins_table(target, usable)
+    note = "" if g == 1 else f" (divided by the coins' gcd {g}: {target})"
+    best = min_coins_table(target, usable, f"amount {amount}", note)
     if best[target] == _UNREACHABLE:
         raise NoExactChange(f"no combination of coins {list(coins)} pays {amount}")
     used = _reconstruct_kernel(best, target, np.asarray(usable, dtype=np.int64))
