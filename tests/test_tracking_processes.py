@@ -32,10 +32,14 @@ def db(tmp_path, monkeypatch):
     _store.close_all()
 
 
-def _spawn(code: str, *args, cwd=None) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+def _env() -> dict:
+    """The environment for a child Python: this one (the store's URI included), the repo importable."""
+    return dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
+def _spawn(code: str, *args) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+                            stderr=subprocess.PIPE, text=True, env=_env())
 
 
 def _wait_for(predicate, timeout=30.0):
@@ -228,12 +232,14 @@ with tracking.start_run("race", sys.argv[2]) as run:
 def test_cli_in_a_subprocess(db):
     with tracking.start_run("cli", "one") as run:
         run.log_metric("x", 1.0)
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    ok = subprocess.run([sys.executable, "-m", "tracking", "show", run.run_id],
-                        capture_output=True, text=True, env=env, timeout=60)
+
+    def cli(*argv):
+        return subprocess.run([sys.executable, "-m", "tracking", *argv],
+                              capture_output=True, text=True, env=_env(), timeout=60)
+
+    ok = cli("show", run.run_id)
     assert ok.returncode == 0 and run.run_id in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "tracking", "show", "deadbeef"],
-                         capture_output=True, text=True, env=env, timeout=60)
+    bad = cli("show", "deadbeef")
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "no run with id 'deadbeef'" in bad.stderr
 
