@@ -163,12 +163,7 @@ def _cli_seconds(repeat=3):
     """Whole-process time of ``python -m tsp 100`` (warm Numba cache), best of ``repeat``."""
     cmd = [sys.executable, "-m", "tsp", "100", "--seed", "0"]
     subprocess.run(cmd, capture_output=True, check=True)  # warm the cache
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True)
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return best_time(lambda: subprocess.run(cmd, capture_output=True, check=True), repeat=repeat)
 
 
 # ---------------------------------------------------------------------------
