@@ -24,6 +24,7 @@ import pandas as pd
 
 from benchmarks.common import BenchResult, best_time
 from optim import LeastSquares, condition_number, lr_sweep, optimal_lr, stable_lr_bound
+from optim.minimize import divergence_threshold
 
 N_LRS = 100
 STEPS = 1000
@@ -33,8 +34,7 @@ TARGET_S = 1.0
 def _plain_loop(problem, lrs, steps):
     """Same step and stopping rule as the sweep, one rate at a time (no vectorization)."""
     H, c, x_star, f_star = problem._as_quadratic()
-    f0 = float(problem.value(problem.start))
-    threshold = f0 + 1e6 * max(abs(f0), 1.0)
+    threshold = divergence_threshold(float(problem.value(problem.start)))
     out = []
     with np.errstate(all="ignore"):
         for lr in lrs:

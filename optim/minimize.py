@@ -9,19 +9,27 @@ import numpy as np
 
 from ._validation import check_int, check_optimizer, check_problem, check_tol, check_x0, readonly
 
-__all__ = ["DIVERGENCE_FACTOR", "Trace", "diverged", "minimize"]
+__all__ = ["DIVERGENCE_FACTOR", "Trace", "diverged", "divergence_threshold", "minimize"]
 
 #: A run has diverged when its loss rises this many times the start's scale above the start.
 DIVERGENCE_FACTOR = 1e6
+
+
+def divergence_threshold(f0: float) -> float:
+    """The loss above which a run that started at loss ``f0`` has diverged.
+
+    ``f0 + DIVERGENCE_FACTOR * max(|f0|, 1)``.
+    """
+    return f0 + DIVERGENCE_FACTOR * max(abs(f0), 1.0)
 
 
 def diverged(loss, f0: float, x_finite=True):
     """The divergence rule shared by ``minimize`` and ``lr_sweep``.
 
     True where the loss is not finite, ``x_finite`` is False, or
-    ``loss - f0 > DIVERGENCE_FACTOR * max(|f0|, 1)``. Works elementwise on arrays.
+    ``loss > divergence_threshold(f0)``. Works elementwise on arrays.
     """
-    threshold = f0 + DIVERGENCE_FACTOR * max(abs(f0), 1.0)
+    threshold = divergence_threshold(f0)
     loss = np.asarray(loss)
     return ~np.isfinite(loss) | ~np.asarray(x_finite) | (loss > threshold)
 
@@ -137,7 +145,7 @@ def minimize(problem, optimizer, x0=None, steps=1000, tol=None) -> Trace:
             raise ValueError(f"f(x0) and grad f(x0) must be finite for {problem!r}, got f(x0) = {f0}")
         path[0], loss[0], gnorm[0] = x, f0, math.sqrt(g @ g)
         # the rule of ``diverged``, inlined on scalars: this loop is the hot path
-        threshold = f0 + DIVERGENCE_FACTOR * max(abs(f0), 1.0)
+        threshold = divergence_threshold(f0)
         tol_ = -1.0 if tol is None else tol
         k = 0
         if gnorm[0] <= tol_:
@@ -151,8 +159,8 @@ def minimize(problem, optimizer, x0=None, steps=1000, tol=None) -> Trace:
                 g = np.asarray(problem.grad(x), dtype=np.float64)
                 gn = math.sqrt(g @ g)
                 path[k], loss[k], gnorm[k] = x, f, gn
-                if not (f <= threshold and math.isfinite(gn) and np.isfinite(x).all()):
-                    is_diverged = True  # f > threshold, or f, grad or x not finite (nan fails <=)
+                if not (f <= threshold and math.isfinite(f) and math.isfinite(gn) and np.isfinite(x).all()):
+                    is_diverged = True  # f > threshold, or f, grad or x not finite
                     break
                 if gn <= tol_:
                     converged_at = k

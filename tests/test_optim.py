@@ -535,6 +535,30 @@ class Minimize(unittest.TestCase):
             minimize(DoubleWell(), gd(0.1), [1e100], steps=3)
 
 
+class _Downhill:
+    """f(x) = -x^2 / 100: unbounded below; the loss overflows to -inf while x and grad f are finite."""
+
+    dim = 1
+    start = np.array([1e150])
+
+    def value(self, x):
+        return -0.01 * np.asarray(x, dtype=float)[0] ** 2
+
+    def grad(self, x):
+        return -0.02 * np.asarray(x, dtype=float)
+
+
+def test_a_loss_of_minus_inf_is_divergence_as_in_the_shared_rule():
+    # minimize's inlined test let f = -inf run on (x finite, grad finite); diverged() and
+    # the docstring call any non-finite loss divergence.
+    from optim.minimize import diverged
+
+    tr = minimize(_Downhill(), gd(50.0), steps=1000)  # x doubles each step
+    assert tr.diverged and tr.loss[-1] == -math.inf
+    assert np.all(np.isfinite(tr.loss[:-1])) and np.all(np.isfinite(tr.path))
+    np.testing.assert_array_equal(diverged(tr.loss, tr.loss[0]), ~np.isfinite(tr.loss))
+
+
 @pytest.mark.parametrize(
     "problem",
     [optim.Quadratic(np.eye(2), np.zeros(2)), optim.Rosenbrock(), optim.Himmelblau(), optim.DoubleWell(),
