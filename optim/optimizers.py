@@ -87,12 +87,11 @@ class GradientDescent:
 
 
 @dataclass(frozen=True)
-class Momentum:
-    """Heavy ball: v_{k+1} = beta v_k + g_k, x_{k+1} = x_k - eta_k v_{k+1}. Built by ``momentum``."""
+class _Velocity:
+    """What Momentum and Nesterov share: ``lr``, ``beta`` in [0, 1) and a zero velocity to start."""
 
     lr: Any
     beta: float
-    name: ClassVar[str] = "momentum"
 
     def __post_init__(self):
         object.__setattr__(self, "lr", check_lr(self.lr))
@@ -100,6 +99,13 @@ class Momentum:
 
     def init(self, x0) -> MomentumState:
         return MomentumState(0, _frozen(np.zeros_like(np.asarray(x0, dtype=np.float64))))
+
+
+@dataclass(frozen=True)
+class Momentum(_Velocity):
+    """Heavy ball: v_{k+1} = beta v_k + g_k, x_{k+1} = x_k - eta_k v_{k+1}. Built by ``momentum``."""
+
+    name: ClassVar[str] = "momentum"
 
     def update(self, grad, state: MomentumState):
         v = _frozen(self.beta * state.velocity + grad)
@@ -107,23 +113,14 @@ class Momentum:
 
 
 @dataclass(frozen=True)
-class Nesterov:
+class Nesterov(_Velocity):
     """Nesterov's accelerated gradient in the form of Sutskever et al. (2013).
 
     v_{k+1} = beta v_k + g_k, x_{k+1} = x_k - eta_k (g_k + beta v_{k+1}).
     Built by ``nesterov``.
     """
 
-    lr: Any
-    beta: float
     name: ClassVar[str] = "nesterov"
-
-    def __post_init__(self):
-        object.__setattr__(self, "lr", check_lr(self.lr))
-        object.__setattr__(self, "beta", check_interval("beta", self.beta, 0.0, 1.0))
-
-    def init(self, x0) -> MomentumState:
-        return MomentumState(0, _frozen(np.zeros_like(np.asarray(x0, dtype=np.float64))))
 
     def update(self, grad, state: MomentumState):
         v = _frozen(self.beta * state.velocity + grad)
