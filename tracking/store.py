@@ -150,8 +150,7 @@ class Store:
             raise ValueError(f"tracking store {str(self.path)!r} cannot be opened: {exc}") from None
 
     def _init_schema(self) -> None:
-        conn = self.conn
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn = self.conn  # connect(timeout=BUSY_TIMEOUT_S) has set SQLite's busy timeout
         deadline = time.monotonic() + BUSY_TIMEOUT_S
         delay = 0.005
         while True:
