@@ -42,6 +42,13 @@ def _matvec(M: np.ndarray, x: np.ndarray) -> np.ndarray:
     return M @ x if x.ndim <= 2 else np.tensordot(M, x, axes=1)
 
 
+def _affine_grad(M: np.ndarray, v: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """M x - v, the gradient of a quadratic, for a point (d,) or a stack of points (d, ...)."""
+    if x.ndim == 1:
+        return M @ x - v
+    return _matvec(M, x) - v.reshape((-1,) + (1,) * (x.ndim - 1))
+
+
 class Problem:
     """What every problem offers; subclasses fill in value, grad, dim and start."""
 
@@ -177,10 +184,7 @@ class Quadratic(Problem):
         return 0.5 * np.sum(x * _matvec(self.A, x), axis=0) - np.tensordot(self.b, x, axes=1)
 
     def grad(self, x):
-        x = self._points(x)
-        if x.ndim == 1:
-            return self.A @ x - self.b
-        return _matvec(self.A, x) - self.b.reshape((-1,) + (1,) * (x.ndim - 1))
+        return _affine_grad(self.A, self.b, self._points(x))
 
     def solution(self) -> np.ndarray:
         """x* = A^{-1} b."""
@@ -309,10 +313,7 @@ class LeastSquares(Problem):
         return np.sum(r * r, axis=0) / (2 * self.X.shape[0])
 
     def grad(self, w):
-        w = self._points(w)
-        if w.ndim == 1:
-            return self.H @ w - self.c
-        return _matvec(self.H, w) - self.c.reshape((-1,) + (1,) * (w.ndim - 1))
+        return _affine_grad(self.H, self.c, self._points(w))
 
     def solution(self) -> np.ndarray:
         """The minimum-norm minimizer, by ``numpy.linalg.lstsq``."""
