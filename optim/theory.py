@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._validation import as_float_array, check_lr
+from ._validation import as_float_array, check_positive
 
 __all__ = [
     "condition_number",
@@ -115,9 +115,9 @@ def contraction_factor(problem, lr):
     """
     mu, L = _spectrum(problem, "contraction_factor")
     if np.ndim(lr) == 0:
-        lr = check_lr(lr)
         if callable(lr):
             raise TypeError(f"lr must be a number or an array of numbers, got schedule {lr!r}")
+        lr = check_positive("lr", lr)
         return float(max(abs(1.0 - lr * mu), abs(1.0 - lr * L)))
     lrs = as_float_array("lr", lr)
     if np.any(lrs <= 0):

@@ -477,3 +477,20 @@ def test_range_test_rates_do_not_overflow_for_a_huge_span():
     ramp = GeometricRamp(1e-300, 1e300, 7)
     np.testing.assert_allclose(ramp(np.arange(7)), np.geomspace(1e-300, 1e300, 7), rtol=1e-12)
     assert [ramp(k) for k in range(7)] == pytest.approx(list(np.geomspace(1e-300, 1e300, 7)), rel=1e-12)
+
+
+def test_contraction_factor_refuses_a_schedule_without_calling_it():
+    # Was: the schedule was probed as a learning rate first (check_lr), so one giving a
+    # negative rate at step 0 was a ValueError about its value, and 'a' was told to be "a schedule".
+    q = Quadratic(np.eye(2), [1.0, 1.0])
+    calls = []
+
+    def schedule(k):
+        calls.append(k)
+        return -1.0
+
+    with pytest.raises(TypeError, match="lr must be a number or an array of numbers, got schedule"):
+        contraction_factor(q, schedule)
+    assert calls == []
+    with pytest.raises(TypeError, match=r"lr must be a positive number, got 'a'"):
+        contraction_factor(q, "a")
