@@ -47,6 +47,12 @@ def _strongly_convex(problem, what: str) -> tuple[float, float]:
     return mu, L
 
 
+def _root_kappa_ratio(mu: float, L: float) -> float:
+    """(sqrt(kappa) - 1) / (sqrt(kappa) + 1), kappa = L / mu: the accelerated methods' rate."""
+    root = math.sqrt(L / mu)
+    return (root - 1.0) / (root + 1.0)
+
+
 def stable_lr_bound(problem) -> float:
     """2 / L: gradient descent converges from every start iff eta < 2/L.
 
@@ -160,7 +166,7 @@ def tuned_momentum(problem) -> dict:
     {'lr': 0.25, 'beta': 0.25}
     """
     mu, L = _strongly_convex(problem, "tuned_momentum")
-    r = (math.sqrt(L / mu) - 1.0) / (math.sqrt(L / mu) + 1.0)
+    r = _root_kappa_ratio(mu, L)
     return {"lr": 4.0 / (math.sqrt(L) + math.sqrt(mu)) ** 2, "beta": r * r}
 
 
@@ -185,4 +191,4 @@ def tuned_nesterov(problem) -> dict:
     {'lr': 0.1111111111111111, 'beta': 0.5}
     """
     mu, L = _strongly_convex(problem, "tuned_nesterov")
-    return {"lr": 1.0 / L, "beta": (math.sqrt(L / mu) - 1.0) / (math.sqrt(L / mu) + 1.0)}
+    return {"lr": 1.0 / L, "beta": _root_kappa_ratio(mu, L)}
