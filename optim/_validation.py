@@ -24,6 +24,7 @@ __all__ = [
     "check_positive",
     "check_problem",
     "check_real",
+    "check_rate_factor",
     "check_tol",
     "check_x0",
     "readonly",
@@ -63,6 +64,14 @@ def check_interval(name: str, value, lo: float, hi: float, *, closed_hi: bool = 
     inside = lo <= value <= hi if closed_hi else lo <= value < hi
     if not inside:
         raise ValueError(f"{name} must be in {_interval(lo, hi, closed_hi)}, got {value!r}")
+    return value
+
+
+def check_rate_factor(name: str, value) -> float:
+    """A multiplier of the learning rate in (0, 1]: 1 keeps it, 0 would stop learning."""
+    value = check_interval(name, value, 0.0, 1.0, closed_hi=True)
+    if value == 0:
+        raise ValueError(f"{name} must be in (0, 1], got {value!r}")
     return value
 
 

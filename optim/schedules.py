@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_interval, check_positive
+from ._validation import check_int, check_interval, check_positive, check_rate_factor
 
 __all__ = [
     "SCHEDULES",
@@ -166,9 +166,7 @@ def exponential_decay(init_value, decay_rate, decay_steps=1) -> ExponentialDecay
     (1.0, 0.5, 0.25)
     """
     init_value = check_positive("init_value", init_value)
-    decay_rate = check_interval("decay_rate", decay_rate, 0.0, 1.0, closed_hi=True)
-    if decay_rate == 0:
-        raise ValueError(f"decay_rate must be in (0, 1], got {decay_rate!r}")
+    decay_rate = check_rate_factor("decay_rate", decay_rate)
     return ExponentialDecay(init_value, decay_rate, check_int("decay_steps", decay_steps, 1))
 
 
@@ -236,9 +234,7 @@ def step_decay(init_value, factor=0.5, every=100) -> StepDecay:
     (1.0, 0.1, 0.01)
     """
     init_value = check_positive("init_value", init_value)
-    factor = check_interval("factor", factor, 0.0, 1.0, closed_hi=True)
-    if factor == 0:
-        raise ValueError(f"factor must be in (0, 1], got {factor!r}")
+    factor = check_rate_factor("factor", factor)
     return StepDecay(init_value, factor, check_int("every", every, 1))
 
 
