@@ -402,10 +402,6 @@ class Himmelblau(Problem):
     def __repr__(self):
         return "Himmelblau()"
 
-    @property
-    def start(self) -> np.ndarray:
-        return np.zeros(2)
-
     def value(self, x):
         x = self._points(x)
         return (x[0] ** 2 + x[1] - 11.0) ** 2 + (x[0] + x[1] ** 2 - 7.0) ** 2
