@@ -89,6 +89,11 @@ def check_int(name: str, value, minimum: int) -> int:
     return value
 
 
+def _is_rate(value) -> bool:
+    """What a schedule may return: a real number (not a bool) or a 0-d integer or float array."""
+    return _is_real(value) or (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf")
+
+
 def check_lr(lr, name: str = "lr"):
     """A learning rate: a positive finite number, or a schedule (callable step -> lr).
 
@@ -99,7 +104,7 @@ def check_lr(lr, name: str = "lr"):
             first = lr(0)
         except Exception as exc:  # the schedule's own error, with our context
             raise TypeError(f"{name} schedule {lr!r} fails at step 0: {exc}") from exc
-        if not _is_real(first) and not (isinstance(first, np.ndarray) and first.ndim == 0):
+        if not _is_rate(first):
             raise TypeError(f"{name} schedule {lr!r} must return a number, got {first!r} at step 0")
         if not (math.isfinite(float(first)) and float(first) > 0):
             raise ValueError(f"{name} schedule {lr!r} must give a positive lr, got {first!r} at step 0")
@@ -115,7 +120,7 @@ def check_lr_value(lr, value, step: int) -> float:
     Step 0 was checked > 0 by ``check_lr``; later steps may reach 0 (a cosine
     schedule ends there), never go negative, nan or inf.
     """
-    if not _is_real(value) and not (isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"):
+    if not _is_rate(value):
         raise TypeError(f"lr schedule {lr!r} must return a number, got {value!r} at step {step}")
     value = float(value)
     if not (math.isfinite(value) and value >= 0):

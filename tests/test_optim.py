@@ -652,3 +652,11 @@ def test_schedules_refuse_a_nan_step():
     for name, (kwargs, _) in FORMULAS.items():
         with pytest.raises(ValueError, match="step must be"):
             SCHEDULES[name](**kwargs)(math.nan)
+
+
+@pytest.mark.parametrize("bad", [np.array(True), np.array(0.1, dtype=object), np.array(1 + 0j)])
+def test_a_schedule_returning_a_non_number_array_is_refused_at_construction(bad):
+    # Was: the construction-time probe accepted any 0-d array; the first update then refused
+    # the same value (or float() failed on a complex one with an unnamed error).
+    with pytest.raises(TypeError, match=r"lr schedule .* must return a number, got array\(.*\) at step 0"):
+        gd(lambda k: bad)
