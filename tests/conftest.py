@@ -1,23 +1,8 @@
-"""Shared test set-up: hypothesis profiles, chosen by HYPOTHESIS_PROFILE.
+"""Shared test set-up: the hypothesis profiles of ``tests/profiles.py``, loaded here.
 
-- ``dev`` (default): few examples, for a quick local loop.
-- ``ci``: more examples, derandomized so a CI run is repeatable; ``make test`` uses it.
-
-Both have ``deadline=None``: the first example of a property pays the Numba
-compile, which says nothing about the code's speed.
+``HYPOTHESIS_PROFILE=dev`` (default) for a quick local loop, ``ci`` for more,
+derandomized examples (``make test``). Costly properties use ``@slow`` / ``@slowest``
+from ``tests.profiles`` instead of their own ``max_examples``.
 """
 
-import os
-
-from hypothesis import HealthCheck, settings
-
-settings.register_profile("dev", max_examples=20, deadline=None)
-settings.register_profile(
-    "ci",
-    max_examples=80,
-    deadline=None,
-    derandomize=True,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+from tests import profiles  # noqa: F401  (registers and loads the profile)
