@@ -12,7 +12,8 @@ import weakref
 import numpy as np
 
 from . import _kernels
-from ._validation import check_flag, check_instance, check_start
+from ._validation import check_flag, check_start
+from .instance import check_instance
 from .tour import Tour
 
 __all__ = ["nearest_neighbor", "K_CANDIDATES"]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _kernels
-from ._validation import check_flag, check_instance, check_n_simulations, check_seed, check_starts
+from ._validation import check_flag, check_int, check_seed, check_starts
+from .instance import check_instance
 from .nearest import candidates
 from .tour import Tour
 
@@ -154,12 +155,13 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     closed = check_flag("closed", closed)
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable as progress(done, total) or None, got {progress!r}")
+    if n_simulations is not None:
+        n_simulations = check_int("n_simulations", n_simulations, 1, "a positive integer")
     n = instance.n
     t0 = time.perf_counter()
     if starts is None:
         if n_simulations is None:
             raise TypeError("simulate needs n_simulations or starts")
-        n_simulations = check_n_simulations(n_simulations)
         rng = check_seed(seed)
         starts = rng.integers(0, n, n_simulations, dtype=np.int64)
     else:
@@ -167,7 +169,7 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
             starts = np.arange(n, dtype=np.int64)
         else:
             starts = check_starts(instance, starts)
-        if n_simulations is not None and check_n_simulations(n_simulations) != starts.size:
+        if n_simulations is not None and n_simulations != starts.size:
             raise ValueError(f"n_simulations must equal the number of starts ({starts.size}), "
                              f"got {n_simulations}")
         if seed is not None:

@@ -23,7 +23,7 @@ import os
 import numpy as np
 from numba import njit
 
-from .instance import Instance, _Owned
+from .instance import Instance, _default_names
 
 __all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "TSPLIBFormatError", "read_tour", "read_tsplib"]
 
@@ -430,7 +430,7 @@ def read_tsplib(path) -> Instance:
     name, _ = scan.value("NAME")
     if not name:
         name = os.path.splitext(os.path.basename(scan.path))[0]
-    return Instance(names=tuple(str(i) for i in range(1, n + 1)), dist=_Owned(dist), coords=coords, name=name)
+    return Instance._from_owned(_default_names(n, first=1), dist, coords, name=name)
 
 
 def read_tour(path) -> np.ndarray:
