@@ -12,9 +12,9 @@ Which function to pick:
 ``python -m tsp`` runs it from the command line (``python -m tsp --help``).
 """
 
+from .construct.nearest import nearest_neighbor
+from .construct.simulate import Simulation, simulate
 from .instance import Instance, seed_routes
-from .nearest import nearest_neighbor
-from .simulate import Simulation, simulate
 from .tour import Tour, tour_length
 
 __all__ = [

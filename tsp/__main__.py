@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 def _verbose_walk(instance, start, closed, out) -> object:
     import numpy as np
 
-    from .nearest import nearest_neighbor
+    from .construct.nearest import nearest_neighbor
 
     tour = nearest_neighbor(instance, start, closed=closed)
     names, d = instance.names, instance.dist
@@ -185,7 +185,7 @@ def _figure(instance, sim_or_tour, opt):
     import matplotlib.pyplot as plt
 
     from .plot import plot_lengths, plot_route
-    from .simulate import Simulation
+    from .construct.simulate import Simulation
 
     sim = sim_or_tour if isinstance(sim_or_tour, Simulation) else None
     tour = sim.best if sim is not None else sim_or_tour
@@ -205,7 +205,7 @@ def _figure(instance, sim_or_tour, opt):
 
 def _track(args, instance, result, opt, plot_path, fig):
     import tracking
-    from .simulate import Simulation
+    from .construct.simulate import Simulation
 
     sim = result if isinstance(result, Simulation) else None
     tour = sim.best if sim is not None else result
@@ -256,7 +256,7 @@ def main(argv=None) -> int:
 
     import numpy as np
 
-    from .simulate import simulate
+    from .construct.simulate import simulate
     from .sources import instance_from_spec
 
     rng = np.random.default_rng(args.seed)

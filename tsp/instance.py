@@ -14,6 +14,7 @@ from importlib import resources
 
 import numpy as np
 
+from ._metric import build_matrix
 from ._validation import as_array, check_coords, check_dist, check_int, check_names, check_seed, check_type
 
 __all__ = ["Instance", "check_instance", "seed_routes"]
@@ -117,9 +118,7 @@ class Instance:
         xy = check_coords(as_array(xy, "xy", "an (n, 2) array of numbers", dtype=np.float64), "xy")
         if names is None:
             names = _default_names(xy.shape[0])
-        from .geometry import euclidean_matrix
-
-        dist = euclidean_matrix(xy)
+        dist = build_matrix("euclidean", xy)
         if np.isinf(dist).any():
             # inf means "no edge": an overflowing distance must not turn into one.
             i, j = np.argwhere(np.isinf(dist))[0]

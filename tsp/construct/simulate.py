@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _kernels
-from ._validation import check_flag, check_int, check_seed, check_starts
-from .instance import check_instance
-from .nearest import candidates
-from .tour import Tour
+from .. import _metric
+from .._validation import check_flag, check_int, check_seed, check_starts
+from ..instance import check_instance
+from ..neighbors import candidates
+from ..tour import Tour
+from .nearest import walk, walk_each, walk_many
 
 __all__ = ["Simulation", "simulate"]
 
@@ -176,13 +177,13 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
             check_seed(seed)
     # one walk per distinct start (bincount instead of unique: O(N), no sort)
     distinct = np.flatnonzero(np.bincount(starts, minlength=n))
-    lists = candidates(instance)
+    metric, lists = _metric.of(instance), candidates(instance)
     by_start = np.full(n, np.nan)
-    kernel = _kernels.walk_many if distinct.size * n >= PARALLEL_MIN_WORK else _kernels.walk_each
+    kernel = walk_many if distinct.size * n >= PARALLEL_MIN_WORK else walk_each
     chunk = distinct.size if progress is None else max(64, distinct.size // 50)
     for lo in range(0, distinct.size, chunk):
         part = distinct[lo:lo + chunk]
-        lengths_part, _ = kernel(instance.dist, *lists, part, closed)
+        lengths_part, _ = kernel(metric, lists, part, closed)
         by_start[part] = lengths_part
         if progress is not None:
             progress(min(lo + chunk, distinct.size), distinct.size)
@@ -194,7 +195,7 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     else:
         i_best, n_best = 0, 0
     order = np.empty(n, dtype=np.int64)  # walk the best start again for its order
-    _, steps, _ = _kernels.walk(instance.dist, *lists, int(starts[i_best]), closed, order)
+    _, steps, _ = walk(metric, lists, int(starts[i_best]), closed, order)
     best = Tour.from_order(instance, order[:steps], closed=closed)
     seconds = time.perf_counter() - t0
     return Simulation(best=best, lengths=_readonly(lengths), starts=_readonly(starts),
