@@ -22,6 +22,8 @@ from .nearest import walk, walk_each, walk_many
 
 __all__ = ["Simulation", "simulate"]
 
+NO_COMPLETE_WALK = "no walk visited every city: missing edges stranded them all"
+
 # Below this many city-steps (distinct starts x n) the walks run in one thread:
 # starting Numba's parallel runtime costs about 0.2 s, more than such a run takes.
 PARALLEL_MIN_WORK = 100_000
@@ -80,15 +82,25 @@ class Simulation:
         """
         kind = "closed tours" if self.closed else "open paths"
         lines = [f"{self.n_simulations} simulations ({kind}) in {self.seconds * 1e3:.1f} ms"]
+        if not self.n_complete:
+            lines.append(NO_COMPLETE_WALK)
+        else:
+            lines.append(f"best {self.best.length:g}, found by {self.n_best} of {self.n_simulations}")
+            lines += self._spread_lines()
+        return "\n".join(lines)
+
+    def _spread_lines(self) -> list:
+        """How the complete walks spread: mean / median / worst, and how many got stuck.
+
+        The lines ``summary`` prints after the best; empty when no walk is complete.
+        """
         stats = self.stats()
         if not stats:
-            lines.append("no walk visited every city: missing edges stranded them all")
-            return "\n".join(lines)
-        lines.append(f"best {self.best.length:g}, found by {self.n_best} of {self.n_simulations}")
-        lines.append(f"mean {stats['mean']:.6g}, median {stats['median']:.6g}, worst {stats['worst']:g}")
+            return []
+        lines = [f"mean {stats['mean']:.6g}, median {stats['median']:.6g}, worst {stats['worst']:g}"]
         if self.n_complete < self.n_simulations:
             lines.append(f"{self.n_simulations - self.n_complete} walks got stuck on missing edges")
-        return "\n".join(lines)
+        return lines
 
     def __repr__(self) -> str:
         best = f"{self.best.length:g}" if self.n_best else "None"  # no complete walk
