@@ -90,8 +90,15 @@ def candidates(instance, k: int = K_CANDIDATES) -> Candidates:
 
 
 @njit(cache=True)
-def _nearest_k(m, i, k, cand, cdist):
-    """Fill row i of ``cand``/``cdist``; return (entries, finite neighbours).
+def _empty(n, k):
+    """Candidates of n cities with k free slots each (-1 / inf, count 0, not cut)."""
+    return Candidates(np.full((n, k), -1, dtype=np.int32), np.full((n, k), np.inf),
+                      np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_))
+
+
+@njit(cache=True)
+def _fill_row(m, i, k, cand, cdist, count, cut):
+    """Fill row i of the candidate arrays: city i's k nearest finite neighbours, its count and cut.
 
     Insertion into a sorted buffer while j increases: a new city displaces an
     entry only when strictly nearer, so ties keep the lower index.
@@ -119,7 +126,8 @@ def _nearest_k(m, i, k, cand, cdist):
             p -= 1
         cdist[i, p] = d
         cand[i, p] = j
-    return used, finite
+    count[i] = used
+    cut[i] = finite > used
 
 
 # The twins below differ only in range / prange. They stay two bodies on purpose:
@@ -137,30 +145,18 @@ def candidate_lists(m, k):
     start the parallel runtime (about 0.2 s); ``candidate_lists_parallel`` is the
     same per row, for large n.
     """
-    n = size(m)
-    cand = np.full((n, k), -1, dtype=np.int32)
-    cdist = np.full((n, k), np.inf)
-    count = np.zeros(n, dtype=np.int64)
-    cut = np.zeros(n, dtype=np.bool_)
-    for i in range(n):
-        used, finite = _nearest_k(m, i, k, cand, cdist)
-        count[i] = used
-        cut[i] = finite > used
+    cand, cdist, count, cut = _empty(size(m), k)
+    for i in range(size(m)):
+        _fill_row(m, i, k, cand, cdist, count, cut)
     return Candidates(cand, cdist, count, cut)
 
 
 @njit(cache=True, parallel=True)
 def candidate_lists_parallel(m, k):
     """``candidate_lists`` with the rows shared among threads (identical result)."""
-    n = size(m)
-    cand = np.full((n, k), -1, dtype=np.int32)
-    cdist = np.full((n, k), np.inf)
-    count = np.zeros(n, dtype=np.int64)
-    cut = np.zeros(n, dtype=np.bool_)
-    for i in prange(n):
-        # prange counts in uint64: without the cast _nearest_k and dist compile a
+    cand, cdist, count, cut = _empty(size(m), k)  # arrays: a parfor body cannot capture a NamedTuple
+    for i in prange(size(m)):
+        # prange counts in uint64: without the cast _fill_row and dist compile a
         # second time for it (0.35 s more in a cold process)
-        used, finite = _nearest_k(m, np.int64(i), k, cand, cdist)
-        count[i] = used
-        cut[i] = finite > used
+        _fill_row(m, np.int64(i), k, cand, cdist, count, cut)
     return Candidates(cand, cdist, count, cut)
