@@ -226,6 +226,22 @@ def heavy_ball_path(grad, x0, lr: float, beta: float, steps: int):
     return path
 
 
+def nesterov_look_ahead_path(grad, x0, lr: float, beta: float, steps: int):
+    """Nesterov in the classical form; the look-ahead points y_0 .. y_steps, as a list.
+
+    y_k = x_k + beta (x_k - x_{k-1}) with x_{-1} = x_0, then x_{k+1} = y_k - lr grad(y_k).
+    The y_k are the points where the gradient is taken: the iterates of optax-style Nesterov.
+    """
+
+    prev = x = np.array(x0, dtype=float)
+    path = []
+    for _ in range(steps + 1):
+        y = x + beta * (x - prev)
+        path.append(y.copy())
+        x, prev = y - lr * grad(y), x
+    return path
+
+
 def adam_path(grad, x0, lr: float, b1: float, b2: float, eps: float, steps: int):
     """Kingma and Ba (2015), Algorithm 1, written out."""
 

@@ -147,9 +147,3 @@ def test_loss_curves_of_no_runs_is_an_empty_figure_without_warnings():
         warnings.simplefilter("error")
         fig = plot_loss_curves({})
     assert fig.axes[0].get_legend() is None
-
-
-def test_decimal_entries_are_numbers():
-    from decimal import Decimal
-
-    np.testing.assert_allclose(Quadratic([[Decimal("0.5"), 0], [0, 1]], [1, 1]).solution(), [2.0, 1.0])
