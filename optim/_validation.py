@@ -56,27 +56,22 @@ def check_positive(name: str, value) -> float:
     return value
 
 
-def check_interval(name: str, value, lo: float, hi: float, *, closed_hi: bool = False) -> float:
-    """Return ``value`` as a float in [lo, hi) (or [lo, hi] with ``closed_hi``)."""
+def check_interval(name: str, value, lo: float, hi: float, *, closed_lo: bool = True, closed_hi: bool = False) -> float:
+    """Return ``value`` as a float in [lo, hi) (ends open or closed as asked), or raise naming it."""
+    interval = f"{'[' if closed_lo else '('}{lo:g}, {hi:g}{']' if closed_hi else ')'}"
     if not _is_real(value):
-        raise TypeError(f"{name} must be a number in {_interval(lo, hi, closed_hi)}, got {value!r}")
+        raise TypeError(f"{name} must be a number in {interval}, got {value!r}")
     value = float(value)
-    inside = lo <= value <= hi if closed_hi else lo <= value < hi
-    if not inside:
-        raise ValueError(f"{name} must be in {_interval(lo, hi, closed_hi)}, got {value!r}")
+    above_lo = lo <= value if closed_lo else lo < value
+    below_hi = value <= hi if closed_hi else value < hi
+    if not (above_lo and below_hi):
+        raise ValueError(f"{name} must be in {interval}, got {value!r}")
     return value
 
 
 def check_rate_factor(name: str, value) -> float:
     """A multiplier of the learning rate in (0, 1]: 1 keeps it, 0 would stop learning."""
-    value = check_interval(name, value, 0.0, 1.0, closed_hi=True)
-    if value == 0:
-        raise ValueError(f"{name} must be in (0, 1], got {value!r}")
-    return value
-
-
-def _interval(lo, hi, closed_hi):
-    return f"[{lo:g}, {hi:g}{']' if closed_hi else ')'}"
+    return check_interval(name, value, 0.0, 1.0, closed_lo=False, closed_hi=True)
 
 
 def check_int(name: str, value, minimum: int) -> int:

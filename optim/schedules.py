@@ -6,6 +6,8 @@ the number of updates made so far: 0 for the first update. Each schedule also
 accepts an integer numpy array of steps and returns an array of rates.
 
 ``SCHEDULES`` maps a name to its factory, so tests and tools can loop over them.
+The classes validate their fields themselves, so ``ExponentialDecay(...)`` built
+directly refuses what ``exponential_decay(...)`` refuses, with the same message.
 """
 
 from __future__ import annotations
@@ -46,11 +48,20 @@ def _out(value):
     return float(value) if np.ndim(value) == 0 else value
 
 
+def _set_fields(schedule, **values):
+    """Store the checked ``values`` on a frozen schedule (from its ``__post_init__``)."""
+    for name, value in values.items():
+        object.__setattr__(schedule, name, value)
+
+
 @dataclass(frozen=True)
 class Constant:
     """eta_k = value."""
 
     value: float
+
+    def __post_init__(self):
+        _set_fields(self, value=check_positive("value", self.value))
 
     def __call__(self, step):
         k = _steps(step)
@@ -65,6 +76,14 @@ class ExponentialDecay:
     decay_rate: float
     decay_steps: int
 
+    def __post_init__(self):
+        _set_fields(
+            self,
+            init_value=check_positive("init_value", self.init_value),
+            decay_rate=check_rate_factor("decay_rate", self.decay_rate),
+            decay_steps=check_int("decay_steps", self.decay_steps, 1),
+        )
+
     def __call__(self, step):
         k = _steps(step)
         return _out(self.init_value * self.decay_rate ** (k / self.decay_steps))
@@ -77,6 +96,14 @@ class InverseTime:
     init_value: float
     decay_rate: float
     decay_steps: int
+
+    def __post_init__(self):
+        _set_fields(
+            self,
+            init_value=check_positive("init_value", self.init_value),
+            decay_rate=check_interval("decay_rate", self.decay_rate, 0.0, math.inf),
+            decay_steps=check_int("decay_steps", self.decay_steps, 1),
+        )
 
     def __call__(self, step):
         k = _steps(step)
@@ -91,6 +118,14 @@ class StepDecay:
     factor: float
     every: int
 
+    def __post_init__(self):
+        _set_fields(
+            self,
+            init_value=check_positive("init_value", self.init_value),
+            factor=check_rate_factor("factor", self.factor),
+            every=check_int("every", self.every, 1),
+        )
+
     def __call__(self, step):
         k = _steps(step)
         return _out(self.init_value * self.factor ** np.floor(k / self.every))
@@ -103,6 +138,14 @@ class Cosine:
     init_value: float
     decay_steps: int
     alpha: float
+
+    def __post_init__(self):
+        _set_fields(
+            self,
+            init_value=check_positive("init_value", self.init_value),
+            decay_steps=check_int("decay_steps", self.decay_steps, 1),
+            alpha=check_interval("alpha", self.alpha, 0.0, 1.0),
+        )
 
     def __call__(self, step):
         k = np.minimum(_steps(step), self.decay_steps)
@@ -133,7 +176,7 @@ def constant(value) -> Constant:
     >>> constant(0.1)(0), constant(0.1)(1000)
     (0.1, 0.1)
     """
-    return Constant(check_positive("value", value))
+    return Constant(value)
 
 
 def exponential_decay(init_value, decay_rate, decay_steps=1) -> ExponentialDecay:
@@ -165,9 +208,7 @@ def exponential_decay(init_value, decay_rate, decay_steps=1) -> ExponentialDecay
     >>> s(0), s(10), s(20)
     (1.0, 0.5, 0.25)
     """
-    init_value = check_positive("init_value", init_value)
-    decay_rate = check_rate_factor("decay_rate", decay_rate)
-    return ExponentialDecay(init_value, decay_rate, check_int("decay_steps", decay_steps, 1))
+    return ExponentialDecay(init_value, decay_rate, decay_steps)
 
 
 def inverse_time(init_value, decay_rate, decay_steps=1) -> InverseTime:
@@ -199,9 +240,7 @@ def inverse_time(init_value, decay_rate, decay_steps=1) -> InverseTime:
     >>> s(0), s(1), s(3)
     (1.0, 0.5, 0.25)
     """
-    init_value = check_positive("init_value", init_value)
-    decay_rate = check_interval("decay_rate", decay_rate, 0.0, math.inf)
-    return InverseTime(init_value, decay_rate, check_int("decay_steps", decay_steps, 1))
+    return InverseTime(init_value, decay_rate, decay_steps)
 
 
 def step_decay(init_value, factor=0.5, every=100) -> StepDecay:
@@ -233,9 +272,7 @@ def step_decay(init_value, factor=0.5, every=100) -> StepDecay:
     >>> s(9), s(10), round(s(25), 12)
     (1.0, 0.1, 0.01)
     """
-    init_value = check_positive("init_value", init_value)
-    factor = check_rate_factor("factor", factor)
-    return StepDecay(init_value, factor, check_int("every", every, 1))
+    return StepDecay(init_value, factor, every)
 
 
 def cosine(init_value, decay_steps, alpha=0.0) -> Cosine:
@@ -268,9 +305,7 @@ def cosine(init_value, decay_steps, alpha=0.0) -> Cosine:
     >>> s(0), round(s(50), 12), round(s(100), 12), round(s(500), 12)
     (1.0, 0.55, 0.1, 0.1)
     """
-    init_value = check_positive("init_value", init_value)
-    decay_steps = check_int("decay_steps", decay_steps, 1)
-    return Cosine(init_value, decay_steps, check_interval("alpha", alpha, 0.0, 1.0))
+    return Cosine(init_value, decay_steps, alpha)
 
 
 SCHEDULES = {

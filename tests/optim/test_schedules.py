@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from optim import SCHEDULES, constant, cosine, exponential_decay, inverse_time, step_decay
+from optim.schedules import Constant, Cosine, ExponentialDecay, InverseTime, StepDecay
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -51,7 +52,8 @@ def test_schedule_equals_its_formula(name):
     [
         (lambda: constant(0.0), ValueError, "value must be a positive finite number, got 0.0"),
         (lambda: constant("1"), TypeError, "value"),
-        (lambda: exponential_decay(1.0, 1.5), ValueError, r"decay_rate must be in \[0, 1\], got 1.5"),
+        (lambda: exponential_decay(1.0, 1.5), ValueError, r"decay_rate must be in \(0, 1\], got 1.5"),
+        (lambda: exponential_decay(1.0, "0.5"), TypeError, r"decay_rate must be a number in \(0, 1\], got '0.5'"),
         (lambda: exponential_decay(1.0, 0.0), ValueError, r"decay_rate must be in \(0, 1\], got 0.0"),
         (lambda: exponential_decay(1.0, 0.5, decay_steps=0), ValueError, "decay_steps must be an integer >= 1, got 0"),
         (lambda: exponential_decay(1.0, 0.5, decay_steps=2.5), TypeError, "decay_steps"),
@@ -64,6 +66,32 @@ def test_schedule_equals_its_formula(name):
     ],
 )
 def test_bad_schedule_arguments(call, exc, msg):
+    with pytest.raises(exc, match=msg):
+        call()
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_the_class_built_directly_equals_the_factory(name):
+    kwargs, _ = FORMULAS[name]
+    sched = SCHEDULES[name](**kwargs)
+    assert type(sched)(**kwargs) == sched
+
+
+@pytest.mark.parametrize(
+    "call, exc, msg",
+    [
+        (lambda: ExponentialDecay(-1, 5, 0), ValueError, "init_value must be a positive finite number, got -1.0"),
+        (lambda: ExponentialDecay(1.0, 5, 1), ValueError, r"decay_rate must be in \(0, 1\], got 5.0"),
+        (lambda: ExponentialDecay(1.0, 0.5, 0), ValueError, "decay_steps must be an integer >= 1, got 0"),
+        (lambda: Constant(0.0), ValueError, "value must be a positive finite number, got 0.0"),
+        (lambda: InverseTime(1.0, -1.0, 1), ValueError, r"decay_rate must be in \[0, inf\), got -1.0"),
+        (lambda: StepDecay(1.0, 0.0, 10), ValueError, r"factor must be in \(0, 1\], got 0.0"),
+        (lambda: Cosine(1.0, 10, 1.0), ValueError, r"alpha must be in \[0, 1\), got 1.0"),
+        (lambda: Cosine(1.0, 0.5, 0.0), TypeError, "decay_steps must be an integer >= 1, got 0.5"),
+    ],
+)
+def test_a_schedule_class_built_directly_validates_like_its_factory(call, exc, msg):
+    # Was: ExponentialDecay(-1, 5, 0) was accepted and gave -inf (k / 0) at step 0.
     with pytest.raises(exc, match=msg):
         call()
 
