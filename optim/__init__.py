@@ -34,7 +34,7 @@ from .minimize import Trace, minimize
 from .optimizers import OPTIMIZERS, adam, gd, momentum, nesterov
 from .problems import DoubleWell, Himmelblau, LeastSquares, Problem, Quadratic, Rosenbrock
 from .range_test import RangeTest, lr_range_test
-from .schedules import SCHEDULES, constant, cosine, exponential_decay, inverse_time, step_decay
+from .schedules import SCHEDULES, constant, cosine, exponential_decay, geometric_ramp, inverse_time, step_decay
 from .sweep import compare_lrs, lr_sweep
 from .theory import (
     condition_number,
@@ -64,6 +64,7 @@ __all__ = [
     "cosine",
     "exponential_decay",
     "gd",
+    "geometric_ramp",
     "inverse_time",
     "lr_range_test",
     "lr_sweep",

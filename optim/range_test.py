@@ -13,25 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_int, check_interval, check_positive, check_problem, check_x0, readonly
+from .schedules import geometric_ramp
 from .sweep import resolve_optimizer
 
-__all__ = ["GeometricRamp", "RangeTest", "lr_range_test"]
-
-
-@dataclass(frozen=True)
-class GeometricRamp:
-    """Schedule eta_k = lr_min * (lr_max / lr_min) ** (k / (steps - 1)): growing, for the range test."""
-
-    lr_min: float
-    lr_max: float
-    steps: int
-
-    def __call__(self, step):
-        k = np.asarray(step, dtype=np.float64)
-        t = k / max(self.steps - 1, 1)
-        # in logs: lr_max / lr_min overflows for a wide span (1e-300 .. 1e300)
-        out = np.exp((1.0 - t) * math.log(self.lr_min) + t * math.log(self.lr_max))
-        return float(out) if out.ndim == 0 else out
+__all__ = ["RangeTest", "lr_range_test"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,17 +133,13 @@ def lr_range_test(
     """
     check_problem(problem)
     x = check_x0(problem, x0)
-    lr_min = check_positive("lr_min", lr_min)
-    lr_max = check_positive("lr_max", lr_max)
-    if not lr_max > lr_min:
-        raise ValueError(f"lr_max must be > lr_min, got lr_min={lr_min!r}, lr_max={lr_max!r}")
     steps = check_int("steps", steps, 3)
+    ramp = geometric_ramp(lr_min, lr_max, steps)
     smoothing = check_interval("smoothing", smoothing, 0.0, 1.0)
     stop_factor = check_positive("stop_factor", stop_factor)
     if not stop_factor > 1:
         raise ValueError(f"stop_factor must be > 1, got {stop_factor!r}")
     _, factory = resolve_optimizer(optimizer)
-    ramp = GeometricRamp(lr_min, lr_max, steps)
     opt = factory(ramp, **hyper)
 
     lrs, losses, smooth = [], [], []
@@ -186,7 +167,7 @@ def lr_range_test(
 
     lr_arr, sm = np.array(lrs), np.array(smooth)
     if lr_arr.size == 0:
-        raise ValueError(f"the first step already blew up at lr_min={lr_min!r} on {problem!r}; lower lr_min")
+        raise ValueError(f"the first step already blew up at lr_min={ramp.lr_min!r} on {problem!r}; lower lr_min")
     i_min = int(np.argmin(sm))
     lr_min_loss = float(lr_arr[i_min])
     if i_min >= 1:

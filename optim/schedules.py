@@ -24,11 +24,13 @@ __all__ = [
     "Constant",
     "Cosine",
     "ExponentialDecay",
+    "GeometricRamp",
     "InverseTime",
     "StepDecay",
     "constant",
     "cosine",
     "exponential_decay",
+    "geometric_ramp",
     "inverse_time",
     "step_decay",
 ]
@@ -151,6 +153,27 @@ class Cosine:
         k = np.minimum(_steps(step), self.decay_steps)
         cos = 0.5 * (1.0 + np.cos(math.pi * k / self.decay_steps))
         return _out(self.init_value * ((1.0 - self.alpha) * cos + self.alpha))
+
+
+@dataclass(frozen=True)
+class GeometricRamp:
+    """eta_k = lr_min * (lr_max / lr_min) ** (k / (steps - 1)): growing, for the range test."""
+
+    lr_min: float
+    lr_max: float
+    steps: int
+
+    def __post_init__(self):
+        lr_min = check_positive("lr_min", self.lr_min)
+        lr_max = check_positive("lr_max", self.lr_max)
+        if not lr_max > lr_min:
+            raise ValueError(f"lr_max must be > lr_min, got lr_min={lr_min!r}, lr_max={lr_max!r}")
+        _set_fields(self, lr_min=lr_min, lr_max=lr_max, steps=check_int("steps", self.steps, 2))
+
+    def __call__(self, step):
+        t = _steps(step) / (self.steps - 1)
+        # in logs: lr_max / lr_min overflows for a wide span (1e-300 .. 1e300)
+        return _out(np.exp((1.0 - t) * math.log(self.lr_min) + t * math.log(self.lr_max)))
 
 
 def constant(value) -> Constant:
@@ -308,10 +331,45 @@ def cosine(init_value, decay_steps, alpha=0.0) -> Cosine:
     return Cosine(init_value, decay_steps, alpha)
 
 
+def geometric_ramp(lr_min, lr_max, steps) -> GeometricRamp:
+    """A rate growing geometrically from ``lr_min`` to ``lr_max``: the range test's sweep.
+
+    Parameters
+    ----------
+    lr_min : float
+        eta_0 > 0.
+    lr_max : float
+        eta at step ``steps - 1``, > ``lr_min``.
+    steps : int
+        Number of steps from ``lr_min`` to ``lr_max`` inclusive, >= 2; past them the
+        rate keeps growing by the same ratio per step.
+
+    Returns
+    -------
+    GeometricRamp
+        ``eta_k = lr_min * (lr_max / lr_min) ** (k / (steps - 1))``, computed in logs
+        so that a span as wide as 1e-300 .. 1e300 does not overflow.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-positive ``lr_min`` or ``lr_max``, ``lr_max <= lr_min`` or
+        ``steps`` < 2.
+
+    Examples
+    --------
+    >>> s = geometric_ramp(1e-3, 10.0, steps=5)
+    >>> [round(s(k), 9) for k in range(5)]
+    [0.001, 0.01, 0.1, 1.0, 10.0]
+    """
+    return GeometricRamp(lr_min, lr_max, steps)
+
+
 SCHEDULES = {
     "constant": constant,
     "exponential_decay": exponential_decay,
     "inverse_time": inverse_time,
     "step_decay": step_decay,
     "cosine": cosine,
+    "geometric_ramp": geometric_ramp,
 }

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from optim import SCHEDULES, constant, cosine, exponential_decay, inverse_time, step_decay
-from optim.schedules import Constant, Cosine, ExponentialDecay, InverseTime, StepDecay
+from optim import SCHEDULES, constant, cosine, exponential_decay, geometric_ramp, inverse_time, step_decay
+from optim.schedules import Constant, Cosine, ExponentialDecay, GeometricRamp, InverseTime, StepDecay
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -26,6 +26,7 @@ FORMULAS = {
         {"init_value": 0.8, "decay_steps": 120, "alpha": 0.05},
         lambda k: 0.8 * ((1 - 0.05) * 0.5 * (1 + math.cos(math.pi * min(k, 120) / 120)) + 0.05),
     ),
+    "geometric_ramp": ({"lr_min": 0.01, "lr_max": 0.1, "steps": 100}, lambda k: 0.01 * (0.1 / 0.01) ** (k / 99)),
 }
 
 
@@ -63,6 +64,9 @@ def test_schedule_equals_its_formula(name):
         (lambda: step_decay(1.0, every=0), ValueError, "every must be an integer >= 1, got 0"),
         (lambda: cosine(1.0, 0), ValueError, "decay_steps must be an integer >= 1, got 0"),
         (lambda: cosine(1.0, 10, alpha=1.0), ValueError, r"alpha must be in \[0, 1\), got 1.0"),
+        (lambda: geometric_ramp(0.0, 1.0, 10), ValueError, "lr_min must be a positive finite number, got 0.0"),
+        (lambda: geometric_ramp(1.0, 0.5, 10), ValueError, "lr_max must be > lr_min, got lr_min=1.0, lr_max=0.5"),
+        (lambda: geometric_ramp(0.1, 1.0, 1), ValueError, "steps must be an integer >= 2, got 1"),
     ],
 )
 def test_bad_schedule_arguments(call, exc, msg):
@@ -88,6 +92,7 @@ def test_the_class_built_directly_equals_the_factory(name):
         (lambda: StepDecay(1.0, 0.0, 10), ValueError, r"factor must be in \(0, 1\], got 0.0"),
         (lambda: Cosine(1.0, 10, 1.0), ValueError, r"alpha must be in \[0, 1\), got 1.0"),
         (lambda: Cosine(1.0, 0.5, 0.0), TypeError, "decay_steps must be an integer >= 1, got 0.5"),
+        (lambda: GeometricRamp(1.0, 1.0, 10), ValueError, "lr_max must be > lr_min, got lr_min=1.0, lr_max=1.0"),
     ],
 )
 def test_a_schedule_class_built_directly_validates_like_its_factory(call, exc, msg):
@@ -116,8 +121,6 @@ def test_schedules_refuse_a_nan_step():
 
 def test_range_test_rates_do_not_overflow_for_a_huge_span():
     # Was: lr_max / lr_min overflowed to inf, so the second rate was inf.
-    from optim.range_test import GeometricRamp
-
     ramp = GeometricRamp(1e-300, 1e300, 7)
     np.testing.assert_allclose(ramp(np.arange(7)), np.geomspace(1e-300, 1e300, 7), rtol=1e-12)
     assert [ramp(k) for k in range(7)] == pytest.approx(list(np.geomspace(1e-300, 1e300, 7)), rel=1e-12)
