@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_int, check_interval, check_positive, check_problem, check_x0, readonly
+from .optimizers import resolve_optimizer
 from .schedules import geometric_ramp
-from .sweep import resolve_optimizer
 
 __all__ = ["RangeTest", "lr_range_test"]
 

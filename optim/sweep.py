@@ -15,26 +15,12 @@ import numpy as np
 
 from ._validation import check_int, check_lrs, check_problem, check_tol, check_x0
 from .minimize import diverged, minimize
-from .optimizers import OPTIMIZERS
+from .optimizers import OPTIMIZERS, resolve_optimizer
 
-__all__ = ["compare_lrs", "lr_sweep", "resolve_optimizer"]
+__all__ = ["compare_lrs", "lr_sweep"]
 
 _VECTORIZED = ("gd", "momentum", "nesterov")
 _METHODS = ("auto", "vectorized", "loop")
-
-
-def resolve_optimizer(optimizer):
-    """(name, factory) for a registry name or a factory ``lr -> optimizer``."""
-    if isinstance(optimizer, str):
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
-        return optimizer, OPTIMIZERS[optimizer]
-    if callable(optimizer) and not hasattr(optimizer, "update"):
-        name = next((k for k, f in OPTIMIZERS.items() if f is optimizer), getattr(optimizer, "__name__", "custom"))
-        return name, optimizer
-    raise TypeError(
-        f"optimizer must be a name in {sorted(OPTIMIZERS)} or a factory lr -> optimizer, got {optimizer!r}"
-    )
 
 
 def compare_lrs(problem, lrs, optimizer="gd", x0=None, steps=100, tol=None, **hyper) -> dict:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from optim import OPTIMIZERS, Rosenbrock, adam, cosine, exponential_decay, gd, minimize, momentum, nesterov
-from optim.optimizers import AdamState, GDState, MomentumState
+from optim.optimizers import AdamState, GDState, MomentumState, resolve_optimizer
 from tests import reference as ref
 from tests.data import quadratic_case
 
@@ -146,6 +146,23 @@ def test_adam_matches_algorithm_1():
     tr = minimize(r, adam(0.01, b1=0.8, b2=0.99, eps=1e-6), steps=100)
     want = ref.adam_path(r.grad, r.start, 0.01, 0.8, 0.99, 1e-6, 100)
     np.testing.assert_allclose(tr.path, want, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_resolve_optimizer_by_name_or_factory(name):
+    assert resolve_optimizer(name) == (name, OPTIMIZERS[name])
+    assert resolve_optimizer(OPTIMIZERS[name]) == (name, OPTIMIZERS[name])
+
+
+def test_resolve_optimizer_refuses_what_is_not_a_name_or_a_factory():
+    def heavy(lr):
+        return momentum(lr, beta=0.5)
+
+    assert resolve_optimizer(heavy) == ("heavy", heavy)
+    with pytest.raises(ValueError, match=r"optimizer must be one of \['adam', 'gd', 'momentum', 'nesterov'\], got 'sgd'"):
+        resolve_optimizer("sgd")
+    with pytest.raises(TypeError, match="optimizer must be a name .* or a factory lr -> optimizer, got GradientDescent"):
+        resolve_optimizer(gd(0.1))
 
 
 def test_state_types():
