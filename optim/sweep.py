@@ -16,6 +16,7 @@ import numpy as np
 from ._validation import check_int, check_lrs, check_problem, check_tol, check_x0
 from .minimize import diverged, minimize
 from .optimizers import OPTIMIZERS, resolve_optimizer
+from .problems import Problem
 
 __all__ = ["compare_lrs", "lr_sweep"]
 
@@ -116,7 +117,8 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
     name, factory = resolve_optimizer(optimizer)
     optimizers = [factory(float(lr), **hyper) for lr in lrs]  # validates every argument now
 
-    can_vectorize = name in _VECTORIZED and factory is OPTIMIZERS[name] and hasattr(problem, "_as_quadratic")
+    form = problem.quadratic_form() if isinstance(problem, Problem) else None
+    can_vectorize = name in _VECTORIZED and factory is OPTIMIZERS[name] and form is not None
     if method == "vectorized" and not can_vectorize:
         raise ValueError(
             f"method='vectorized' needs optimizer in {_VECTORIZED} and a Quadratic or LeastSquares "
@@ -124,7 +126,7 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
         )
     if method != "loop" and can_vectorize:
         beta = float(getattr(optimizers[0], "beta", 0.0))
-        res = _sweep_quadratic(problem, x0, lrs, steps, tol, name, beta)
+        res = _sweep_quadratic(problem, form, x0, lrs, steps, tol, name, beta)
         used = "vectorized"
     else:
         res = _sweep_loop(problem, x0, optimizers, steps, tol)
@@ -155,9 +157,9 @@ def _sweep_loop(problem, x0, optimizers, steps, tol):
     )
 
 
-def _sweep_quadratic(problem, x0, lrs, steps, tol, name, beta):
+def _sweep_quadratic(problem, form, x0, lrs, steps, tol, name, beta):
     """All rates side by side on f(x) = f* + 1/2 (x - x*)^T H (x - x*), grad = H x - c."""
-    H, c, x_star, f_star = problem._as_quadratic()
+    H, c, x_star, f_star = form
     n = lrs.size
     c_col, xs_col = c[:, None], x_star[:, None]
     final_x = np.empty((x0.size, n))

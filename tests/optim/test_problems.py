@@ -90,6 +90,22 @@ def test_points_of_the_wrong_dimension_are_refused(problem):
     assert np.shape(problem.grad(stack)) == (problem.dim, 4)
 
 
+@pytest.mark.parametrize("problem", PROBLEMS, ids=repr)
+def test_quadratic_form_is_the_problem_where_the_hessian_is_constant(problem):
+    form = problem.quadratic_form()
+    if not isinstance(problem, (Quadratic, LeastSquares)):
+        assert form is None
+        return
+    H, c, x_star, f_star = form
+    np.testing.assert_allclose(H @ x_star, c, rtol=1e-12, atol=1e-12)
+    assert f_star == pytest.approx(float(problem.value(problem.solution())), rel=1e-12, abs=1e-12)
+    rng = np.random.default_rng(5)
+    for x in rng.uniform(-2, 2, size=(5, problem.dim)):
+        e = x - x_star
+        assert float(problem.value(x)) == pytest.approx(f_star + 0.5 * e @ H @ e, rel=1e-10, abs=1e-12)
+        np.testing.assert_allclose(problem.grad(x), H @ x - c, rtol=1e-12, atol=1e-12)
+
+
 class QuadraticProblem(unittest.TestCase):
     def test_known_answer(self):
         q = Quadratic([[2.0, 0.0], [0.0, 1.0]], [2.0, 1.0])
