@@ -10,7 +10,9 @@ Which piece to pick:
   ``nesterov``, ``adam``: optax-style ``init``/``update`` pairs, ``x_new = x + step``.
   A learning rate is a float or a schedule (``optim.schedules``, registry
   ``SCHEDULES``).
-- ``minimize(problem, optimizer, x0, steps, tol)``: one run, a ``Trace``.
+- ``minimize(problem, optimizer, x0=..., steps=..., tol=...)``: one run, a
+  ``Trace``. After the optimizer every argument is keyword-only, with the same
+  names and defaults in ``compare_lrs`` and ``lr_sweep``.
 - ``lr_sweep(problem, lrs, ...)``: one row per learning rate (vectorized across
   rates for gd/momentum/nesterov on quadratics); ``compare_lrs``: the traces.
 - ``lr_range_test(problem, ...)``: Smith's one-run test with a growing rate.

@@ -8,6 +8,8 @@ nothing is clamped silently.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
 
@@ -27,6 +29,7 @@ __all__ = [
     "check_rate_factor",
     "check_tol",
     "check_x0",
+    "keywords_after_positional",
     "readonly",
 ]
 
@@ -217,3 +220,27 @@ def readonly(a) -> np.ndarray:
     a = np.array(a, dtype=np.float64)
     a.flags.writeable = False
     return a
+
+
+def keywords_after_positional(fn):
+    """Decorate ``fn`` so that a surplus positional argument is refused by name.
+
+    ``fn``'s signature marks its keyword-only parameters with ``*``. Python's own
+    error for ``f(problem, lrs, "gd", 300)`` says only "takes from 2 to 3 positional
+    arguments but 4 were given"; this one names the value and what to write instead.
+    """
+    params = inspect.signature(fn).parameters.values()
+    positional = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+    keywords = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        if len(args) > len(positional):
+            extra = ", ".join(repr(a) for a in args[len(positional):])
+            raise TypeError(
+                f"{fn.__name__}() takes at most {len(positional)} positional arguments "
+                f"({', '.join(positional)}); pass {', '.join(keywords)} by keyword, got {extra}"
+            )
+        return fn(*args, **kwargs)
+
+    return checked

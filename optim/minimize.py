@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_optimizer, check_problem, check_tol, check_x0, readonly
+from ._validation import (
+    check_int,
+    check_optimizer,
+    check_problem,
+    check_tol,
+    check_x0,
+    keywords_after_positional,
+    readonly,
+)
 
 __all__ = ["DIVERGENCE_FACTOR", "Trace", "diverged", "divergence_threshold", "minimize"]
 
@@ -80,7 +88,8 @@ class Trace:
         return f"Trace(steps_run={self.steps_run}, final_loss={self.final_loss:.6g}, {status})"
 
 
-def minimize(problem, optimizer, x0=None, steps=1000, tol=None) -> Trace:
+@keywords_after_positional
+def minimize(problem, optimizer, *, x0=None, steps=1000, tol=None) -> Trace:
     """Run ``optimizer`` on ``problem`` from ``x0`` for at most ``steps`` updates.
 
     Parameters
@@ -90,11 +99,14 @@ def minimize(problem, optimizer, x0=None, steps=1000, tol=None) -> Trace:
     optimizer : optimizer
         Anything with ``init`` and ``update`` (see ``optim.optimizers``).
     x0 : array_like, shape (d,), optional
-        Start point; default ``problem.start``.
+        Start point; default ``problem.start``. Keyword-only, as are ``steps``
+        and ``tol`` (the same three, with the same defaults, as in
+        ``compare_lrs`` and ``lr_sweep``).
     steps : int, default 1000
         Maximum number of updates, >= 1.
-    tol : float, optional
-        Stop as soon as ||grad f(x_k)|| <= tol (checked at x_0 too).
+    tol : float or None, default None
+        Stop as soon as ||grad f(x_k)|| <= tol (checked at x_0 too). None: no
+        convergence test; the run makes every step unless it diverges.
 
     Returns
     -------
@@ -104,8 +116,8 @@ def minimize(problem, optimizer, x0=None, steps=1000, tol=None) -> Trace:
     ------
     TypeError, ValueError
         For a problem or optimizer of the wrong kind, x0 of the wrong shape or
-        not finite, ``steps`` < 1, or ``tol`` <= 0; ValueError when f(x0) is
-        not finite.
+        not finite, ``steps`` < 1, or ``tol`` <= 0, or x0, steps or tol passed
+        by position; ValueError when f(x0) is not finite.
 
     Notes
     -----
@@ -120,9 +132,9 @@ def minimize(problem, optimizer, x0=None, steps=1000, tol=None) -> Trace:
     --------
     >>> from optim import Quadratic, gd
     >>> q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 10.0])
-    >>> minimize(q, gd(0.1), [0.0, 0.0], steps=500, tol=1e-8)
+    >>> minimize(q, gd(0.1), x0=[0.0, 0.0], steps=500, tol=1e-8)
     Trace(steps_run=175, final_loss=-5.5, converged_at=175)
-    >>> minimize(q, gd(0.21), [0.0, 0.0], steps=500).diverged   # 0.21 > 2/L = 0.2
+    >>> minimize(q, gd(0.21), x0=[0.0, 0.0], steps=500).diverged   # 0.21 > 2/L = 0.2
     True
     """
     check_problem(problem)

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_interval, check_positive, check_problem, check_x0, readonly
+from ._validation import (
+    check_int,
+    check_interval,
+    check_positive,
+    check_problem,
+    check_x0,
+    keywords_after_positional,
+    readonly,
+)
 from .optimizers import resolve_optimizer
 from .schedules import geometric_ramp
 
@@ -63,9 +71,11 @@ class RangeTest:
         )
 
 
+@keywords_after_positional
 def lr_range_test(
     problem,
     optimizer="gd",
+    *,
     x0=None,
     lr_min=1e-6,
     lr_max=10.0,
@@ -82,7 +92,8 @@ def lr_range_test(
     optimizer : str or callable, default "gd"
         A name in ``OPTIMIZERS`` or a factory ``factory(lr, **hyper)``.
     x0 : array_like, optional
-        Start; default ``problem.start``.
+        Start; default ``problem.start``. Keyword-only, as are the arguments
+        after it.
     lr_min, lr_max : float
         First and last rate, 0 < lr_min < lr_max.
     steps : int, default 100

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_int, check_lrs, check_problem, check_tol, check_x0
+from ._validation import check_int, check_lrs, check_problem, check_tol, check_x0, keywords_after_positional
 from .minimize import diverged, minimize
 from .optimizers import OPTIMIZERS, resolve_optimizer
 from .problems import Problem
@@ -24,8 +24,32 @@ _VECTORIZED = ("gd", "momentum", "nesterov")
 _METHODS = ("auto", "vectorized", "loop")
 
 
-def compare_lrs(problem, lrs, optimizer="gd", x0=None, steps=100, tol=None, **hyper) -> dict:
+@keywords_after_positional
+def compare_lrs(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, **hyper) -> dict:
     """One ``minimize`` run per learning rate: ``{lr: Trace}``, for plotting.
+
+    Parameters
+    ----------
+    problem : Problem
+    lrs : array_like of float
+        Distinct learning rates, each > 0.
+    optimizer : str or callable, default "gd"
+        A name in ``OPTIMIZERS`` or a factory called as ``factory(lr, **hyper)``.
+    x0, steps, tol
+        Keyword-only, as in ``minimize`` (same defaults: the problem's start,
+        1000, None).
+    **hyper
+        Other optimizer arguments, e.g. ``beta=0.9``.
+
+    Returns
+    -------
+    dict of float -> Trace
+        In the order of ``lrs``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As ``minimize``, and for repeated rates.
 
     Examples
     --------
@@ -43,10 +67,11 @@ def compare_lrs(problem, lrs, optimizer="gd", x0=None, steps=100, tol=None, **hy
             f"{'twice' if counts[counts > 1][0] == 2 else f'{counts[counts > 1][0]} times'}"
         )
     _, factory = resolve_optimizer(optimizer)
-    return {float(lr): minimize(problem, factory(float(lr), **hyper), x0, steps, tol) for lr in lrs}
+    return {float(lr): minimize(problem, factory(float(lr), **hyper), x0=x0, steps=steps, tol=tol) for lr in lrs}
 
 
-def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method="auto", **hyper):
+@keywords_after_positional
+def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, method="auto", **hyper):
     """Run one optimization per learning rate and tabulate the outcomes.
 
     Parameters
@@ -56,12 +81,15 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
         Learning rates, each > 0 (constant per run).
     optimizer : str or callable, default "gd"
         A name in ``OPTIMIZERS`` or a factory called as ``factory(lr, **hyper)``.
+    x0 : array_like, optional
+        Common start; default ``problem.start``. Keyword-only, as are the
+        arguments after it (``x0``, ``steps``, ``tol`` as in ``minimize``).
     steps : int, default 1000
         Maximum updates per run, >= 1.
-    x0 : array_like, optional
-        Common start; default ``problem.start``.
-    tol : float or None, default 1e-6
-        A run converges at the first k with ||grad f(x_k)|| <= tol.
+    tol : float or None, default None
+        A run converges at the first k with ||grad f(x_k)|| <= tol. None: no
+        convergence test, every run makes all ``steps`` unless it diverges
+        (``converged_at`` is then <NA>).
     method : {"auto", "vectorized", "loop"}
         "auto" vectorizes where possible (gd, momentum, nesterov on Quadratic
         or LeastSquares); "vectorized" insists (ValueError otherwise); "loop"
@@ -97,7 +125,7 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
     --------
     >>> from optim import Quadratic
     >>> q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 1.0])     # 2/L = 0.2
-    >>> df = lr_sweep(q, [0.01, 0.1, 0.19, 0.21], steps=2000)
+    >>> df = lr_sweep(q, [0.01, 0.1, 0.19, 0.21], steps=2000, tol=1e-6)
     >>> df[["lr", "converged_at", "diverged"]]
          lr  converged_at  diverged
     0  0.01          1375     False
@@ -147,7 +175,7 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
 
 
 def _sweep_loop(problem, x0, optimizers, steps, tol):
-    traces = [minimize(problem, opt, x0, steps, tol) for opt in optimizers]
+    traces = [minimize(problem, opt, x0=x0, steps=steps, tol=tol) for opt in optimizers]
     return (
         np.array([t.loss[-1] for t in traces]),
         np.array([t.grad_norm[-1] for t in traces]),

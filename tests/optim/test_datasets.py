@@ -66,6 +66,6 @@ class HeightWeight(unittest.TestCase):
     def test_sweep_on_raw_flags_rates_above_two_over_L(self):
         bound = stable_lr_bound(self.raw)
         fracs = np.concatenate([np.geomspace(1e-3, 0.97, 20), np.geomspace(1.03, 2.0, 10)])
-        df = lr_sweep(self.raw, fracs * bound, steps=1000)
+        df = lr_sweep(self.raw, fracs * bound, steps=1000, tol=1e-6)
         np.testing.assert_array_equal(df["diverged"], fracs > 1)
         self.assertTrue(df["converged_at"].isna().all())  # kappa ~ 6e6: nothing converges in 1,000

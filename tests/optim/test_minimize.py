@@ -17,7 +17,7 @@ pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 class Minimize(unittest.TestCase):
     def test_trace_shapes_and_convergence_semantics(self):
         q = quadratic_case(10).problem
-        tr = minimize(q, gd(0.1), np.ones(3), steps=10_000, tol=1e-6)
+        tr = minimize(q, gd(0.1), x0=np.ones(3), steps=10_000, tol=1e-6)
         self.assertIsInstance(tr, Trace)
         k = tr.converged_at
         self.assertIsNotNone(k)
@@ -34,12 +34,12 @@ class Minimize(unittest.TestCase):
 
     def test_without_tol_runs_every_step(self):
         q = quadratic_case(10).problem
-        tr = minimize(q, gd(0.1), np.ones(3), steps=50)
+        tr = minimize(q, gd(0.1), x0=np.ones(3), steps=50)
         self.assertEqual((tr.steps_run, tr.converged_at, tr.path.shape[0]), (50, None, 51))
 
     def test_start_at_the_solution_converges_at_zero(self):
         q = quadratic_case(10).problem
-        tr = minimize(q, gd(0.1), q.solution(), steps=50, tol=1e-6)
+        tr = minimize(q, gd(0.1), x0=q.solution(), steps=50, tol=1e-6)
         self.assertEqual((tr.converged_at, tr.steps_run, tr.path.shape), (0, 0, (1, 3)))
 
     def test_default_start(self):
@@ -56,7 +56,7 @@ class Minimize(unittest.TestCase):
         for problem, opt, x0 in cases:
             with self.subTest(problem=problem, opt=opt), warnings.catch_warnings():
                 warnings.simplefilter("error")
-                tr = minimize(problem, opt, x0, steps=10_000, tol=1e-8)
+                tr = minimize(problem, opt, x0=x0, steps=10_000, tol=1e-8)
                 self.assertTrue(tr.diverged)
                 self.assertIsNone(tr.converged_at)
                 self.assertLess(tr.steps_run, 10_000)
@@ -91,7 +91,14 @@ class Minimize(unittest.TestCase):
 
     def test_non_finite_start_value_is_refused(self):
         with self.assertRaisesRegex(ValueError, "f\\(x0\\)"):
-            minimize(DoubleWell(), gd(0.1), [1e100], steps=3)
+            minimize(DoubleWell(), gd(0.1), x0=[1e100], steps=3)
+
+
+def test_arguments_after_the_optimizer_are_keyword_only():
+    q = quadratic_case(12).problem
+    with pytest.raises(TypeError, match=r"minimize\(\) takes .* by keyword.*got array\(\[1\., 1\., 1\.\]\)"):
+        minimize(q, gd(0.1), np.ones(3))
+    assert minimize(q, gd(0.1), x0=np.ones(3), steps=3).steps_run == 3
 
 
 class _Downhill:

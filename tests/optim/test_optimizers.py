@@ -31,7 +31,7 @@ def test_registry_names_match(name):
 def test_converges_on_a_quadratic(name):
     q = quadratic_case(6).problem
     lr, kw = GOOD[name]
-    tr = minimize(q, OPTIMIZERS[name](lr, **kw), np.ones(3), steps=5000, tol=1e-7)
+    tr = minimize(q, OPTIMIZERS[name](lr, **kw), x0=np.ones(3), steps=5000, tol=1e-7)
     assert tr.converged_at is not None and not tr.diverged
     np.testing.assert_allclose(tr.x, q.solution(), atol=1e-6)
 
@@ -121,14 +121,14 @@ def test_adam_bad_arguments():
 def test_gd_matches_the_plain_loop():
     q = quadratic_case(7, 4).problem
     x0 = np.arange(4.0)
-    tr = minimize(q, gd(0.12), x0, steps=60)
+    tr = minimize(q, gd(0.12), x0=x0, steps=60)
     np.testing.assert_allclose(tr.path, ref.gd_path(q.grad, x0, 0.12, 60), rtol=1e-13, atol=1e-13)
 
 
 def test_momentum_matches_the_heavy_ball_recurrence():
     q = quadratic_case(8, 4).problem
     x0 = np.arange(4.0)
-    tr = minimize(q, momentum(0.05, beta=0.7), x0, steps=60)
+    tr = minimize(q, momentum(0.05, beta=0.7), x0=x0, steps=60)
     np.testing.assert_allclose(tr.path, ref.heavy_ball_path(q.grad, x0, 0.05, 0.7, 60), rtol=1e-11, atol=1e-12)
 
 
@@ -136,7 +136,7 @@ def test_nesterov_iterates_are_the_look_ahead_points():
     # Classical form: y_k = x_k + beta (x_k - x_{k-1}), x_{k+1} = y_k - lr grad(y_k).
     q = quadratic_case(9, 3).problem
     lr, beta = 0.05, 0.8
-    tr = minimize(q, nesterov(lr, beta), np.ones(3), steps=40)
+    tr = minimize(q, nesterov(lr, beta), x0=np.ones(3), steps=40)
     want = ref.nesterov_look_ahead_path(q.grad, np.ones(3), lr, beta, 40)
     np.testing.assert_allclose(tr.path, want, rtol=1e-12, atol=1e-12)
 
@@ -179,7 +179,7 @@ def test_adam_reaches_the_rosenbrock_minimum():
     np.testing.assert_allclose(tr.x, [1.0, 1.0], atol=1e-6)
     rng = np.random.default_rng(2026)
     for x0 in rng.uniform(-2.0, 2.0, size=(3, 2)):
-        tr = minimize(r, adam(0.02), x0, steps=8000)
+        tr = minimize(r, adam(0.02), x0=x0, steps=8000)
         np.testing.assert_allclose(tr.x, [1.0, 1.0], atol=1e-2, err_msg=f"start {x0}")
 
 
@@ -205,13 +205,13 @@ def test_a_schedule_that_turns_bad_mid_run_is_refused_at_that_step(name, bad, ex
     opt = OPTIMIZERS[name](lambda k: 0.01 if k < 3 else bad, **kw)
     q = quadratic_case(0).problem
     with pytest.raises(exc, match=msg):
-        minimize(q, opt, np.ones(q.dim), steps=10)
+        minimize(q, opt, x0=np.ones(q.dim), steps=10)
 
 
 def test_a_schedule_may_reach_zero_after_step_0():
     # cosine(alpha=0) ends at exactly 0: a legitimate "stop moving", not an error.
     q = quadratic_case(0).problem
-    tr = minimize(q, gd(cosine(0.01, 5)), np.ones(q.dim), steps=10)
+    tr = minimize(q, gd(cosine(0.01, 5)), x0=np.ones(q.dim), steps=10)
     np.testing.assert_array_equal(tr.path[6:], np.repeat(tr.path[5:6], 5, axis=0))
 
 

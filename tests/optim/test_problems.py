@@ -207,7 +207,7 @@ class NonConvexProblems(unittest.TestCase):
         h = Himmelblau()
         reached = set()
         for x0 in [(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0)]:
-            tr = minimize(h, gd(0.01), x0, steps=3000, tol=1e-8)
+            tr = minimize(h, gd(0.01), x0=x0, steps=3000, tol=1e-8)
             reached.add(int(np.argmin(np.linalg.norm(h.minima() - tr.x, axis=1))))
         self.assertEqual(reached, {0, 1, 2, 3})
 
@@ -252,7 +252,7 @@ class NonConvexProblems(unittest.TestCase):
         (lambda: Quadratic(np.eye(2), np.array([True, False])), "b"),
         (lambda: LeastSquares(np.ones((3, 1), dtype=bool), [1.0, 2.0, 3.0]), "X"),
         (lambda: LeastSquares([[1.0], [2.0]], [True, 1.0]), "y"),
-        (lambda: minimize(quadratic_case(0, 2).problem, gd(0.1), [True, False], steps=2), "x0"),
+        (lambda: minimize(quadratic_case(0, 2).problem, gd(0.1), x0=[True, False], steps=2), "x0"),
         (lambda: Quadratic([[1.0, None], [None, 1.0]], [1.0, 1.0]), "A"),
     ],
 )

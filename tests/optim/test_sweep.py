@@ -48,13 +48,13 @@ class Sweep(unittest.TestCase):
         lrs = [0.1 * self.bound, 0.5 * self.bound, 1.2 * self.bound]
         df = lr_sweep(self.q, lrs, steps=500, x0=self.x0, tol=1e-6)
         for row, lr in zip(df.itertuples(), lrs):
-            tr = minimize(self.q, gd(lr), self.x0, 500, 1e-6)
+            tr = minimize(self.q, gd(lr), x0=self.x0, steps=500, tol=1e-6)
             self.assertEqual(row.diverged, tr.diverged)
             self.assertEqual(row.steps_run, tr.steps_run)
             self.assertEqual(None if pd.isna(row.converged_at) else row.converged_at, tr.converged_at)
 
     def test_column_types(self):
-        df = lr_sweep(self.q, [0.1, 0.2], steps=10, x0=self.x0)
+        df = lr_sweep(self.q, [0.1, 0.2], steps=10, x0=self.x0, tol=1e-6)
         self.assertEqual(
             list(df.columns),
             ["lr", "final_loss", "final_grad_norm", "converged_at", "diverged", "steps_run", "optimizer", "method"],
@@ -63,10 +63,10 @@ class Sweep(unittest.TestCase):
         self.assertEqual(df["diverged"].dtype, bool)
 
     def test_falls_back_to_a_loop(self):
-        df = lr_sweep(Rosenbrock(), [1e-4, 1e-3, 0.01], steps=200)
+        df = lr_sweep(Rosenbrock(), [1e-4, 1e-3, 0.01], steps=200, tol=1e-6)
         self.assertTrue((df["method"] == "loop").all())
         np.testing.assert_array_equal(df["diverged"], [False, False, True])
-        df = lr_sweep(self.q, [0.01, 0.1], "adam", steps=50, x0=self.x0)
+        df = lr_sweep(self.q, [0.01, 0.1], "adam", steps=50, x0=self.x0, tol=1e-6)
         self.assertTrue((df["method"] == "loop").all())
         with self.assertRaisesRegex(ValueError, "method='vectorized' needs"):
             lr_sweep(self.q, [0.01], "adam", method="vectorized")
@@ -104,7 +104,7 @@ class Sweep(unittest.TestCase):
     def test_no_warnings_even_when_everything_overflows(self):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            df = lr_sweep(self.q, np.geomspace(1e3, 1e200, 10), steps=100, x0=self.x0)
+            df = lr_sweep(self.q, np.geomspace(1e3, 1e200, 10), steps=100, x0=self.x0, tol=1e-6)
         self.assertTrue(df["diverged"].all())
 
     def test_compare_lrs(self):
@@ -132,11 +132,20 @@ def test_compare_lrs_refuses_duplicate_rates():
         compare_lrs(q, [0.1, 0.2, 0.1], steps=5)
 
 
+@pytest.mark.parametrize("function", [compare_lrs, lr_sweep])
+def test_arguments_after_the_optimizer_are_keyword_only(function):
+    # Was: compare_lrs(q, lrs, "gd", 300) took 300 for x0 (lr_sweep's fourth is steps) and
+    # failed with "x0 must have shape (2,) ..., got shape (1,)".
+    q = Quadratic(np.eye(2), [1.0, 1.0])
+    with pytest.raises(TypeError, match=rf"{function.__name__}\(\) takes .* by keyword.*got 300"):
+        function(q, [0.1, 0.2], "gd", 300)
+
+
 def test_lr_sweep_keeps_duplicate_and_unsorted_rates_in_order():
     q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 1.0])
     lrs = [0.21, 0.01, 0.1, 0.01]
     for method in ("vectorized", "loop"):
-        df = lr_sweep(q, lrs, steps=2000, method=method)
+        df = lr_sweep(q, lrs, steps=2000, method=method, tol=1e-6)
         assert df["lr"].tolist() == lrs
         assert df["diverged"].tolist() == [True, False, False, False]
         assert df["converged_at"].iloc[1] == df["converged_at"].iloc[3]

@@ -43,7 +43,7 @@ def test_gd_iterates_equal_the_closed_form(case, frac):
     # x_k = x* + (I - eta A)^k (x0 - x*)
     q, x0 = case.problem, case.x0
     eta = frac * stable_lr_bound(q)
-    tr = minimize(q, gd(eta), x0, steps=50)
+    tr = minimize(q, gd(eta), x0=x0, steps=50)
     scale = np.linalg.norm(x0 - q.solution()) + np.linalg.norm(q.solution())
     for k in (0, 1, 2, 5, 17, 50):
         want = ref.quadratic_gd_closed_form(q.A, q.b, x0, eta, k)
@@ -57,7 +57,7 @@ def test_gd_converges_below_the_stability_bound(case, frac):
     # Every eigen-component shrinks by |1 - eta lambda| <= max(0.9, 1 - frac * 2 * 0.1 / 10) <= 0.99
     # per step, so 2,000 steps shrink the error by at least 0.99^2000 ~ 2e-9.
     q, x0 = case.problem, case.x0
-    tr = minimize(q, gd(frac * stable_lr_bound(q)), x0, steps=2000)
+    tr = minimize(q, gd(frac * stable_lr_bound(q)), x0=x0, steps=2000)
     assert not tr.diverged
     e0 = np.linalg.norm(x0 - q.solution())
     assert np.linalg.norm(tr.x - q.solution()) <= 1e-6 * e0 + 1e-12
@@ -72,7 +72,7 @@ def test_gd_diverges_above_the_stability_bound(case, frac):
     q, x0 = case.problem, case.x0
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        tr = minimize(q, gd(frac * stable_lr_bound(q)), x0, steps=1000)
+        tr = minimize(q, gd(frac * stable_lr_bound(q)), x0=x0, steps=1000)
     assert tr.diverged
     assert tr.steps_run < 1000
     assert not np.all(np.isfinite(tr.path[-1])) or (
@@ -92,7 +92,7 @@ def test_error_shrinks_at_least_by_the_contraction_factor(case, frac):
         assert (rho < 1) == (frac < 1)
     else:
         assert rho == pytest.approx(1.0, abs=1e-12)
-    tr = minimize(q, gd(eta), x0, steps=40)
+    tr = minimize(q, gd(eta), x0=x0, steps=40)
     err = np.linalg.norm(tr.path - q.solution(), axis=1)
     k = np.arange(err.size)
     assert np.all(err <= rho**k * err[0] * (1 + 1e-9) + 1e-12)
@@ -151,9 +151,9 @@ def test_tuned_momentum_and_nesterov_beat_gd_on_an_ill_conditioned_quadratic():
     q = Quadratic((Q * ev) @ Q.T, rng.normal(size=6))
     x0 = rng.normal(size=6)
     tol, steps = 1e-6, 100_000
-    t_gd = minimize(q, gd(optimal_lr(q)), x0, steps, tol)
-    t_hb = minimize(q, momentum(**tuned_momentum(q)), x0, steps, tol)
-    t_ne = minimize(q, nesterov(**tuned_nesterov(q)), x0, steps, tol)
+    t_gd = minimize(q, gd(optimal_lr(q)), x0=x0, steps=steps, tol=tol)
+    t_hb = minimize(q, momentum(**tuned_momentum(q)), x0=x0, steps=steps, tol=tol)
+    t_ne = minimize(q, nesterov(**tuned_nesterov(q)), x0=x0, steps=steps, tol=tol)
     for t in (t_gd, t_hb, t_ne):
         assert t.converged_at is not None
         np.testing.assert_allclose(t.x, q.solution(), atol=tol / q.mu)  # ||x - x*|| <= ||g|| / mu
