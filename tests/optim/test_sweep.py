@@ -6,9 +6,13 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from optim import Quadratic, Rosenbrock, compare_lrs, gd, lr_sweep, minimize, stable_lr_bound
-from tests.data import quadratic_case
+from tests import reference as ref
+from tests.data import quadratic_case, quadratic_cases
+from tests.profiles import slow
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -110,6 +114,31 @@ class Sweep(unittest.TestCase):
     def test_compare_lrs(self):
         traces = compare_lrs(self.q, [0.5 * self.bound, 1.5 * self.bound], steps=500, x0=self.x0)
         self.assertEqual([t.diverged for t in traces.values()], [False, True])
+
+
+@slow
+@given(
+    quadratic_cases(st.integers(1, 4)),
+    st.sampled_from(["gd", "momentum", "nesterov"]),
+    st.floats(0.0, 0.9),
+    st.lists(st.floats(0.01, 2.5), min_size=1, max_size=6),
+    st.integers(1, 300),
+    st.sampled_from([None, 1e-6, 1e-3]),
+)
+def test_vectorized_sweep_equals_a_plain_loop_per_rate(case, rule, beta, fracs, steps, tol):
+    # the oracle runs each rate alone, by the textbook recurrences (heavy ball, look-ahead Nesterov)
+    q = case.problem
+    lrs = np.array(fracs) * stable_lr_bound(q)
+    hyper = {} if rule == "gd" else {"beta": beta}
+    df = lr_sweep(q, lrs, rule, x0=case.x0, steps=steps, tol=tol, method="vectorized", **hyper)
+    want = ref.lr_sweep_rows(q.A, q.b, case.x0, lrs, rule, beta, steps, tol)
+    assert df["diverged"].tolist() == [w["diverged"] for w in want]
+    assert df["steps_run"].tolist() == [w["steps_run"] for w in want]
+    assert [None if pd.isna(c) else int(c) for c in df["converged_at"]] == [w["converged_at"] for w in want]
+    for got, w in zip(df.itertuples(), want):
+        if not w["diverged"]:
+            assert got.final_loss == pytest.approx(w["final_loss"], rel=1e-8, abs=1e-10 * (1 + abs(w["final_loss"])))
+            assert got.final_grad_norm == pytest.approx(w["final_grad_norm"], rel=1e-6, abs=1e-10)
 
 
 # ---------------------------------------------------------------------------
