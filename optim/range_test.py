@@ -21,6 +21,7 @@ from ._validation import (
     keywords_after_positional,
     readonly,
 )
+from .minimize import descend, point_evaluator
 from .optimizers import resolve_optimizer
 from .schedules import geometric_ramp
 
@@ -120,8 +121,8 @@ def lr_range_test(
 
     Notes
     -----
-    Step k uses eta_k = lr_min (lr_max / lr_min)^(k / (steps - 1)) and records
-    (eta_k, f(x_{k+1})). Smoothed loss: a_k = s a_{k-1} + (1 - s) f_k,
+    Step k = 0, 1, ... uses eta_k = lr_min (lr_max / lr_min)^(k / (steps - 1))
+    (``optim.schedules.geometric_ramp``) and records (eta_k, f(x_{k+1})). Smoothed loss: a_k = s a_{k-1} + (1 - s) f_k,
     smoothed_k = a_k / (1 - s^(k+1)). The stop rule is Smith's "loss above 4x
     the best", written to make sense for losses of any sign; a non-finite loss
     stops too. Suggested rate: a tenth of the rate at the lowest smoothed
@@ -156,19 +157,14 @@ def lr_range_test(
     lrs, losses, smooth = [], [], []
     avg, best, blew_up = 0.0, math.inf, False
     with np.errstate(all="ignore"):
-        state = opt.init(x)
         g = np.asarray(problem.grad(x), dtype=np.float64)
-        for k in range(steps):
-            step, state = opt.update(g, state)
-            x = x + step
-            f = float(problem.value(x))
-            g = np.asarray(problem.grad(x), dtype=np.float64)
+        for k, x, f, g in descend(point_evaluator(problem), opt, x, g, steps):
             if not (math.isfinite(f) and np.all(np.isfinite(g))):
                 blew_up = True
                 break
             avg = smoothing * avg + (1.0 - smoothing) * f
-            s = avg / (1.0 - smoothing ** (k + 1))
-            lrs.append(ramp(k))
+            s = avg / (1.0 - smoothing**k)
+            lrs.append(ramp(k - 1))  # update k used the rate of step k - 1
             losses.append(f)
             smooth.append(s)
             best = min(best, s)

@@ -2,11 +2,17 @@
 
 ``lr_sweep`` gives every learning rate its own run with the same stopping
 rules as ``minimize`` (tol on the gradient norm, the shared divergence rule).
-For gd, momentum and nesterov on a problem with a constant Hessian
-(``Quadratic``, ``LeastSquares``) the runs go side by side: the iterates of all
-rates are the columns of one d x n matrix, so a step is one small matrix
-product for every rate at once; a column leaves the matrix when its run stops.
-Anything else loops over ``minimize``.
+For gd, momentum and nesterov on a problem with a constant Hessian (one whose
+``quadratic_form()`` is not None: ``Quadratic``, ``LeastSquares``) the runs go
+side by side: the iterates of all rates are the columns of one d x n matrix,
+so a step is one small matrix product for every rate at once; a column leaves
+the matrix when its run stops. Anything else loops over ``minimize``.
+
+Side by side, the update rule is the optimizer's own (``optim.optimizers``),
+applied to the whole matrix: for these three the step at a constant rate eta
+is eta times a direction that does not depend on eta (gd: -g; momentum: -v;
+nesterov: -(g + beta v), with v = beta v + g), so one optimizer built with
+lr = 1 gives every column's direction and column j moves by eta_j times it.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_int, check_lrs, check_problem, check_tol, check_x0, keywords_after_positional
-from .minimize import diverged, minimize
+from .minimize import descend, diverged, minimize
 from .optimizers import OPTIMIZERS, resolve_optimizer
 from .problems import Problem
 
 __all__ = ["compare_lrs", "lr_sweep"]
 
+#: registry optimizers whose step is lr x (a direction independent of lr): they run side by side
 _VECTORIZED = ("gd", "momentum", "nesterov")
 _METHODS = ("auto", "vectorized", "loop")
 
@@ -91,9 +98,9 @@ def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, met
         convergence test, every run makes all ``steps`` unless it diverges
         (``converged_at`` is then <NA>).
     method : {"auto", "vectorized", "loop"}
-        "auto" vectorizes where possible (gd, momentum, nesterov on Quadratic
-        or LeastSquares); "vectorized" insists (ValueError otherwise); "loop"
-        calls ``minimize`` per rate.
+        "auto" vectorizes where possible (gd, momentum, nesterov on a problem
+        with a ``quadratic_form()``: Quadratic, LeastSquares); "vectorized"
+        insists (ValueError otherwise); "loop" calls ``minimize`` per rate.
     **hyper
         Other optimizer arguments, e.g. ``beta=0.9``.
 
@@ -112,8 +119,9 @@ def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, met
 
     Notes
     -----
-    Vectorized path, all n rates at once: G = H X - c, then for gd
-    X <- X - G diag(eta) (momentum: V <- beta V + G first). The loss of the
+    Vectorized path, all n rates at once: G = H X - c, then the optimizer's
+    update at lr = 1 gives the direction D (gd: -G; momentum: V <- beta V + G,
+    D = -V) and X <- X + D diag(eta). The loss of the
     divergence test is the quadratic-form identity
     f(x) = f* + 1/2 (x - x*)^T H (x - x*), exact in exact arithmetic and O(d^2)
     per rate instead of O(m d) for least squares; ``final_loss`` is then
@@ -149,12 +157,11 @@ def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, met
     can_vectorize = name in _VECTORIZED and factory is OPTIMIZERS[name] and form is not None
     if method == "vectorized" and not can_vectorize:
         raise ValueError(
-            f"method='vectorized' needs optimizer in {_VECTORIZED} and a Quadratic or LeastSquares "
-            f"problem, got optimizer {name!r} on {problem!r}"
+            f"method='vectorized' needs optimizer in {_VECTORIZED} and a problem with a quadratic_form() "
+            f"(Quadratic, LeastSquares), got optimizer {name!r} on {problem!r}"
         )
     if method != "loop" and can_vectorize:
-        beta = float(getattr(optimizers[0], "beta", 0.0))
-        res = _sweep_quadratic(problem, form, x0, lrs, steps, tol, name, beta)
+        res = _sweep_quadratic(problem, form, x0, lrs, steps, tol, factory(1.0, **hyper))
         used = "vectorized"
     else:
         res = _sweep_loop(problem, x0, optimizers, steps, tol)
@@ -185,8 +192,12 @@ def _sweep_loop(problem, x0, optimizers, steps, tol):
     )
 
 
-def _sweep_quadratic(problem, form, x0, lrs, steps, tol, name, beta):
-    """All rates side by side on f(x) = f* + 1/2 (x - x*)^T H (x - x*), grad = H x - c."""
+def _sweep_quadratic(problem, form, x0, lrs, steps, tol, direction):
+    """All rates side by side on f(x) = f* + 1/2 (x - x*)^T H (x - x*), grad = H x - c.
+
+    ``direction`` is the optimizer at lr = 1; column j of the iterate matrix moves by
+    ``lrs[j]`` times its step (``descend`` with ``lr=lrs``).
+    """
     H, c, x_star, f_star = form
     n = lrs.size
     c_col, xs_col = c[:, None], x_star[:, None]
@@ -196,40 +207,38 @@ def _sweep_quadratic(problem, form, x0, lrs, steps, tol, name, beta):
     div = np.zeros(n, dtype=bool)
     run = np.full(n, steps)
 
+    def evaluate(X):
+        E = X - xs_col
+        return f_star + 0.5 * (E * (H @ E)).sum(axis=0), H @ X - c_col  # quadratic form, not residuals
+
     with np.errstate(all="ignore"):
         f0 = float(problem.value(x0))
         X = np.repeat(x0[:, None], n, axis=1)
         G = H @ X - c_col
-        V = np.zeros_like(X)
-        eta = lrs.copy()
-        idx = np.arange(n)  # which rate each remaining column belongs to
         gnorm = np.sqrt(np.sum(G * G, axis=0))
+        idx = np.arange(n)  # which rate each remaining column belongs to
         if tol is not None and gnorm[0] <= tol:  # the start is already converged: every run stops at 0
             conv[:], run[:] = 0, 0
-            final_x[:], final_gnorm[:] = X, gnorm
-            X, G, idx = X[:, :0], G[:, :0], idx[:0]
-        for k in range(1, steps + 1):
-            if idx.size == 0:
-                break
-            if name == "gd":
-                X = X - eta * G
-            else:
-                V = beta * V + G
-                X = X - eta * (V if name == "momentum" else G + beta * V)
-            G = H @ X - c_col
-            E = X - xs_col
-            loss = f_star + 0.5 * np.sum(E * (H @ E), axis=0)  # quadratic form, not residuals
-            gnorm = np.sqrt(np.sum(G * G, axis=0))
-            bad = diverged(loss, f0, np.all(np.isfinite(X), axis=0) & np.isfinite(gnorm))
-            good = ~bad & (gnorm <= tol) if tol is not None else np.zeros_like(bad)
-            stop = bad | good
-            if stop.any():
-                j = idx[stop]
-                final_x[:, j], final_gnorm[j], run[j] = X[:, stop], gnorm[stop], k
-                div[j] = bad[stop]
-                conv[idx[good]] = k
-                keep = ~stop
-                X, V, G, eta, idx = X[:, keep], V[:, keep], G[:, keep], eta[keep], idx[keep]
-        final_x[:, idx], final_gnorm[idx] = X, np.sqrt(np.sum(G * G, axis=0))
+        else:
+            runs = descend(evaluate, direction, X, G, steps, lr=lrs)
+            keep = None  # the columns to keep, sent to the run when some stop
+            while idx.size:
+                try:
+                    k, X, loss, G = runs.send(keep)
+                except StopIteration:  # every remaining run made all its steps
+                    break
+                gnorm = np.sqrt((G * G).sum(axis=0))  # array methods: no numpy wrapper per step
+                bad = diverged(loss, f0, np.isfinite(X).all(axis=0) & np.isfinite(gnorm))
+                good = ~bad & (gnorm <= tol) if tol is not None else np.zeros_like(bad)
+                stop = bad | good
+                keep = None
+                if stop.any():
+                    j = idx[stop]
+                    final_x[:, j], final_gnorm[j], run[j] = X[:, stop], gnorm[stop], k
+                    div[j] = bad[stop]
+                    conv[idx[good]] = k
+                    keep = ~stop
+                    idx, X, gnorm = idx[keep], X[:, keep], gnorm[keep]
+        final_x[:, idx], final_gnorm[idx] = X, gnorm
         final_loss = np.asarray(problem.value(final_x), dtype=np.float64)  # from the definition
     return final_loss, final_gnorm, conv, div, run
