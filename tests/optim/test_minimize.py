@@ -7,7 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
-from optim import DoubleWell, Rosenbrock, Trace, gd, minimize, momentum
+from optim import OPTIMIZERS, DoubleWell, Rosenbrock, Trace, gd, minimize, momentum
+from optim.minimize import descend, point_evaluator
 from tests.data import quadratic_case
 
 # Overflow inside a diverging run is expected and must never reach the user.
@@ -123,3 +124,45 @@ def test_a_loss_of_minus_inf_is_divergence_as_in_the_shared_rule():
     assert tr.diverged and tr.loss[-1] == -math.inf
     assert np.all(np.isfinite(tr.loss[:-1])) and np.all(np.isfinite(tr.path))
     np.testing.assert_array_equal(diverged(tr.loss, tr.loss[0]), ~np.isfinite(tr.loss))
+
+
+# ---------------------------------------------------------------------------
+# descend: the run loop shared by minimize, lr_sweep and lr_range_test
+# ---------------------------------------------------------------------------
+
+
+def _block(case, n):
+    q = case.problem
+    X = np.repeat(case.x0[:, None], n, axis=1)
+    return (lambda X: (q.value(X), q.grad(X))), X, q.grad(X)
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum", "nesterov"])
+def test_descend_runs_a_block_of_rates_side_by_side(name):
+    # one optimizer at lr = 1, column j scaled by lrs[j], equals the run at lrs[j] alone
+    case = quadratic_case(3)
+    lrs = np.array([0.02, 0.05, 0.1])
+    evaluate, X, G = _block(case, 3)
+    block = [x for _, x, _, _ in descend(evaluate, OPTIMIZERS[name](1.0), X, G, 30, lr=lrs)]
+    for j, lr in enumerate(lrs):
+        x0 = case.x0
+        alone = [x for _, x, _, _ in descend(point_evaluator(case.problem), OPTIMIZERS[name](lr), x0,
+                                             case.problem.grad(x0), 30)]
+        np.testing.assert_allclose([x[:, j] for x in block], alone, rtol=1e-13, atol=1e-13)
+
+
+def test_descend_drops_the_columns_left_out():
+    case = quadratic_case(4)
+    lrs = np.array([0.02, 0.05, 0.1])
+    evaluate, X, G = _block(case, 3)
+    full = [x for _, x, _, _ in descend(evaluate, momentum(1.0, 0.5), X, G, 10, lr=lrs)]
+    run = descend(evaluate, momentum(1.0, 0.5), X, G, 10, lr=lrs)
+    k, x, _, _ = next(run)
+    assert k == 1 and x.shape == (3, 3)
+    k, x, _, g = run.send(np.array([True, False, True]))  # velocity, rate and gradient follow
+    assert k == 2 and x.shape == (3, 2) and g.shape == (3, 2)
+    np.testing.assert_allclose(x, full[1][:, [0, 2]], rtol=1e-14, atol=1e-14)
+    for k, x, _, _ in run:
+        pass
+    assert k == 10
+    np.testing.assert_allclose(x, full[-1][:, [0, 2]], rtol=1e-14, atol=1e-14)
