@@ -130,7 +130,7 @@ def lr_range_test(
     the steepest descent of the smoothed loss against log(lr), is
     ``lr_steepest``; with exact losses it lands early, where the loss is still
     large, and is far more cautious (both shown on the raw height-weight
-    problem in tests/test_optim_experiments.py). On a quadratic, gd cannot
+    problem in tests/optim/test_range_test.py). On a quadratic, gd cannot
     blow up before eta passes 2/L, so ``lr_min_loss`` is at or just past 2/L
     and the suggestion near 2/(10 L).
     Time O(steps * cost of grad), memory O(steps).
