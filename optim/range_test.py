@@ -122,8 +122,8 @@ def lr_range_test(
     Notes
     -----
     Step k = 0, 1, ... uses eta_k = lr_min (lr_max / lr_min)^(k / (steps - 1))
-    (``optim.schedules.geometric_ramp``) and records (eta_k, f(x_{k+1})). Smoothed loss: a_k = s a_{k-1} + (1 - s) f_k,
-    smoothed_k = a_k / (1 - s^(k+1)). The stop rule is Smith's "loss above 4x
+    (``optim.schedules.geometric_ramp``) and records (eta_k, f(x_{k+1})).
+    Smoothed loss: a_k = s a_{k-1} + (1 - s) f_k, smoothed_k = a_k / (1 - s^(k+1)). The stop rule is Smith's "loss above 4x
     the best", written to make sense for losses of any sign; a non-finite loss
     stops too. Suggested rate: a tenth of the rate at the lowest smoothed
     loss (the rule of thumb of fastai's ``lr_find``). Smith's other reading,

@@ -120,8 +120,9 @@ def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, met
     Notes
     -----
     Vectorized path, all n rates at once: G = H X - c, then the optimizer's
-    update at lr = 1 gives the direction D (gd: -G; momentum: V <- beta V + G,
-    D = -V) and X <- X + D diag(eta). The loss of the
+    update at lr = 1 gives the direction D (gd: D = -G; momentum:
+    V <- beta V + G, D = -V; nesterov: the same V, D = -(G + beta V)) and
+    X <- X + D diag(eta). The loss of the
     divergence test is the quadratic-form identity
     f(x) = f* + 1/2 (x - x*)^T H (x - x*), exact in exact arithmetic and O(d^2)
     per rate instead of O(m d) for least squares; ``final_loss`` is then
