@@ -86,8 +86,8 @@ def part1_learning_rates(args, run) -> None:
     # Show only the first steps of a diverging run: after that it leaves the picture.
     shown = {k: replace(tr, path=tr.path[:8]) if tr.diverged else tr for k, tr in traces.items()}
     plots.plot_contour(q, shown, ax=axes[1], bounds=(-5, 4, -2.5, 4.5),
-                       title="Paths on the contours (square = start)")
-    axes[1].legend(fontsize=8, loc="lower right")
+                       title="Paths on the contours (colours as on the left; square = start)")
+    axes[1].get_legend().remove()  # the colours are the left panel's, whose legend is clear of the paths
     plots.plot_sweep(sweep, problem=q, y="steps", ax=axes[2],
                      title=f"Steps to converge over {n} rates")
     fig.suptitle(f"Gradient descent on a quadratic with L = {q.L:g}: the rate must stay below "
@@ -298,10 +298,12 @@ def part4_rosenbrock(args, run) -> None:
     tut.section("4. The Rosenbrock valley: momentum and Adam")
     r = optim.Rosenbrock()
     steps = 5000 if args.quick else 10000
-    # gd last, so its path (which stops short of the minimum) is drawn on top.
-    opts = {"adam lr=0.02": optim.adam(0.02),
+    mark = 1000  # where each one is after this many steps: the paths alone hide the speed
+    # The three paths share the valley floor: plot_contour draws the first widest, so
+    # gd (widest, first) stays visible under momentum and Adam.
+    opts = {"gd lr=1e-3": optim.gd(1e-3),
             "momentum lr=1e-3, beta=0.9": optim.momentum(1e-3, 0.9),
-            "gd lr=1e-3": optim.gd(1e-3)}
+            "adam lr=0.02": optim.adam(0.02)}
     traces = {name: optim.minimize(r, opt, steps=steps, tol=1e-6) for name, opt in opts.items()}
     x_star = r.solution()
     tut.say(f"Rosenbrock's banana valley, from ({r.start[0]:g}, {r.start[1]:g}) to the "
@@ -310,8 +312,9 @@ def part4_rosenbrock(args, run) -> None:
         dist = float(np.linalg.norm(tr.x - x_star))
         status = (f"converged in {tr.converged_at} steps" if tr.converged_at is not None
                   else "diverged" if tr.diverged else f"not converged after {tr.steps_run}")
-        print(f"  {name:<27} {status}; distance to the minimum {dist:.2g}, "
-              f"f = {tr.final_loss:.2g}")
+        at = float(np.linalg.norm(tr.path[min(mark, tr.steps_run)] - x_star))
+        print(f"  {name:<27} {status}; distance to the minimum {dist:.2g} "
+              f"(after {mark} steps {at:.2g}), f = {tr.final_loss:.2g}")
         run.log_metrics({f"rosenbrock.{name.split()[0]}.distance": dist,
                          f"rosenbrock.{name.split()[0]}.steps": tr.steps_run})
     tut.say("Plain gradient descent must keep its rate small for the steep walls, so it "
@@ -320,7 +323,13 @@ def part4_rosenbrock(args, run) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(14, 5.2))
     plots.plot_contour(r, traces, ax=axes[0], bounds=(-1.6, 1.6, -0.6, 1.8), levels=25,
-                       title="Paths in the valley (square = start, star = minimum)")
+                       title=f"Paths in the valley (square = start, diamond = step {mark}, "
+                             "star = minimum)")
+    colors = {line.get_label(): line.get_color() for line in axes[0].get_lines()}
+    for name, tr in traces.items():
+        at = tr.path[min(mark, tr.steps_run)]
+        axes[0].plot(*at, "D", color=colors[name], ms=9, mec="black", zorder=4)  # under the star (5)
+    axes[0].legend(fontsize=9, loc="upper center")
     plots.plot_loss_curves(traces, problem=r, ax=axes[1], title="f(x_k) - f* against step")
     fig.suptitle("Rosenbrock: momentum and Adam against plain gradient descent")
     fig.tight_layout()
