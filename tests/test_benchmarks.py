@@ -6,6 +6,7 @@ benchmarks' own output, not to assertions.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,17 @@ def test_unknown_benchmark_is_a_one_line_error():
                          cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 2
     assert "invalid choice: 'nope'" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_output_is_for_people(quick_run):
+    # Numbers a person reads: no raw floats (7.426140e-05, 900.950741), no negative excess
+    # from round-off, no references to the project's issues or to folders a clone lacks.
+    out, folder, _ = quick_run
+    text = out.stdout
+    assert not re.findall(r"[1-9]\d*\.\d{5,}", text), re.findall(r".*[1-9]\d*\.\d{5,}.*", text)[:5]
+    assert not re.search(r"-\d(\.\d+)?e-1\d", text)
+    assert "issue" not in text.lower() and "shared" not in text
+    # the quick tsp_quality table: every TSPLIB instance shipped with tsp, gaps in percent
+    quality = pd.read_csv(folder / "tsp_quality.csv")
+    assert len(quality) == 11 and (quality["best_of_all_gap_%"] >= 0).all()
+    assert "11 TSPLIB instances shipped with tsp" in text and "TSPLIB95" in text
