@@ -8,6 +8,18 @@ import sys
 from . import NoExactChange, greedy_change, optimal_change, smallest_counterexample
 from ._validation import check_coins
 
+DESCRIPTION = """\
+Pay AMOUNT with the coins two ways, side by side: greedily (the largest coin that
+fits, again and again) and optimally (fewest coins, by dynamic programming). Then
+say whether the coin system is canonical, i.e. greedy is optimal for every amount
+it can pay, and if not, the smallest amount where it is not."""
+
+EXAMPLES = """\
+examples:
+  python -m greedy 4290                    the classroom's coins 10, 50, 100, 500
+  python -m greedy 120 --coins 10,60,100   greedy 100+10+10, optimal 60+60
+  python -m greedy 6 --coins 1,3,4         6 is {1, 3, 4}'s smallest counterexample"""
+
 
 def _coins(text: str) -> list[int]:
     items = text.split(",")
@@ -30,9 +42,10 @@ def _describe(fn, amount, coins) -> tuple[str, object]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m greedy", description=__doc__)
-    parser.add_argument("amount", type=int, help="amount to pay")
-    parser.add_argument("--coins", type=_coins, default=[10, 50, 100, 500],
+    parser = argparse.ArgumentParser(prog="python -m greedy", description=DESCRIPTION, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("amount", type=int, metavar="AMOUNT", help="amount to pay (a non-negative integer)")
+    parser.add_argument("--coins", type=_coins, default=[10, 50, 100, 500], metavar="C1,C2,...",
                         help="coin values, comma-separated (default: 10,50,100,500)")
     args = parser.parse_args(argv)
     try:
@@ -60,8 +73,12 @@ def main(argv=None) -> int:
     print(f"optimal: {o_text}")
     if why_not is not None:
         print(f"\nnot known whether the system is canonical: {why_not}")
-    elif counter is None:
+    elif counter is None and 1 in coins:
         print("\nthe system is canonical: greedy is optimal for every amount")
+    elif counter is None:
+        unpayable = f" ({args.amount} cannot be paid at all)" if o is None and g is None else ""
+        print(f"\nthe system is canonical: greedy is optimal for every amount it can pay; "
+              f"without a 1-coin not every amount can be paid{unpayable}")
     else:
         print(f"\nthe system is not canonical: smallest counterexample {counter} "
               f"(greedy {_count(greedy_change, counter, coins)}, optimal {_count(optimal_change, counter, coins)})")

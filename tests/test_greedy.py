@@ -264,6 +264,29 @@ def test_cli_default_coins_canonical():
     assert "(15 coins)" in out.stdout and "canonical" in out.stdout
 
 
+def test_cli_help_is_plain_text_with_examples_that_run():
+    out = run_cli("--help")
+    assert out.returncode == 0
+    assert "``" not in out.stdout and ":func:" not in out.stdout  # no reST markup
+    examples = out.stdout.split("examples:\n", 1)[1].splitlines()
+    assert len(examples) == 3
+    for line in examples:  # each example runs and does what its comment says
+        args = line.split("python -m greedy ", 1)[1].split("  ", 1)[0].split()
+        ran = run_cli(*args)
+        assert ran.returncode == 0, line
+    assert "greedy:  120 = 1x100 + 2x10 (3 coins)" in run_cli("120", "--coins", "10,60,100").stdout
+    assert "smallest counterexample 6" in run_cli("6", "--coins", "1,3,4").stdout
+
+
+@pytest.mark.parametrize("amount, unpayable", [("7", True), ("8", False)])
+def test_cli_canonical_without_a_one_coin_says_every_payable_amount(amount, unpayable):
+    # {2, 4}: greedy is optimal on every amount it can pay, but 7 cannot be paid at all.
+    out = run_cli(amount, "--coins", "2,4")
+    assert out.returncode == 0
+    assert "greedy is optimal for every amount it can pay" in out.stdout
+    assert ("7 cannot be paid at all" in out.stdout) == unpayable
+
+
 @pytest.mark.parametrize("args", [["-5"], ["abc"], ["10", "--coins", "0,5"], ["10", "--coins", "a,b"]])
 def test_cli_bad_input_is_one_line_exit_2(args):
     out = run_cli(*args)
