@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from . import NoExactChange, greedy_change, optimal_change, smallest_counterexample
@@ -31,9 +32,18 @@ def _coins(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"coins must be integers separated by commas, got {text!r}")
 
 
-def _describe(fn, amount, coins) -> tuple[str, object]:
+# A tqdm bar (stderr, terminals only) for exact tables of at least this many
+# amount-coin steps: about a second of dynamic programming.
+_PROGRESS_WORK = 10**8
+
+
+def _bar(amounts: int, coins) -> bool:
+    return sys.stderr.isatty() and amounts * len(coins) >= _PROGRESS_WORK
+
+
+def _describe(fn, amount, coins, **kw) -> tuple[str, object]:
     try:
-        change = fn(amount, coins)
+        change = fn(amount, coins, **kw)
     except NoExactChange as exc:
         return str(exc), None
     except ValueError as exc:  # the exact table would not fit in memory
@@ -53,14 +63,17 @@ def main(argv=None) -> int:
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
     try:
-        counter, why_not = smallest_counterexample(args.coins), None
+        top = sorted(set(args.coins))[-2:]  # without a 1-coin the test tabulates up to their sum
+        bar = 1 not in args.coins and _bar(sum(top) // math.gcd(*args.coins), args.coins)
+        counter, why_not = smallest_counterexample(args.coins, progress=bar), None
     except ValueError as exc:  # coins too large for the exact test; change still works
         counter, why_not = None, str(exc)
     if args.amount < 0:
         parser.error(f"amount must be a non-negative integer, got {args.amount}")
 
     g_text, g = _describe(greedy_change, args.amount, args.coins)
-    o_text, o = _describe(optimal_change, args.amount, args.coins)
+    o_text, o = _describe(optimal_change, args.amount, args.coins,
+                          progress=_bar(args.amount // math.gcd(*args.coins), args.coins))
     coins = sorted(set(args.coins), reverse=True)
     print(f"amount {args.amount}, coins {coins}\n")
     print(f"{'coin':>10} {'greedy':>8} {'optimal':>8}")

@@ -231,6 +231,40 @@ def test_pearson_matches_scan(coins):
     assert smallest_counterexample(coins) == ref.smallest_counterexample_scan(coins, limit)
 
 
+@given(coins=systems, amount=st.integers(0, 200), chunk=st.integers(1, 50))
+def test_the_table_filled_in_chunks_is_the_table(coins, amount, chunk):
+    # With a progress report the DP table is filled chunk by chunk; every chunk size
+    # must give the same table, and the report counts up to every amount tabulated.
+    from greedy import dynamic
+
+    coins = tuple(sorted(coins, reverse=True))
+    whole = dynamic.min_coins_table(amount, coins, "t")
+    seen = []
+    old, dynamic.PROGRESS_CHUNK = dynamic.PROGRESS_CHUNK, chunk
+    try:
+        chunked = dynamic.min_coins_table(amount, coins, "t", progress=lambda d, t: seen.append((d, t)))
+    finally:
+        dynamic.PROGRESS_CHUNK = old
+    np.testing.assert_array_equal(chunked, whole)
+    assert [t for _, t in seen] == [amount + 1] * len(seen)
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and (done[-1] == amount + 1 if amount else done == [])
+
+
+def test_progress_true_draws_a_bar_on_stderr_and_bad_progress_is_refused(capsys):
+    assert optimal_change(120, {10, 60, 100}, progress=True).n_coins == 2
+    assert "tabulating amount 120" in capsys.readouterr().err
+    assert smallest_counterexample({3, 5}, progress=True) == 6  # 3 + 3; greedy takes 5, stuck on 1
+    assert "tabulating" in capsys.readouterr().err
+    assert optimal_change(120, {10, 60, 100}, progress=False).n_coins == 2
+    assert capsys.readouterr().err == ""
+    for bad in (3, "yes"):
+        with pytest.raises(TypeError, match=f"progress must be None, True or callable.*got {bad!r}"):
+            optimal_change(120, {10, 60, 100}, progress=bad)
+        with pytest.raises(TypeError, match="progress must be"):
+            smallest_counterexample({1, 3, 4}, progress=bad)
+
+
 @given(coins=systems)
 def test_counterexample_without_one_matches_scan(coins):
     limit = 3 * max(coins) + 10
@@ -397,3 +431,21 @@ def test_table_limit_message_names_the_amount_asked_for():
     with pytest.raises(ValueError, match=rf"amount {2**29 + 1} is too large for the exact table"):
         optimal_change(2**29 + 1, [1, 6])
     assert optimal_change(3 * 2**20, [3, 6]).n_coins == 2**19  # well inside the limit
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_cli_shows_a_tqdm_bar_for_a_long_table_only_on_a_terminal(monkeypatch, capsys, terminal):
+    import io
+
+    from greedy import __main__ as cli
+
+    class Stderr(io.StringIO):
+        def isatty(self):
+            return terminal
+
+    err = Stderr()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(cli, "_PROGRESS_WORK", 1000)  # as if 1,000 amount-steps took a second
+    assert cli.main(["4000", "--coins", "1,3,4"]) == 0
+    assert ("tabulating amount 4000" in err.getvalue()) == terminal
+    assert "tabulating" not in capsys.readouterr().out  # the bar never goes to stdout
