@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import platform
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "BenchResult", "best_time", "format_table", "machine_params", "number", "percent", "report",
-    "seconds", "times", "OUTPUT_DIR",
+    "BenchResult", "best_time", "format_table", "machine_params", "number", "percent", "progress_bar",
+    "report", "seconds", "times", "OUTPUT_DIR",
 ]
 
 OUTPUT_DIR = Path(os.environ.get("OPTSANDBOX_BENCH_DIR", "benchmarks/output"))
@@ -175,6 +176,20 @@ def format_table(table, columns=None) -> str:
     for i in range(len(table)):
         lines.append("  ".join(out[h][i].rjust(widths[h]) for h in out))
     return "\n".join(lines)
+
+
+def progress_bar(total: int, desc: str, unit: str = "case"):
+    """A ``tqdm`` bar for a benchmark's long loop: on stderr, drawn only on a terminal.
+
+    Update it between timings, never inside one. Its monitor thread is off, so
+    nothing wakes up while a timing runs; ``leave=False`` clears it before the
+    table is printed.
+    """
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=not sys.stderr.isatty(),
+                leave=False)
 
 
 def machine_params() -> dict:

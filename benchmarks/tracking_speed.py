@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import BenchResult, best_time, number, times
+from benchmarks.common import BenchResult, best_time, number, progress_bar, times
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,9 +76,15 @@ def run(quick: bool = True) -> BenchResult:
     keys_per_batch = 100
     repeat = 3 if quick else 7
     figures = {}
-    with tempfile.TemporaryDirectory(prefix="tracking-bench-") as tmp:
+    bar = progress_bar(len(TARGETS), "tracking_speed", unit="measure")
+
+    def done(measure, value):  # between timings: the bar never runs inside one
+        figures[measure] = value
+        bar.update()
+
+    with bar, tempfile.TemporaryDirectory(prefix="tracking-bench-") as tmp:
         tmp = Path(tmp)
-        figures["import"] = _import_time(repeat)
+        done("import", _import_time(repeat))
 
         counter = iter(range(10**6))
 
@@ -88,7 +94,7 @@ def run(quick: bool = True) -> BenchResult:
                 run.log_param("n", 1)
                 run.log_metric("x", 1.0)
 
-        figures["new store + first run"] = best_time(first_run, repeat=repeat)
+        done("new store + first run", best_time(first_run, repeat=repeat))
 
         main_uri = tmp / "main" / "tracking.db"
 
@@ -98,7 +104,7 @@ def run(quick: bool = True) -> BenchResult:
                 for i in range(n_single):
                     log("loss", 0.5 * i)
 
-        figures["log_metric one by one"] = n_single / best_time(one_by_one, repeat=repeat)
+        done("log_metric one by one", n_single / best_time(one_by_one, repeat=repeat))
 
         batch = {f"m{k:03d}": 0.25 * k for k in range(keys_per_batch)}
 
@@ -107,15 +113,15 @@ def run(quick: bool = True) -> BenchResult:
                 for step in range(n_batch // keys_per_batch):
                     run.log_metrics(batch, step=step)
 
-        figures["batched logging"] = n_batch / best_time(batched, repeat=repeat)
+        done("batched logging", n_batch / best_time(batched, repeat=repeat))
 
         with tracking.start_run(experiment="bench", run_name="history", uri=main_uri) as run:
             for i in range(10_000):
                 run.log_metric("h", float(i))
         hist_id = run.run_id
         assert len(tracking.metric_history(hist_id, "h", uri=main_uri)) == 10_000  # warms pandas
-        figures["10k-point history read"] = best_time(
-            lambda: tracking.metric_history(hist_id, "h", uri=main_uri), repeat=10 * repeat)
+        done("10k-point history read", best_time(
+            lambda: tracking.metric_history(hist_id, "h", uri=main_uri), repeat=10 * repeat))
 
         search_uri = tmp / "search" / "tracking.db"
         rng = np.random.default_rng(3)
@@ -128,8 +134,8 @@ def run(quick: bool = True) -> BenchResult:
                                    "seconds": 0.1, "gap": 0.0}, step=step)
                 r.set_tags({"kind": "bench", "batch": str(i // 50)})
         assert len(tracking.search_runs(uri=search_uri)) == 200
-        figures["search over 200 runs"] = best_time(lambda: tracking.search_runs(uri=search_uri),
-                                                    repeat=10 * repeat)
+        done("search over 200 runs", best_time(lambda: tracking.search_runs(uri=search_uri),
+                                               repeat=10 * repeat))
         t_filtered = best_time(lambda: tracking.search_runs(
             filter="metrics.best < 0.5 and params.method = 'nn'", uri=search_uri), repeat=10 * repeat)
 
@@ -144,7 +150,7 @@ def run(quick: bool = True) -> BenchResult:
                 r.log_metric(("loss", "acc", "lr", "grad")[i % 4], float(x[i]))
         # _store_size checkpoints the WAL itself; closing stores here would also close
         # the store of a run that encloses this benchmark (python -m benchmarks opens one).
-        figures["bytes per point on disk"] = (_store_size(size_uri) - empty) / n_size
+        done("bytes per point on disk", (_store_size(size_uri) - empty) / n_size)
 
     rows = []
     for measure, ours in figures.items():

@@ -39,3 +39,22 @@ def test_format_table_formats_renames_and_aligns():
     assert lines == ["case       dp  dp/greedy  fewest",
                      "   a    14 µs      2.35x       4",
                      "  bb  4.47 ms       901x       -"]
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_bar_is_drawn_on_stderr_only_on_a_terminal(monkeypatch, terminal):
+    import io
+    import sys
+
+    from benchmarks.common import progress_bar
+
+    class Stderr(io.StringIO):
+        def isatty(self):
+            return terminal
+
+    err = Stderr()
+    monkeypatch.setattr(sys, "stderr", err)
+    with progress_bar(3, "demo") as bar:
+        for _ in range(3):
+            bar.update()
+    assert ("demo" in err.getvalue()) == terminal
