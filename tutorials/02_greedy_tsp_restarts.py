@@ -56,9 +56,13 @@ def plot_restarts(ax, curves, optimum, ceiling, title, unit=""):
     ax.fill_between(ns, lo, hi, color="tab:blue", alpha=0.25, step="post",
                     label="10-90% of trials")
     ax.step(ns, med, where="post", color="tab:blue", lw=2, label="median best of N")
-    ax.axhline(ceiling, color="tab:green", ls="-.", lw=1.2,
-               label=f"best over all starts {ceiling:.6g}")
-    ax.axhline(optimum, color="tab:red", ls="--", lw=1.5, label=f"exact optimum {optimum:.6g}")
+    if ceiling == optimum:  # one line, said so: two would lie exactly on top of each other
+        ax.axhline(optimum, color="tab:red", ls="--", lw=1.5,
+                   label=f"best over all starts = exact optimum {optimum:.6g}")
+    else:
+        ax.axhline(ceiling, color="tab:green", ls="-.", lw=1.2,
+                   label=f"best over all starts {ceiling:.6g}")
+        ax.axhline(optimum, color="tab:red", ls="--", lw=1.5, label=f"exact optimum {optimum:.6g}")
     ax.set_xscale("log")
     ax.set_xlabel("number of random restarts N")
     ax.set_ylabel(f"length of the best walk{unit}")
