@@ -25,7 +25,6 @@ import sys
 import threading
 import time
 import uuid
-from array import array
 from pathlib import Path
 
 from . import _signals
@@ -48,16 +47,6 @@ __all__ = ["Run", "Terminated", "active_run", "end_run", "start_run"]
 
 FLUSH_POINTS = 20_000
 FLUSH_SECONDS = 0.5
-
-_INSERT_CHUNK = "INSERT INTO metrics(run, key, seq, n, steps, vals, ts) VALUES (?, ?, ?, ?, ?, ?, ?)"
-_SWAP = sys.byteorder != "little"
-_UPSERT_LATEST = """
-INSERT INTO latest_metrics(run, key, step, seq, value, ts) VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT(run, key) DO UPDATE SET
-    step = excluded.step, seq = excluded.seq, value = excluded.value, ts = excluded.ts
-WHERE excluded.step > latest_metrics.step
-   OR (excluded.step = latest_metrics.step AND excluded.seq >= latest_metrics.seq)
-"""
 
 _time = time.time
 _local = threading.local()          # .stack: this thread's active runs, innermost last
@@ -240,13 +229,9 @@ class Run:
                 self._flush_at = _time() + FLUSH_SECONDS
             if not buf and not latest:
                 return
-            rid = self._rid
             try:
-                rows = [(rid, kid, first, len(steps), _pack("q", steps), _pack("d", values), _pack("q", stamps))
-                        for kid, (first, steps, values, stamps) in buf.items()]
-                with store.write() as conn:
-                    conn.executemany(_INSERT_CHUNK, rows)
-                    conn.executemany(_UPSERT_LATEST, latest.values())
+                store.write_metrics(self._rid, [(kid, *cols) for kid, cols in buf.items()],
+                                    [row[1:] for row in latest.values()])
             except BaseException:
                 with self._lock:  # put the points back, before any newer ones: a later flush writes them
                     for kid, (first, steps, values, stamps) in buf.items():
@@ -284,11 +269,7 @@ class Run:
                 new[key] = text
         if new:
             with critical:  # the rows and self._params agree even after a Ctrl-C
-                with self._store.write() as conn:
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO params(run, key, value) VALUES (?, ?, ?)",
-                        [(self._rid, k, v) for k, v in new.items()],
-                    )
+                self._store.add_params(self._rid, new)
                 self._params.update(new)
 
     def set_tag(self, key: str, value) -> None:
@@ -298,14 +279,9 @@ class Run:
     def set_tags(self, tags: dict) -> None:
         """Set several tags at once."""
         self._check_running()
-        rows = [(self._rid, k, v) for k, v in check_tags(tags).items()]
-        if rows:
-            with self._store.write() as conn:
-                conn.executemany(
-                    "INSERT INTO tags(run, key, value) VALUES (?, ?, ?) "
-                    "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value",
-                    rows,
-                )
+        tags = check_tags(tags)
+        if tags:
+            self._store.set_tags(self._rid, tags)
 
     def _artifact_path(self, name: str, default_suffix: str = "", known_suffixes=None) -> Path:
         self._check_running()
@@ -377,20 +353,11 @@ class Run:
         with critical:  # Ctrl-C or SIGTERM now would leave the run RUNNING: raised after
             end_ms = int(_time() * 1000)
             self.flush()
-            with self._store.write() as conn:
-                conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, self._rid))
+            self._store.end_run(self._rid, status, end_ms)
             self.status = status
             self.end_ms = end_ms
             self._kid = {}
             _forget(self)
-
-
-def _pack(code: str, values: list) -> bytes:
-    """A list of int64 (``q``) or float64 (``d``) as little-endian bytes; NaN bits kept."""
-    arr = array(code, values)
-    if _SWAP:
-        arr.byteswap()
-    return arr.tobytes()
 
 
 def _json_default(obj):
@@ -529,20 +496,7 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     run = None
     try:
         with critical:  # the row, the Run and its registration: all or nothing
-            with store.write() as conn:
-                eid = store.experiment_id(conn, experiment, start_ms)
-                cur = conn.execute(
-                    "INSERT INTO runs(run_id, experiment_id, run_name, status, start_ms, parent_id) "
-                    "VALUES (?, ?, ?, 'RUNNING', ?, ?)",
-                    (run_id, eid, run_name, start_ms, parent._rid if parent else None),
-                )
-                rid = cur.lastrowid
-                if tags:
-                    conn.executemany(
-                        "INSERT INTO tags(run, key, value) VALUES (?, ?, ?)",
-                        [(rid, k, v) for k, v in tags.items()],
-                    )
-            store.remember_experiment(experiment, eid)
+            rid = store.create_run(run_id, experiment, run_name, start_ms, parent._rid if parent else None, tags)
             run = Run(store, rid, run_id, experiment, run_name, parent.run_id if parent else None, start_ms)
             run._watch_signal = watching
             with _open_lock:
