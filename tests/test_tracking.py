@@ -237,9 +237,9 @@ def test_steps_default_to_count_and_last_value_is_largest_step():
 
 
 def test_many_points_cross_flush_thresholds(monkeypatch):
-    from tracking import run as run_mod
+    from tracking import buffer as buffer_mod
 
-    monkeypatch.setattr(run_mod, "FLUSH_POINTS", 97)
+    monkeypatch.setattr(buffer_mod, "FLUSH_POINTS", 97)
     with start_run() as run:
         for i in range(1000):
             run.log_metric("x", i * 0.25)

@@ -98,9 +98,9 @@ while True:                      # keep logging slowly, never reaching the size 
 # The children below never flush on their own (no timer, no size threshold), so the
 # points can only reach the store through the path each test is about.
 _NO_AUTO_FLUSH = """
-import tracking.run
-tracking.run.FLUSH_SECONDS = 3600.0
-tracking.run.FLUSH_POINTS = 10**9
+import tracking.buffer
+tracking.buffer.FLUSH_SECONDS = 3600.0
+tracking.buffer.FLUSH_POINTS = 10**9
 """
 
 
@@ -177,8 +177,8 @@ if sys.argv[1] == "interrupt":
 def test_two_processes_logging_at_once_lose_nothing(db, tmp_path):
     go = tmp_path / "go"
     code = _BARRIER + """
-import tracking, tracking.run
-tracking.run.FLUSH_POINTS = 500          # many small transactions, to interleave the writers
+import tracking, tracking.buffer
+tracking.buffer.FLUSH_POINTS = 500          # many small transactions, to interleave the writers
 with tracking.start_run("concurrent", sys.argv[2]) as run:
     for i in range(20000):
         run.log_metric("x", float(i))
@@ -246,8 +246,8 @@ def test_cli_in_a_subprocess(db):
 
 _SIGNAL_STORM = """
 import random, signal, sys, threading, time
-import tracking, tracking.run
-tracking.run.FLUSH_POINTS = 3          # a transaction every few points: signals land inside them
+import tracking, tracking.buffer
+tracking.buffer.FLUSH_POINTS = 3          # a transaction every few points: signals land inside them
 sig = getattr(signal, sys.argv[1])
 expected = KeyboardInterrupt if sig == signal.SIGINT else SystemExit
 rng = random.Random(int(sys.argv[3]))

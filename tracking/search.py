@@ -3,8 +3,9 @@
 pandas is imported inside the functions that return DataFrames, so
 ``import tracking`` stays light. The queries are the store's (``Store.find_runs``,
 ``read_run``, ``read_history``); this module shapes their answers into
-DataFrames and records. Every query first flushes the points that runs of this
-process still hold in memory, so what a process logged is what it reads back.
+DataFrames and records. Every query first writes the points that runs of this
+process still buffer (``buffer.flush_pending``), so what a process logged is
+what it reads back.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import run as _run
 from ._filter import parse_filter
 from ._validation import RunNotFound
+from .buffer import flush_pending
 from .store import get_store
 
 __all__ = ["RunRecord", "get_run", "metric_history", "search_runs"]
@@ -62,13 +63,6 @@ class RunRecord:
         return (self.end_time - self.start_time).total_seconds()
 
 
-def _flush_local(store) -> None:
-    with _run._open_lock:
-        runs = [r for r in _run._open_runs if r._store is store]
-    for r in runs:
-        r.flush()
-
-
 def _utc(ms):
     return None if ms is None else datetime.fromtimestamp(ms / 1000.0, tz=timezone.utc)
 
@@ -77,7 +71,7 @@ def _open_for_read(uri, run_id):
     store = get_store(uri, create=False)
     if store is None:
         raise RunNotFound(f"no run with id {run_id!r}: the tracking store does not exist yet")
-    _flush_local(store)
+    flush_pending(store)
     return store
 
 
@@ -241,7 +235,7 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
     store = get_store(uri, create=False)
     rows, params, metrics, tags = [], [], [], []
     if store is not None:
-        _flush_local(store)
+        flush_pending(store)
         rows, params, metrics, tags = store.find_runs(conditions, None if experiment is None else names)
 
     index = {r[0]: i for i, r in enumerate(rows)}
