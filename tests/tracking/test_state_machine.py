@@ -19,6 +19,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 import tracking
 from tracking import store as _store
 from tests import reference as ref
+from tests.profiles import slow
 
 KEYS = st.sampled_from(["lr", "n", "loss", "train/acc", "a.b"])
 PARAM_KEYS = st.sampled_from(["lr", "n/k"])  # few keys, so changed values are tried often
@@ -183,4 +184,4 @@ def with_error(exc_type, fn, *args, **kwargs):
 
 
 TestTrackingMachine = TrackingMachine.TestCase
-TestTrackingMachine.settings = settings(max_examples=20, stateful_step_count=30, deadline=None)
+TestTrackingMachine.settings = settings(slow, stateful_step_count=30)  # examples: the profile's slow tier
