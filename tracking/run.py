@@ -25,7 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
-from . import _signals, buffer
+from . import _signals
 from ._signals import Terminated, critical
 from ._validation import (
     check_artifact_name,
@@ -36,7 +36,7 @@ from ._validation import (
     check_status,
     check_tags,
 )
-from .buffer import MetricBuffer
+from .buffer import MetricBuffer, stop_flusher
 from .store import Store, get_store
 
 __all__ = ["Run", "Terminated", "active_run", "end_run", "start_run"]
@@ -285,7 +285,7 @@ def _forget(run: Run) -> None:
 
 def _at_exit() -> None:
     """End the runs still open when the interpreter exits (flushing them)."""
-    buffer.stop_flusher()
+    stop_flusher()
     with _open_lock:
         runs = list(_open_runs)
     if not runs:
