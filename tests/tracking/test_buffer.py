@@ -139,20 +139,22 @@ def test_any_mix_of_appends_and_flushes_stores_every_point_once_in_order(ops, fl
     # flush_points, explicit, and failing ones that put their points back) must
     # neither lose, repeat nor reorder a point, and the last value must follow the
     # rule: the largest step, the later point on a tie
-    model: dict[str, list] = {}
+    model: dict[str, list] = {}  # key -> [(step, value)] in logging order
+
+    def expect(key, value, step):
+        points = model.setdefault(key, [])
+        points.append((len(points) if step is None else step, float(value)))
+
     with mock.patch.object(buffer, "FLUSH_POINTS", flush_points), start_run() as run:
         for op, *args in ops:
             if op == "log_metric":
-                key, value, step = args
-                run.log_metric(key, value, step)
-                points = model.setdefault(key, [])
-                points.append((len(points) if step is None else step, float(value)))
+                run.log_metric(*args)
+                expect(*args)
             elif op == "log_metrics":
                 values, step = args
                 run.log_metrics(values, step=step)
                 for key, value in values.items():
-                    points = model.setdefault(key, [])
-                    points.append((len(points) if step is None else step, float(value)))
+                    expect(key, value, step)
             elif op == "flush":
                 run.flush()
             else:
