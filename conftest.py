@@ -24,7 +24,6 @@ import os
 import sys
 
 import pytest
-from _pytest.doctest import DoctestItem
 
 # Before anything imports matplotlib: tests and examples never open a window.
 os.environ["MPLBACKEND"] = "Agg"
@@ -32,14 +31,14 @@ os.environ["MPLBACKEND"] = "Agg"
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if isinstance(item, DoctestItem):
+        if isinstance(item, pytest.DoctestItem):
             item.add_marker(pytest.mark.filterwarnings("error::RuntimeWarning"))
 
 
 @pytest.fixture(autouse=True)
 def _doctest_sandbox(request):
     """A temporary working directory and tracking store for each doctest (tests: nothing)."""
-    if not isinstance(request.node, DoctestItem):
+    if not isinstance(request.node, pytest.DoctestItem):
         yield
         return
     _check_imported_once(request.node)
