@@ -62,7 +62,10 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     lr_sweep(raw, lrs[:2], steps=10)  # warm imports (pandas) outside the timings
     t_vec = best_time(lambda: lr_sweep(raw, lrs, steps=STEPS, tol=None), repeat=1 if smoke else 5, budget=5.0)
     n_plain = 2 if smoke else 20 if quick else N_LRS
-    t_plain = best_time(lambda: _plain_loop(raw, lrs[:n_plain], STEPS), repeat=1 if smoke else 2, budget=10.0) * N_LRS / n_plain
+    t_plain = (
+        best_time(lambda: _plain_loop(raw, lrs[:n_plain], STEPS), repeat=1 if smoke else 2, budget=10.0)
+        * N_LRS / n_plain
+    )
     n_loop = 1 if smoke else 5 if quick else 25
     t_loop = (
         best_time(lambda: lr_sweep(raw, lrs[:n_loop], steps=STEPS, tol=None, method="loop"), repeat=1)

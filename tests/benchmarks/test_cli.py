@@ -53,6 +53,7 @@ def test_each_benchmark_saved_and_logged(smoke_run, name):
     run = runs.iloc[0]
     assert run["status"] == "FINISHED"
     assert run["params.cores"] and run["params.numba"]
+    assert run["params.smoke"] == "True"  # the benchmark took its smallest sizes
     assert any(c.startswith("metrics.") and pd.notna(run[c]) for c in runs.columns)
     artifacts = set(tracking.get_run(run["run_id"], uri=uri).artifacts)
     assert {f"{name}.csv", f"{name}.png"} <= artifacts
