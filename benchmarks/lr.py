@@ -33,7 +33,7 @@ TARGET_S = 1.0
 
 def _plain_loop(problem, lrs, steps):
     """Same step and stopping rule as the sweep, one rate at a time (no vectorization)."""
-    H, c, x_star, f_star = problem._as_quadratic()
+    H, c, x_star, f_star = problem.quadratic_form()
     threshold = divergence_threshold(float(problem.value(problem.start)))
     out = []
     with np.errstate(all="ignore"):

@@ -222,7 +222,7 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
     >>> import numpy as np
     >>> from optim import Quadratic, lr_sweep
     >>> q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 1.0])
-    >>> df = lr_sweep(q, np.geomspace(0.01, 0.3, 20), steps=500)
+    >>> df = lr_sweep(q, np.geomspace(0.01, 0.3, 20), steps=500, tol=1e-6)
     >>> fig = plot_sweep(df, problem=q, y="steps")
     >>> fig.axes[0].get_xscale()
     'log'

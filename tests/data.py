@@ -6,9 +6,14 @@ Build inputs by construction (``.map``, ``hypothesis.extra.numpy``) rather than
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+from optim import Quadratic
+from tests import reference as ref
 
 INF = float("inf")
 
@@ -34,6 +39,38 @@ coin_systems = st.sets(st.integers(1, 30), min_size=1, max_size=4).map(frozenset
 # ---------------------------------------------------------------------------
 # optim
 # ---------------------------------------------------------------------------
+
+#: any seed of ``numpy.random.default_rng``
+seeds = st.integers(0, 2**32 - 1)
+
+
+class QuadraticCase(NamedTuple):
+    """A random ``Quadratic`` with what built it: A = Q diag(eigenvalues) Q^T, and a start."""
+
+    problem: Quadratic
+    Q: np.ndarray
+    eigenvalues: np.ndarray
+    x0: np.ndarray
+
+
+def quadratic_case(seed: int, d: int = 3) -> QuadraticCase:
+    """A d-dimensional ``Quadratic`` built by construction from ``seed``.
+
+    Eigenvalues uniform in [0.1, 10] (kappa <= 100), a Haar-random rotation Q, b normal;
+    the start x0 = x* + Q z has a top-eigenvector part |z[-1]| >= 1, so a rate above 2/L
+    visibly diverges from it.
+    """
+    rng = np.random.default_rng(seed)
+    A, Q, ev = ref.random_spd(rng, d, 0.1, 10.0)
+    q = Quadratic(A, rng.normal(size=d))
+    z = rng.normal(size=d)
+    z[-1] = 1.0 if abs(z[-1]) < 1.0 else z[-1]  # eigenvalues ascending: the last is the top one
+    return QuadraticCase(q, Q, ev, q.solution() + Q @ z)
+
+
+def quadratic_cases(dims=st.integers(1, 6)):
+    """``QuadraticCase`` of a drawn seed and dimension."""
+    return st.builds(quadratic_case, seeds, dims)
 
 
 # ---------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def part1_learning_rates(args, run) -> None:
            "above 2/L": 1.05 * bound}
     traces = {}
     for what, lr in lrs.items():
-        tr = optim.minimize(q, optim.gd(lr), x0, steps=steps, tol=1e-6)
+        tr = optim.minimize(q, optim.gd(lr), x0=x0, steps=steps, tol=1e-6)
         factor = optim.contraction_factor(q, lr)
         traces[f"{what}: lr={lr:.3g}"] = tr
         if tr.diverged:
@@ -163,7 +163,7 @@ def part3_local_minima(args, run) -> None:
     dw, hb = optim.DoubleWell(), optim.Himmelblau()
     n_dw = 7 if args.quick else 11
     starts = np.linspace(-2.2, 2.2, n_dw)
-    dw_traces = {float(s): optim.minimize(dw, optim.gd(0.01), [s], steps=3000, tol=1e-8)
+    dw_traces = {float(s): optim.minimize(dw, optim.gd(0.01), x0=[s], steps=3000, tol=1e-8)
                  for s in starts}
     glob, loc = dw.minima()[:, 0]
     ends = np.array([tr.x[0] for tr in dw_traces.values()])
@@ -187,7 +187,7 @@ def part3_local_minima(args, run) -> None:
     hb_traces = {}
     for a in angles:
         s = 5.0 * np.array([np.cos(a), np.sin(a)])
-        hb_traces[f"start ({s[0]:.1f}, {s[1]:.1f})"] = optim.minimize(hb, optim.gd(0.01), s,
+        hb_traces[f"start ({s[0]:.1f}, {s[1]:.1f})"] = optim.minimize(hb, optim.gd(0.01), x0=s,
                                                                        steps=2000, tol=1e-6)
     minima = hb.minima()
     reached = {int(np.argmin(np.linalg.norm(minima - tr.x, axis=1)))

@@ -40,7 +40,7 @@ def log_sweep(problem, x0, fractions, steps, sweep_id):
                                     tags={"sweep": sweep_id, "problem": repr(problem)}) as run:
                 run.log_params({"optimizer": name, "lr": lr, "lr_over_2_L": frac,
                                 "beta": 0.9 if name == "momentum" else 0.0, "steps": steps})
-                tr = optim.minimize(problem, factory(lr), x0, steps=steps, tol=TOL)
+                tr = optim.minimize(problem, factory(lr), x0=x0, steps=steps, tol=TOL)
                 for k, loss in enumerate(tr.loss):
                     run.log_metric("loss", float(loss), step=k)
                 run.log_metrics({
