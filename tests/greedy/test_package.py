@@ -1,4 +1,4 @@
-"""greedy/__init__.py: the package docstring says which function to pick."""
+"""The greedy package as a whole (``greedy/__init__.py``): its docstring says which function to pick."""
 
 import greedy
 
