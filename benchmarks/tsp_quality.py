@@ -25,6 +25,7 @@ import pandas as pd
 from benchmarks.common import BenchResult, number, percent, seconds
 
 QUICK_MAX_N = 300
+SMOKE_MAX_N = 16  # burma14 and ulysses16, with the Held-Karp check
 TSPLIB95_URL = "http://comopt.ifi.uni-heidelberg.de/software/TSPLIB95/"
 # Measured with --full --tsplib on the 41 instances of tsp/data/tsplib/optima.csv (README).
 REFERENCE_41 = {"one start": 25.4, "best of 100": 16.5, "best of all starts": 16.1}
@@ -47,7 +48,7 @@ def instances(folder: Path) -> tuple[dict[str, int], list[str]]:
     return {name: optima[name] for name in files if name in optima}, [n for n in files if n not in optima]
 
 
-def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult:
+def run(quick: bool = True, tsplib_dir: str | Path | None = None, smoke: bool = False) -> BenchResult:
     from tsp import read_tsplib, simulate
     from tsp.exact import held_karp
 
@@ -56,10 +57,11 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
     bundled = tsplib_dir is None
     folder = Path(BUNDLED_DIR if bundled else tsplib_dir)
     optima, unknown = instances(folder)
+    max_n = SMOKE_MAX_N if smoke else QUICK_MAX_N if quick else float("inf")
     rows, skipped = [], []
     for name, opt in optima.items():
         inst = read_tsplib(folder / f"{name}.tsp")
-        if quick and inst.n > QUICK_MAX_N:
+        if inst.n > max_n:
             skipped.append(name)
             continue
         t0 = time.perf_counter()
@@ -89,7 +91,8 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
     source = "shipped with tsp (tsp/data/tsplib)" if bundled else f"in {folder}"
     notes = [
         f"{len(table)} TSPLIB instances {source}, n = {table['n'].min()} .. {table['n'].max()}"
-        + (f"; quick: n <= {QUICK_MAX_N}, {len(skipped)} larger left out (--full runs them)" if skipped else ""),
+        + (f"; {'smoke' if smoke else 'quick'}: n <= {max_n}, {len(skipped)} larger left out "
+           "(--full runs them)" if skipped else ""),
         f"mean gap: one start {percent(table['one_start_gap_%'].mean())}, best of 100 "
         f"{percent(table['best_of_100_gap_%'].mean())}, best of all starts "
         f"{percent(table['best_of_all_gap_%'].mean())}",
@@ -115,7 +118,7 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
     columns = {"one_start_gap_%": ("one start", percent), "best_of_100_gap_%": ("best of 100", percent),
                "best_of_all_gap_%": ("best of all starts", percent), "held_karp": ("Held-Karp", number),
                "seconds": ("time", seconds)}
-    return BenchResult("tsp_quality", table, {"quick": quick, "tsplib_dir": str(folder)},
+    return BenchResult("tsp_quality", table, {"quick": quick, "smoke": smoke, "tsplib_dir": str(folder)},
                        metrics, fig, notes, columns)
 
 

@@ -21,6 +21,15 @@ INF = float("inf")
 # greedy
 # ---------------------------------------------------------------------------
 
+#: the classroom's coins (Korean won): canonical, 4290 = 8x500 + 2x100 + 1x50 + 4x10
+KRW = frozenset({10, 50, 100, 500})
+
+#: a coin system with a 1-coin (every amount is payable): distinct values in 2..40, plus 1
+coin_systems_with_one = st.sets(st.integers(2, 40), max_size=5).map(lambda s: frozenset(s | {1}))
+
+#: any coin system, 1 to 4 distinct values in 1..30 (some amounts are not payable)
+coin_systems = st.sets(st.integers(1, 30), min_size=1, max_size=4).map(frozenset)
+
 
 # ---------------------------------------------------------------------------
 # tsp
@@ -67,3 +76,17 @@ def quadratic_cases(dims=st.integers(1, 6)):
 # ---------------------------------------------------------------------------
 # tracking
 # ---------------------------------------------------------------------------
+
+#: metric (and tag) keys: a few, so runs share them; nested names included
+metric_keys = st.sampled_from(["lr", "n", "loss", "train/acc", "a.b"])
+
+#: values a run may log: any float64 (NaN, +-inf and -0.0 included) and integers exact in one
+metric_values = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.integers(-(2**53), 2**53),
+    st.sampled_from([float("nan"), float("inf"), -float("inf")]),
+)
+
+#: the step argument of log_metric: None (the key's point count) or a small int, repeats and
+#: steps that go back included
+metric_steps = st.one_of(st.none(), st.integers(-3, 5))

@@ -1,4 +1,10 @@
-"""The SQLite store: location, schema, and short write transactions.
+"""The SQLite store: location, schema, short write transactions, and every SQL statement.
+
+The rest of the package never writes SQL: runs, buffers and searches call the
+``Store`` methods below (``create_run``, ``end_run``, ``add_params``, ``set_tags``,
+``write_metrics``, ``find_runs``, ``read_run``, ``read_history``), which also own
+the packed format of metric chunks, both ways. The filter language is turned
+into an SQL condition by ``_filter.to_sql``, which only ``find_runs`` calls.
 
 One file holds everything but the artifacts::
 
@@ -32,13 +38,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import threading
 import time
+from array import array
 from contextlib import contextmanager
 from pathlib import Path
 
+from ._filter import to_sql
 from ._signals import critical
-from ._validation import db_path_from_uri
+from ._validation import RunNotFound, db_path_from_uri
 
 __all__ = ["DEFAULT_URI", "Store", "get_store", "get_tracking_uri", "set_tracking_uri"]
 
@@ -46,6 +55,7 @@ DEFAULT_URI = "sqlite:///runs/tracking.db"
 ENV_VAR = "OPTSANDBOX_TRACKING_URI"
 SCHEMA_VERSION = 2  # 1: a development layout with one row per point, never released
 BUSY_TIMEOUT_S = 60.0
+MIN_PREFIX = 6  # hex digits of the shortest run id prefix that reads accept
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS experiments (
@@ -87,6 +97,20 @@ CREATE TABLE IF NOT EXISTS latest_metrics (
     PRIMARY KEY (run, key)
 ) WITHOUT ROWID;
 """
+
+_UPSERT_TAG = (
+    "INSERT INTO tags(run, key, value) VALUES (?, ?, ?) "
+    "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value"
+)
+_INSERT_CHUNK = "INSERT INTO metrics(run, key, seq, n, steps, vals, ts) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_UPSERT_LATEST = """
+INSERT INTO latest_metrics(run, key, step, seq, value, ts) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT(run, key) DO UPDATE SET
+    step = excluded.step, seq = excluded.seq, value = excluded.value, ts = excluded.ts
+WHERE excluded.step > latest_metrics.step
+   OR (excluded.step = latest_metrics.step AND excluded.seq >= latest_metrics.seq)
+"""
+_SWAP = sys.byteorder != "little"
 
 _uri: str | None = None
 _stores: dict[Path, "Store"] = {}
@@ -227,12 +251,8 @@ class Store:
             self._key_ids[key] = kid
         return kid
 
-    def experiment_id(self, conn, name: str, now_ms: int) -> int:
-        """Id of experiment ``name``, created when missing (inside a write transaction).
-
-        The caller remembers it (``remember_experiment``) only once the transaction has
-        committed: an id cached from a rolled-back one would point at nothing.
-        """
+    def _experiment_id(self, conn, name: str, now_ms: int) -> int:
+        """Id of experiment ``name``, created when missing (inside a write transaction)."""
         eid = self._exp_ids.get(name)
         if eid is None:
             conn.execute(
@@ -241,12 +261,179 @@ class Store:
             eid = conn.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone()[0]
         return eid
 
-    def remember_experiment(self, name: str, eid: int) -> None:
-        self._exp_ids[name] = eid
+    # -- writing runs -----------------------------------------------------------
+
+    def create_run(self, run_id: str, experiment: str, run_name: str, start_ms: int,
+                   parent: int | None, tags: dict) -> int:
+        """Insert a RUNNING run (and its experiment, on first use) with its first tags.
+
+        ``parent`` is the row id of the enclosing run, or None. Returns the new
+        run's row id, which the other methods take as ``rid``.
+        """
+        with self.write() as conn:
+            eid = self._experiment_id(conn, experiment, start_ms)
+            rid = conn.execute(
+                "INSERT INTO runs(run_id, experiment_id, run_name, status, start_ms, parent_id) "
+                "VALUES (?, ?, ?, 'RUNNING', ?, ?)",
+                (run_id, eid, run_name, start_ms, parent),
+            ).lastrowid
+            if tags:
+                conn.executemany(_UPSERT_TAG, [(rid, k, v) for k, v in tags.items()])
+        # cached only once committed: an id from a rolled-back transaction would point at nothing
+        self._exp_ids[experiment] = eid
+        return rid
+
+    def end_run(self, rid: int, status: str, end_ms: int) -> None:
+        """Store a run's final status and end time."""
+        with self.write() as conn:
+            conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, rid))
+
+    def add_params(self, rid: int, params: dict) -> None:
+        """Insert params (text); a key the run already has keeps its stored value."""
+        with self.write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO params(run, key, value) VALUES (?, ?, ?)",
+                [(rid, k, v) for k, v in params.items()],
+            )
+
+    def set_tags(self, rid: int, tags: dict) -> None:
+        """Insert or replace tags (text)."""
+        with self.write() as conn:
+            conn.executemany(_UPSERT_TAG, [(rid, k, v) for k, v in tags.items()])
+
+    def write_metrics(self, rid: int, chunks: list, latest: list) -> None:
+        """Write metric points of run ``rid`` in one transaction.
+
+        ``chunks``: ``(key id, seq of the first point, steps, values, timestamps)``,
+        one per key, the three lists of equal length (int, float, int). ``latest``:
+        ``(key id, step, seq, value, timestamp)`` of each key's newest last point;
+        a stored one stays when its step is larger (or equal with a later seq).
+        """
+        rows = [(rid, kid, first, len(steps), _pack("q", steps), _pack("d", values), _pack("q", stamps))
+                for kid, first, steps, values, stamps in chunks]
+        with self.write() as conn:
+            conn.executemany(_INSERT_CHUNK, rows)
+            conn.executemany(_UPSERT_LATEST, [(rid, *row) for row in latest])
+
+    # -- reading ------------------------------------------------------------------
+
+    def read_history(self, run_id: str, key: str):
+        """``(full run id, steps, values, timestamps)`` of metric ``key``, in logging order.
+
+        Steps and timestamps are int64 arrays, values float64 (NaN, +-inf and -0.0
+        bit for bit). Raises ``RunNotFound`` for an unknown run id, and ValueError,
+        naming the metrics the run has, when it has no metric ``key``.
+        """
+        import numpy as np
+
+        with self.read() as conn:
+            rid, full_id = _find_run(conn, run_id)
+            row = conn.execute("SELECT id FROM metric_keys WHERE key = ?", (key,)).fetchone()
+            rows = []
+            if row is not None:
+                rows = conn.execute(
+                    "SELECT steps, vals, ts FROM metrics WHERE run = ? AND key = ? ORDER BY seq", (rid, row[0])
+                ).fetchall()
+            if not rows:
+                keys = [k for (k,) in conn.execute(
+                    "SELECT k.key FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                    "WHERE l.run = ? ORDER BY k.key", (rid,))]
+                raise ValueError(
+                    f"run {full_id} has no metric {key!r}; its metrics: {', '.join(keys) if keys else 'none'}"
+                )
+
+        def column(i, dtype):
+            return np.concatenate([np.frombuffer(r[i], dtype=dtype) for r in rows]).astype(dtype[1:], copy=False)
+
+        return full_id, column(0, "<i8"), column(1, "<f8"), column(2, "<i8")
+
+    def read_run(self, run_id: str) -> tuple:
+        """Everything stored about one run, in one snapshot.
+
+        Returns ``(run_id, experiment, run_name, status, start_ms, end_ms,
+        parent run id or None, params, metrics, tags)``: the full run id, then
+        dicts sorted by key; ``metrics`` holds each key's last value. Raises
+        ``RunNotFound`` for an unknown run id.
+        """
+        with self.read() as conn:
+            rid, full_id = _find_run(conn, run_id)
+            fields = conn.execute(
+                "SELECT e.name, r.run_name, r.status, r.start_ms, r.end_ms, p.run_id FROM runs r "
+                "JOIN experiments e ON e.id = r.experiment_id LEFT JOIN runs p ON p.id = r.parent_id "
+                "WHERE r.id = ?", (rid,)).fetchone()
+            params = dict(conn.execute("SELECT key, value FROM params WHERE run = ? ORDER BY key", (rid,)))
+            tags = dict(conn.execute("SELECT key, value FROM tags WHERE run = ? ORDER BY key", (rid,)))
+            metrics = {k: _nan(v) for k, v in conn.execute(
+                "SELECT k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                "WHERE l.run = ? ORDER BY k.key", (rid,))}
+        return (full_id, *fields, params, metrics, tags)
+
+    def find_runs(self, conditions: list, experiments: list | None) -> tuple[list, list, list, list]:
+        """The runs matching parsed filter ``conditions`` (``_filter.parse_filter``), newest first.
+
+        ``experiments``: names to keep (None: all). Returns ``(runs, params,
+        metrics, tags)``: ``runs`` rows ``(row id, run_id, experiment, run_name,
+        status, start_ms, end_ms)``, the others ``(row id, key, value)`` triples
+        of those runs, metric values being each key's last value.
+        """
+        where, args = to_sql(conditions)
+        if experiments is not None:
+            where += f" AND e.name IN ({', '.join('?' * len(experiments))})" if experiments else " AND 0"
+            args += experiments
+        params, metrics, tags = [], [], []
+        with self.read() as conn:
+            runs = conn.execute(
+                "SELECT r.id, r.run_id, e.name, r.run_name, r.status, r.start_ms, r.end_ms "
+                f"FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} "
+                "ORDER BY r.start_ms DESC, r.id DESC", args).fetchall()
+            if runs:
+                ids = ("[" + ",".join(str(r[0]) for r in runs) + "]",)
+                params = conn.execute(
+                    "SELECT run, key, value FROM params WHERE run IN (SELECT value FROM json_each(?))",
+                    ids).fetchall()
+                tags = conn.execute(
+                    "SELECT run, key, value FROM tags WHERE run IN (SELECT value FROM json_each(?))",
+                    ids).fetchall()
+                metrics = [(run, key, _nan(value)) for run, key, value in conn.execute(
+                    "SELECT l.run, k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                    "WHERE l.run IN (SELECT value FROM json_each(?))", ids)]
+        return runs, params, metrics, tags
 
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+
+
+def _pack(code: str, values: list) -> bytes:
+    """A list of int64 (``q``) or float64 (``d``) as little-endian bytes; NaN bits kept."""
+    arr = array(code, values)
+    if _SWAP:
+        arr.byteswap()
+    return arr.tobytes()
+
+
+def _nan(value):
+    """A ``latest_metrics`` value: SQLite stores NaN as NULL."""
+    return float("nan") if value is None else value
+
+
+def _find_run(conn, run_id) -> tuple[int, str]:
+    """(row id, full run id) for a run id or a unique prefix of at least 6 hex digits."""
+    if not isinstance(run_id, str):
+        raise TypeError(f"run_id must be a str, got {type(run_id).__name__} {run_id!r}")
+    row = conn.execute("SELECT id, run_id FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    if row is not None:
+        return row
+    text = run_id.lower()
+    if len(text) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in text):
+        rows = conn.execute(
+            "SELECT id, run_id FROM runs WHERE run_id GLOB ? LIMIT 2", (text + "*",)
+        ).fetchall()
+        if len(rows) == 1:
+            return rows[0]
+        if len(rows) > 1:
+            raise RunNotFound(f"run id prefix {run_id!r} is ambiguous: {rows[0][1]}, {rows[1][1]}, ...")
+    raise RunNotFound(f"no run with id {run_id!r} in the tracking store")
 
 
 def _resolve(uri) -> Path:
