@@ -22,7 +22,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import BenchResult, best_time, format_table, number, seconds, times
+from benchmarks.common import BenchResult, best_time, format_table, seconds, times
 from optim import LeastSquares, condition_number, lr_sweep, optimal_lr, stable_lr_bound
 from optim.minimize import divergence_threshold
 

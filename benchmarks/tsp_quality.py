@@ -81,9 +81,6 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None, smoke: bool = 
             row["held_karp"] = held_karp(inst, closed=True).length
         rows.append(row)
     table = pd.DataFrame(rows).sort_values("n", kind="stable")
-
-    import matplotlib.pyplot as plt
-
     fig = _plot(table)
 
     hk = table.dropna(subset=["held_karp"])
