@@ -1,10 +1,10 @@
 """tracking against MLflow 3.17 on MLflow's own workload.
 
-MLflow's figures are the ones measured on this machine and quoted in issue 3
-(MLflow is not installed here and is not a dependency); ours are measured now,
+MLflow's figures were measured once on this machine with MLflow 3.17 and its SQLite
+store, and are quoted here (MLflow is not a dependency); ours are measured now,
 each in a temporary store, so the benchmark's own run goes to the normal store.
 
-Targets (issue 3): ``log_metric`` one by one >= 50,000 points/s; batched
+Targets: ``log_metric`` one by one >= 50,000 points/s; batched
 (``log_metrics`` with 100 keys per call) >= 200,000 points/s; ``import tracking``
 <= 150 ms in a fresh process; new store + first run <= 50 ms; a 10k-point
 history <= 30 ms; ``search_runs`` over 200 runs <= 30 ms; <= 80 bytes per point.
@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import BenchResult, best_time
+from benchmarks.common import BenchResult, best_time, number, progress_bar, times
 
 REPO = Path(__file__).resolve().parents[1]
 
-# MLflow 3.17 with its SQLite store on this machine (issue 3).
+# MLflow 3.17 with its SQLite store, measured once on this machine (seconds, points/s, bytes).
 MLFLOW = {
     "import": 2.3,
     "new store + first run": 3.1,
@@ -76,9 +76,15 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     keys_per_batch = 100
     repeat = 1 if smoke else 3 if quick else 7
     figures = {}
-    with tempfile.TemporaryDirectory(prefix="tracking-bench-") as tmp:
+    bar = progress_bar(len(TARGETS), "tracking_speed", unit="measure")
+
+    def done(measure, value):  # between timings: the bar never runs inside one
+        figures[measure] = value
+        bar.update()
+
+    with bar, tempfile.TemporaryDirectory(prefix="tracking-bench-") as tmp:
         tmp = Path(tmp)
-        figures["import"] = _import_time(repeat)
+        done("import", _import_time(repeat))
 
         counter = iter(range(10**6))
 
@@ -88,7 +94,7 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 run.log_param("n", 1)
                 run.log_metric("x", 1.0)
 
-        figures["new store + first run"] = best_time(first_run, repeat=repeat)
+        done("new store + first run", best_time(first_run, repeat=repeat))
 
         main_uri = tmp / "main" / "tracking.db"
 
@@ -98,7 +104,7 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 for i in range(n_single):
                     log("loss", 0.5 * i)
 
-        figures["log_metric one by one"] = n_single / best_time(one_by_one, repeat=repeat)
+        done("log_metric one by one", n_single / best_time(one_by_one, repeat=repeat))
 
         batch = {f"m{k:03d}": 0.25 * k for k in range(keys_per_batch)}
 
@@ -107,15 +113,15 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 for step in range(n_batch // keys_per_batch):
                     run.log_metrics(batch, step=step)
 
-        figures["batched logging"] = n_batch / best_time(batched, repeat=repeat)
+        done("batched logging", n_batch / best_time(batched, repeat=repeat))
 
         with tracking.start_run(experiment="bench", run_name="history", uri=main_uri) as run:
             for i in range(10_000):
                 run.log_metric("h", float(i))
         hist_id = run.run_id
         assert len(tracking.metric_history(hist_id, "h", uri=main_uri)) == 10_000  # warms pandas
-        figures["10k-point history read"] = best_time(
-            lambda: tracking.metric_history(hist_id, "h", uri=main_uri), repeat=10 * repeat)
+        done("10k-point history read", best_time(
+            lambda: tracking.metric_history(hist_id, "h", uri=main_uri), repeat=10 * repeat))
 
         search_uri = tmp / "search" / "tracking.db"
         rng = np.random.default_rng(3)
@@ -128,8 +134,8 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                                    "seconds": 0.1, "gap": 0.0}, step=step)
                 r.set_tags({"kind": "bench", "batch": str(i // 50)})
         assert len(tracking.search_runs(uri=search_uri)) == 200
-        figures["search over 200 runs"] = best_time(lambda: tracking.search_runs(uri=search_uri),
-                                                    repeat=10 * repeat)
+        done("search over 200 runs", best_time(lambda: tracking.search_runs(uri=search_uri),
+                                               repeat=10 * repeat))
         t_filtered = best_time(lambda: tracking.search_runs(
             filter="metrics.best < 0.5 and params.method = 'nn'", uri=search_uri), repeat=10 * repeat)
 
@@ -144,7 +150,7 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 r.log_metric(("loss", "acc", "lr", "grad")[i % 4], float(x[i]))
         # _store_size checkpoints the WAL itself; closing stores here would also close
         # the store of a run that encloses this benchmark (python -m benchmarks opens one).
-        figures["bytes per point on disk"] = (_store_size(size_uri) - empty) / n_size
+        done("bytes per point on disk", (_store_size(size_uri) - empty) / n_size)
 
     rows = []
     for measure, ours in figures.items():
@@ -177,13 +183,11 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     fig.tight_layout()
 
     notes = [f"filtered search over 200 runs: {t_filtered * 1e3:.2f} ms",
-             "MLflow figures: measured on this machine earlier (issue 3); not rerun here"]
-    def fmt(v):
-        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
-
+             "MLflow 3.17's figures: measured once on this machine with its SQLite store, not rerun "
+             "(MLflow is not a dependency)"]
     for row in table.itertuples():
-        notes.append(f"{row.measure}: {fmt(row.ours)} {row.unit} (target {fmt(row.target)}: "
-                     f"{'met' if row.met else 'MISSED'}; MLflow {fmt(row.mlflow_3_17)})")
+        notes.append(f"{row.measure}: {number(row.ours)} {row.unit} (target {number(row.target)}: "
+                     f"{'met' if row.met else 'MISSED'}; MLflow {number(row.mlflow_3_17)})")
     metrics = {
         "import_s": figures["import"],
         "new_store_first_run_s": figures["new store + first run"],
@@ -197,7 +201,8 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     }
     params = {"quick": quick, "smoke": smoke, "points_one_by_one": n_single, "points_batched": n_batch,
               "keys_per_batch": keys_per_batch, "repeat": repeat}
-    return BenchResult("tracking_speed", table, params, metrics, fig, notes)
+    columns = {"mlflow_3_17": ("MLflow 3.17", number), "ours_better_by": ("ours better by", times)}
+    return BenchResult("tracking_speed", table, params, metrics, fig, notes, columns)
 
 
 if __name__ == "__main__":

@@ -336,15 +336,14 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
 
     Examples
     --------
-    >>> import tempfile, tracking
-    >>> uri = tempfile.mkdtemp() + "/t.db"
-    >>> with tracking.start_run(experiment="demo", run_name="first", uri=uri) as run:
+    >>> import tracking
+    >>> with tracking.start_run(experiment="demo", run_name="first") as run:
     ...     run.log_param("lr", 0.1)
     ...     for step in range(3):
     ...         run.log_metric("loss", 1.0 / (step + 1))
     >>> run.status
     'FINISHED'
-    >>> tracking.metric_history(run.run_id, "loss", uri=uri)["value"].round(3).tolist()
+    >>> tracking.metric_history(run.run_id, "loss")["value"].round(3).tolist()
     [1.0, 0.5, 0.333]
     """
     experiment = check_name(experiment, "experiment")
