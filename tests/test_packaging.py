@@ -45,3 +45,9 @@ def test_every_data_file_is_package_data():
             if f.is_file():
                 rel = f.relative_to(ROOT / pkg).as_posix()
                 assert any(fnmatch.fnmatchcase(rel, pat) for pat in package_data[pkg]), rel
+
+
+def test_the_browser_view_templates_are_package_data():
+    patterns = _config()["package-data"]["tracking"]
+    templates = [f.relative_to(ROOT / "tracking").as_posix() for f in (ROOT / "tracking" / "templates").iterdir()]
+    assert templates and all(any(fnmatch.fnmatchcase(t, pat) for pat in patterns) for t in templates)
