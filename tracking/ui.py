@@ -29,7 +29,9 @@ from __future__ import annotations
 import ipaddress
 import mimetypes
 import os
+import sqlite3
 import sys
+import threading
 import time
 from collections import namedtuple
 from datetime import datetime, timezone
@@ -63,15 +65,23 @@ _Run = namedtuple("_Run", "run_id experiment run_name status start_ms end_ms par
 
 
 class _StoreHolder:
-    """The app's read-only store, opened at the first request that finds the file."""
+    """The app's read-only store: opened now when its file exists, else by the first
+    request that finds it (so the page may be opened before the first run)."""
 
     def __init__(self, path: Path):
+        if path.is_dir():
+            raise ValueError(f"tracking store {str(path)!r} is a directory, not a database file")
         self.path = path
-        self.store: Store | None = None
+        self.lock = threading.Lock()
+        self.store: Store | None = Store(path, readonly=True) if path.is_file() else None
 
     def get(self) -> Store | None:
-        if self.store is None and self.path.is_file():
-            self.store = Store(self.path, readonly=True)
+        with self.lock:
+            if self.store is None and self.path.is_file():
+                try:
+                    self.store = Store(self.path, readonly=True)
+                except ValueError as exc:
+                    abort(500, str(exc))
         return self.store
 
     def need(self) -> Store:
@@ -187,13 +197,14 @@ def _sort_arg(text: str) -> str:
 def create_app(uri=None) -> Flask:
     """The Flask app showing the store at ``uri`` (default ``tracking.get_tracking_uri()``).
 
-    The store is opened read-only at the first request that finds its file, so
-    the app may start before the first run is logged.
+    The store is opened read-only, now when its file exists, else at the first
+    request that finds it: the app may start before the first run is logged.
 
     Raises
     ------
     TypeError, ValueError
-        ``uri`` is not a tracking URI.
+        ``uri`` is not a tracking URI, or names a directory or a file that is
+        not a tracking store.
 
     Examples
     --------
@@ -225,8 +236,14 @@ def create_app(uri=None) -> Flask:
     @app.errorhandler(400)
     @app.errorhandler(404)
     @app.errorhandler(405)
+    @app.errorhandler(500)
     def _error(err):
         return render_template("error.html", code=err.code, name=err.name, message=err.description), err.code
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    def _unreadable(exc):
+        message = f"the tracking store {path} cannot be read: {exc}"
+        return render_template("error.html", code=500, name="Internal Server Error", message=message), 500
 
     def run_or_404(store: Store, run_id: str) -> _Run:
         try:

@@ -24,6 +24,7 @@ import pytest
 
 import tracking
 from tracking import start_run, ui
+from tracking.__main__ import main as cli_main
 from tests.tracking.helpers import three_runs
 
 REPO = Path(__file__).resolve().parents[2]
@@ -478,3 +479,16 @@ def test_artifact_names_refused_before_any_lookup(tmp_path, name):
     (tmp_path / "a").write_text("x")
     assert ui._artifact_file(str(tmp_path), name) is None
     assert ui._artifact_file(str(tmp_path), "a") == str(tmp_path / "a")
+
+
+def test_a_store_that_cannot_be_read(tmp_path, capsys):
+    with pytest.raises(ValueError, match="is a directory"):
+        ui.create_app(tmp_path)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ValueError, match="cannot be opened"):
+        ui.create_app(junk)
+    with pytest.raises(SystemExit) as info:
+        cli_main(["--uri", str(junk), "ui", "--port", "0"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and "cannot be opened" in err
