@@ -27,8 +27,10 @@ Policy allowing no script at all. Flask is imported by this module only, so
 from __future__ import annotations
 
 import ipaddress
+import math
 import mimetypes
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -47,14 +49,12 @@ from .store import Store, get_tracking_uri
 __all__ = ["create_app", "host_warning", "serve"]
 
 PAGE_SIZE = 100
-DEFAULT_COLUMNS = 6        # metrics, then params, shown when the user has picked none
+DEFAULT_COLUMNS = 4        # metrics, and as many params, shown until the user picks columns
 MAX_CHILDREN = 200         # children listed on a run page
 MAX_ARTIFACTS = 1000       # artifact files listed on a run page
 REFRESH_S = 5              # a RUNNING run's page reloads this often
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 RUN_COLUMNS = {"run_name": "Run name", "status": "Status", "start_time": "Started", "duration_s": "Duration"}
-FILTER_EXAMPLES = ("metrics.best_length < 130 and params.n_cities = '15'", "status = 'FAILED'",
-                   "run_name LIKE 'berlin52-%'")
 _PAGE_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
              "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 _ARTIFACT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
@@ -186,6 +186,29 @@ def _svg_response(fig) -> Response:
     return Response(svg(fig), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
+def _filter_examples(rows: list, values: dict, metric_cols: list, param_cols: list) -> list:
+    """Filters for the help line, made of this page's own keys and first run where it can."""
+    def name(group, key):
+        return f"{group}.{key}" if re.fullmatch(r"[\w\-./]+", key) else f"{group}.`{key}`"
+
+    examples = []
+    if rows:
+        rid, run_name = rows[0][0], rows[0][2]
+        metric = next(((k, values[(rid, "metrics." + k)]) for k in metric_cols
+                       if math.isfinite(values.get((rid, "metrics." + k), math.nan))), None)
+        param = next(((k, values[(rid, "params." + k)]) for k in param_cols
+                      if (rid, "params." + k) in values and "'" not in values[(rid, "params." + k)]), None)
+        parts = ([f"{name('metrics', metric[0])} <= {metric[1]:.4g}"] if metric else []) + \
+                ([f"{name('params', param[0])} = '{param[1]}'"] if param else [])
+        if parts:
+            examples.append(" and ".join(parts))
+        stem = re.match(r"[A-Za-z0-9_]+", run_name)
+        if stem:
+            examples.append(f"run_name LIKE '{stem.group()}%'")
+    examples.append("status = 'FAILED'")
+    return examples
+
+
 def _sort_arg(text: str) -> str:
     """A runs-table sort column from the query string (checked; 400 otherwise)."""
     group, dot, key = text.partition(".")
@@ -268,7 +291,8 @@ def create_app(uri=None) -> Flask:
         if "picked" in args:  # the column form was sent: exactly what it ticked
             columns = [c for c in args.getlist("col") if c.startswith(("params.", "metrics."))]
         else:
-            columns = ([f"metrics.{k}" for k in metric_keys] + [f"params.{k}" for k in param_keys])[:DEFAULT_COLUMNS]
+            columns = ([f"metrics.{k}" for k in metric_keys[:DEFAULT_COLUMNS]]
+                       + [f"params.{k}" for k in param_keys[:DEFAULT_COLUMNS]])
         metric_cols = [c[len("metrics."):] for c in columns if c.startswith("metrics.")]
         param_cols = [c[len("params."):] for c in columns if c.startswith("params.")]
         sort = _sort_arg(args.get("sort", "start_time"))
@@ -306,7 +330,7 @@ def create_app(uri=None) -> Flask:
             total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)), page_size=PAGE_SIZE,
             metric_cols=metric_cols, param_cols=param_cols, metric_keys=metric_keys, param_keys=param_keys,
             chosen=columns, sort=sort, descending=descending, filter=filter_text, error=error,
-            run_columns=RUN_COLUMNS, link=link, examples=FILTER_EXAMPLES)
+            run_columns=RUN_COLUMNS, link=link, examples=_filter_examples(rows, values, metric_cols, param_cols))
         return html, 400 if error else 200
 
     @app.get("/runs/<run_id>")
