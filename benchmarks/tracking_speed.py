@@ -74,7 +74,7 @@ def _store_size(db: Path) -> int:
     return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
 
 
-def _ui_figures(tmp: Path, repeat: int) -> dict:
+def _ui_figures(tmp: Path, repeat: int, n_runs: int = 10_000, n_points: int = 100_000) -> dict:
     """Server times of the browser view's two heavy pages (tracking.ui, through Flask's test client)."""
     import tracking
     from tracking.ui import create_app
@@ -83,13 +83,13 @@ def _ui_figures(tmp: Path, repeat: int) -> dict:
     rng = np.random.default_rng(6)
     # children of one parent run in another experiment: the store is checkpointed once, at the end
     with tracking.start_run(experiment="ui-sweeps", run_name="sweep", uri=uri):
-        for i in range(10_000):
+        for i in range(n_runs):
             with tracking.start_run(experiment="ui", run_name=f"run-{i}", uri=uri) as r:
                 r.log_params({"lr": float(rng.choice([1e-3, 1e-2, 0.1, 0.5])), "seed": i, "method": "gd"})
                 r.log_metrics({"loss": float(rng.random()), "acc": float(rng.random()), "steps": 100.0})
     with tracking.start_run(experiment="ui-long", run_name="long", uri=uri) as r:
         log = r.log_metric
-        for x in np.cumsum(rng.standard_normal(100_000)):
+        for x in np.cumsum(rng.standard_normal(n_points)):
             log("loss", float(x))
     long_id = r.run_id
     client = create_app(uri).test_client()
@@ -102,7 +102,7 @@ def _ui_figures(tmp: Path, repeat: int) -> dict:
         assert response.status_code == 200, (url, response.status_code)
         return response
 
-    assert " ".join(get(pages[0]).text.split()).count("Runs 1–100 of 10,000") == 1
+    assert " ".join(get(pages[0]).text.split()).count(f"Runs 1–100 of {n_runs:,}") == 1
     chart = f"/runs/{long_id}/chart/loss"
     assert get(chart).mimetype == "image/svg+xml"  # also warms matplotlib up
     return {
@@ -111,13 +111,13 @@ def _ui_figures(tmp: Path, repeat: int) -> dict:
     }
 
 
-def run(quick: bool = True) -> BenchResult:
+def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     import tracking
 
-    n_single = 200_000 if quick else 1_000_000
-    n_batch = 500_000 if quick else 2_000_000
+    n_single = 20_000 if smoke else 200_000 if quick else 1_000_000
+    n_batch = 50_000 if smoke else 500_000 if quick else 2_000_000
     keys_per_batch = 100
-    repeat = 3 if quick else 7
+    repeat = 1 if smoke else 3 if quick else 7
     figures = {}
     with tempfile.TemporaryDirectory(prefix="tracking-bench-") as tmp:
         tmp = Path(tmp)
@@ -180,7 +180,7 @@ def run(quick: bool = True) -> BenchResult:
         with tracking.start_run(uri=size_uri) as r:
             r.log_metric("warm", 0.0)
         empty = _store_size(size_uri)
-        n_size = 200_000
+        n_size = 20_000 if smoke else 200_000
         with tracking.start_run(uri=size_uri) as r:
             x = np.random.default_rng(4).standard_normal(n_size)
             for i in range(n_size):
@@ -188,7 +188,7 @@ def run(quick: bool = True) -> BenchResult:
         # _store_size checkpoints the WAL itself; closing stores here would also close
         # the store of a run that encloses this benchmark (python -m benchmarks opens one).
         figures["bytes per point on disk"] = (_store_size(size_uri) - empty) / n_size
-        figures.update(_ui_figures(tmp, repeat))
+        figures.update(_ui_figures(tmp, repeat, *((1_000, 10_000) if smoke else ())))  # smoke: the program runs
 
     rows = []
     for measure, ours in figures.items():
@@ -243,7 +243,7 @@ def run(quick: bool = True) -> BenchResult:
         "ui_chart_100k_s": figures["ui: chart, 100,000 points"],
         "targets_met": int(table["met"].sum()),
     }
-    params = {"quick": quick, "points_one_by_one": n_single, "points_batched": n_batch,
+    params = {"quick": quick, "smoke": smoke, "points_one_by_one": n_single, "points_batched": n_batch,
               "keys_per_batch": keys_per_batch, "repeat": repeat}
     return BenchResult("tracking_speed", table, params, metrics, fig, notes)
 
