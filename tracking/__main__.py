@@ -264,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--columns", type=_columns, metavar="A,B,...",
                    help="these columns, e.g. run_name,status,metrics.gap,params.n_cities")
     p.add_argument("--wide", "--all", action="store_true",
-                   help="every column (default: the columns that fit the terminal; params and metrics after "
+                   help="every column (default: the columns that fit the terminal, metrics then params after "
                         "run_id, run_name, status, start_time, duration_s)")
     p.set_defaults(func=_cmd_runs)
 
