@@ -15,7 +15,8 @@ Which function to pick:
   ``$OPTSANDBOX_TRACKING_URI``, else ``sqlite:///runs/tracking.db`` under the
   working directory; artifacts go to ``artifacts/<run_id>/`` beside the database.
 
-``python -m tracking runs|show|compare|plot|export-mlflow`` does the same from a shell.
+``python -m tracking runs|show|compare|plot|export-mlflow`` does the same from a shell,
+and ``python -m tracking ui`` in a browser (``tracking.ui``; Flask, imported only there).
 
 Examples
 --------

@@ -3,7 +3,9 @@
 Metric points go to the run's ``MetricBuffer`` (``tracking.buffer``: when it is
 written, and why a clean exit, an exception, KeyboardInterrupt or SIGTERM lose
 nothing); the run writes params and tags at once, and ends by flushing its
-buffer. Runs still open when the interpreter exits are ended then: FINISHED,
+buffer. When the last open run of the process on a store ends, the store is
+checkpointed (``Store.checkpoint``): a copy of the database file alone then
+holds every ended run. Runs still open when the interpreter exits are ended then: FINISHED,
 FAILED after an uncaught exception, KILLED after Ctrl-C or SIGTERM.
 
 While a run is active in the main thread, SIGTERM is turned into ``Terminated``
@@ -251,6 +253,8 @@ class Run:
             self.end_ms = end_ms
             self._metrics.close()
             _forget(self)
+            if not _store_in_use(self._store):
+                self._store.checkpoint()  # the process's last run: the database file alone is whole
 
 
 def _json_default(obj):
@@ -281,6 +285,12 @@ def _forget(run: Run) -> None:
     if run._watch_signal:
         run._watch_signal = False
         _signals.uninstall()
+
+
+def _store_in_use(store: Store) -> bool:
+    """Whether a run of this process is still open on ``store``."""
+    with _open_lock:
+        return any(run._store is store for run in _open_runs)
 
 
 def _at_exit() -> None:
