@@ -24,11 +24,14 @@ tutorials: $(STAMP)
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
+# PYTHONWARNINGS reaches setuptools in pip's build process: it silences the one notice
+# every editable install prints ("Editable installation ... be careful with folders"),
+# a setuptools InformationOnly message, not a problem with this project.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	PYTHONWARNINGS='ignore:Editable installation' $(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) runs tutorials/output .pytest_cache .hypothesis
+	rm -rf $(VENV) runs tutorials/output benchmarks/output *.egg-info build dist .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -15,6 +15,7 @@ from math import gcd
 import numpy as np
 from numba import njit
 
+from ._progress import check_progress
 from ._validation import check_coins
 from .dynamic import min_coins_table
 
@@ -68,13 +69,13 @@ def _greedy_counts_kernel(limit, coins):
     return greedy
 
 
-def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...]) -> int | None:
+def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...], progress=None) -> int | None:
     # Kozen & Zaks (1994): a smallest counterexample, if any, is below the sum of
     # the two largest coins. Their argument holds for the definition above too.
     limit = coins[0] + coins[1] - 1
     what = (f"the test of coins {list(original)} (no 1-coin after dividing by their gcd, so every "
             f"amount below the two largest coins' sum is checked)")
-    best = min_coins_table(limit, coins, what)
+    best = min_coins_table(limit, coins, what, progress=progress)
     greedy = _greedy_counts_kernel(limit, np.asarray(coins, dtype=np.int64))
     payable = best != np.iinfo(np.int32).max
     bad = payable & ((greedy < 0) | (greedy > best))
@@ -82,13 +83,17 @@ def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...]) -> int 
     return int(hits[0]) if hits.size else None
 
 
-def smallest_counterexample(coins) -> int | None:
+def smallest_counterexample(coins, *, progress=None) -> int | None:
     """The least amount where greedy change is not optimal, or None if there is none.
 
     Parameters
     ----------
     coins : iterable of int
         The coin system: distinct positive integers, in any order.
+    progress : None, True or callable, optional
+        For systems without a 1-coin (a table up to the two largest coins' sum):
+        True draws a ``tqdm`` bar on stderr; a callable is called as
+        ``progress(done, total)``. Pearson's method is instant and reports nothing.
 
     Returns
     -------
@@ -125,6 +130,7 @@ def smallest_counterexample(coins) -> int | None:
     True
     """
     coins = check_coins(coins)
+    check_progress(progress)
     if len(coins) == 1:
         return None
     # Only multiples of g = gcd(coins) can be paid, and greedy and the optimum
@@ -137,7 +143,7 @@ def smallest_counterexample(coins) -> int | None:
             raise ValueError(f"coins{by} must be below 2**61 for the exact test, got {scaled[0]}")
         w = _pearson_kernel(np.asarray(scaled, dtype=np.int64))
         return None if w < 0 else int(w) * g
-    w = _scan_below_bound(scaled, coins)
+    w = _scan_below_bound(scaled, coins, progress)
     return None if w is None else w * g
 
 

@@ -10,7 +10,9 @@ Which piece to pick:
   ``nesterov``, ``adam``: optax-style ``init``/``update`` pairs, ``x_new = x + step``.
   A learning rate is a float or a schedule (``optim.schedules``, registry
   ``SCHEDULES``).
-- ``minimize(problem, optimizer, x0, steps, tol)``: one run, a ``Trace``.
+- ``minimize(problem, optimizer, x0=..., steps=..., tol=...)``: one run, a
+  ``Trace``. After the optimizer every argument is keyword-only, with the same
+  names and defaults in ``compare_lrs`` and ``lr_sweep``.
 - ``lr_sweep(problem, lrs, ...)``: one row per learning rate (vectorized across
   rates for gd/momentum/nesterov on quadratics); ``compare_lrs``: the traces.
 - ``lr_range_test(problem, ...)``: Smith's one-run test with a growing rate.
@@ -34,7 +36,7 @@ from .minimize import Trace, minimize
 from .optimizers import OPTIMIZERS, adam, gd, momentum, nesterov
 from .problems import DoubleWell, Himmelblau, LeastSquares, Problem, Quadratic, Rosenbrock
 from .range_test import RangeTest, lr_range_test
-from .schedules import SCHEDULES, constant, cosine, exponential_decay, inverse_time, step_decay
+from .schedules import SCHEDULES, constant, cosine, exponential_decay, geometric_ramp, inverse_time, step_decay
 from .sweep import compare_lrs, lr_sweep
 from .theory import (
     condition_number,
@@ -64,6 +66,7 @@ __all__ = [
     "cosine",
     "exponential_decay",
     "gd",
+    "geometric_ramp",
     "inverse_time",
     "lr_range_test",
     "lr_sweep",

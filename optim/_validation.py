@@ -8,6 +8,8 @@ nothing is clamped silently.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
 
@@ -27,6 +29,7 @@ __all__ = [
     "check_rate_factor",
     "check_tol",
     "check_x0",
+    "keywords_after_positional",
     "readonly",
 ]
 
@@ -56,27 +59,22 @@ def check_positive(name: str, value) -> float:
     return value
 
 
-def check_interval(name: str, value, lo: float, hi: float, *, closed_hi: bool = False) -> float:
-    """Return ``value`` as a float in [lo, hi) (or [lo, hi] with ``closed_hi``)."""
+def check_interval(name: str, value, lo: float, hi: float, *, closed_lo: bool = True, closed_hi: bool = False) -> float:
+    """Return ``value`` as a float in [lo, hi) (ends open or closed as asked), or raise naming it."""
+    interval = f"{'[' if closed_lo else '('}{lo:g}, {hi:g}{']' if closed_hi else ')'}"
     if not _is_real(value):
-        raise TypeError(f"{name} must be a number in {_interval(lo, hi, closed_hi)}, got {value!r}")
+        raise TypeError(f"{name} must be a number in {interval}, got {value!r}")
     value = float(value)
-    inside = lo <= value <= hi if closed_hi else lo <= value < hi
-    if not inside:
-        raise ValueError(f"{name} must be in {_interval(lo, hi, closed_hi)}, got {value!r}")
+    above_lo = lo <= value if closed_lo else lo < value
+    below_hi = value <= hi if closed_hi else value < hi
+    if not (above_lo and below_hi):
+        raise ValueError(f"{name} must be in {interval}, got {value!r}")
     return value
 
 
 def check_rate_factor(name: str, value) -> float:
     """A multiplier of the learning rate in (0, 1]: 1 keeps it, 0 would stop learning."""
-    value = check_interval(name, value, 0.0, 1.0, closed_hi=True)
-    if value == 0:
-        raise ValueError(f"{name} must be in (0, 1], got {value!r}")
-    return value
-
-
-def _interval(lo, hi, closed_hi):
-    return f"[{lo:g}, {hi:g}{']' if closed_hi else ')'}"
+    return check_interval(name, value, 0.0, 1.0, closed_lo=False, closed_hi=True)
 
 
 def check_int(name: str, value, minimum: int) -> int:
@@ -222,3 +220,27 @@ def readonly(a) -> np.ndarray:
     a = np.array(a, dtype=np.float64)
     a.flags.writeable = False
     return a
+
+
+def keywords_after_positional(fn):
+    """Decorate ``fn`` so that a surplus positional argument is refused by name.
+
+    ``fn``'s signature marks its keyword-only parameters with ``*``. Python's own
+    error for ``f(problem, lrs, "gd", 300)`` says only "takes from 2 to 3 positional
+    arguments but 4 were given"; this one names the value and what to write instead.
+    """
+    params = inspect.signature(fn).parameters.values()
+    positional = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
+    keywords = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        if len(args) > len(positional):
+            extra = ", ".join(repr(a) for a in args[len(positional):])
+            raise TypeError(
+                f"{fn.__name__}() takes at most {len(positional)} positional arguments "
+                f"({', '.join(positional)}); pass {', '.join(keywords)} by keyword, got {extra}"
+            )
+        return fn(*args, **kwargs)
+
+    return checked

@@ -12,6 +12,7 @@ a schedule (callable ``k -> lr``, see ``optim.schedules``), evaluated at
 ``k = state.count``, the number of updates made before this one.
 
 ``OPTIMIZERS`` maps a name to its factory; every factory takes ``lr`` first.
+``resolve_optimizer`` turns what a caller passed (a name or a factory) into one.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "gd",
     "momentum",
     "nesterov",
+    "resolve_optimizer",
 ]
 
 
@@ -318,3 +320,46 @@ OPTIMIZERS = {
     "nesterov": nesterov,
     "adam": adam,
 }
+
+
+def resolve_optimizer(optimizer):
+    """``(name, factory)`` for a registry name or a factory ``lr -> optimizer``.
+
+    How ``lr_sweep``, ``compare_lrs`` and ``lr_range_test`` read their ``optimizer``
+    argument: they build one optimizer per rate, so they need the factory, not an
+    optimizer already built.
+
+    Parameters
+    ----------
+    optimizer : str or callable
+        A name in ``OPTIMIZERS``, or a factory called as ``factory(lr, **hyper)``.
+
+    Returns
+    -------
+    name : str
+        The registry name (also for a registered factory passed itself), else the
+        factory's ``__name__``.
+    factory : callable
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    TypeError
+        For anything else, e.g. an optimizer already built (``gd(0.1)``).
+
+    Examples
+    --------
+    >>> resolve_optimizer("momentum")[0], resolve_optimizer(nesterov)[0]
+    ('momentum', 'nesterov')
+    """
+    if isinstance(optimizer, str):
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
+        return optimizer, OPTIMIZERS[optimizer]
+    if callable(optimizer) and not hasattr(optimizer, "update"):
+        name = next((k for k, f in OPTIMIZERS.items() if f is optimizer), getattr(optimizer, "__name__", "custom"))
+        return name, optimizer
+    raise TypeError(
+        f"optimizer must be a name in {sorted(OPTIMIZERS)} or a factory lr -> optimizer, got {optimizer!r}"
+    )

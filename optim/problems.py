@@ -10,6 +10,11 @@ and ``eigenvalues`` (of the constant Hessian); elsewhere these are None.
 ``(dim, ...)`` and return shapes ``(...)`` and ``(dim, ...)``: that is how a
 contour plot evaluates a grid at once.
 
+A problem whose Hessian is constant also says so: ``quadratic_form()`` returns
+a ``QuadraticForm(H, c, x_star, f_star)`` with f(x) = f* + 1/2 (x - x*)^T H (x - x*)
+and grad f(x) = H x - c (None for every other problem). With it ``lr_sweep`` runs
+all its learning rates side by side as one small matrix product per step.
+
 Which to pick:
 
 - ``Quadratic(A, b)``: the model problem of the theory (``optim.theory``).
@@ -24,12 +29,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from ._validation import as_float_array, check_positive, check_real, readonly
 
-__all__ = ["DoubleWell", "Himmelblau", "LeastSquares", "Problem", "Quadratic", "Rosenbrock"]
+__all__ = ["DoubleWell", "Himmelblau", "LeastSquares", "Problem", "Quadratic", "QuadraticForm", "Rosenbrock"]
+
+
+class QuadraticForm(NamedTuple):
+    """f(x) = f_star + 1/2 (x - x_star)^T H (x - x_star), grad f(x) = H x - c (so H x_star = c)."""
+
+    H: np.ndarray
+    c: np.ndarray
+    x_star: np.ndarray
+    f_star: float
 
 
 def _roundoff(ev: np.ndarray) -> float:
@@ -92,6 +107,16 @@ class Problem:
         """Every known local minimizer, one per row, lowest value first."""
         return self.solution()[None, :]
 
+    def quadratic_form(self) -> QuadraticForm | None:
+        """The problem as a ``QuadraticForm`` when its Hessian is constant, else None.
+
+        ``Quadratic`` and ``LeastSquares`` give ``(H, c, x_star, f_star)`` with
+        f(x) = f* + 1/2 (x - x*)^T H (x - x*) and grad f(x) = H x - c; the others
+        (Rosenbrock, Himmelblau, DoubleWell) give None. ``lr_sweep`` uses it to run
+        many learning rates side by side.
+        """
+        return None
+
     @property
     def kappa(self):
         """Condition number L / mu (inf when mu = 0), or None when unknown."""
@@ -136,8 +161,8 @@ class Quadratic(Problem):
     >>> q = Quadratic([[2.0, 0.0], [0.0, 1.0]], [2.0, 1.0])
     >>> q.solution(), q.L, q.mu
     (array([1., 1.]), 2.0, 1.0)
-    >>> float(q.value(q.solution()))
-    -1.5
+    >>> float(q.value(q.solution())), q.quadratic_form().f_star
+    (-1.5, -1.5)
     """
 
     A: np.ndarray
@@ -190,9 +215,9 @@ class Quadratic(Problem):
         """x* = A^{-1} b."""
         return self._x_star.copy()
 
-    def _as_quadratic(self):
-        """(H, c, x*, f*): f(x) = f* + 1/2 (x - x*)^T H (x - x*), grad f(x) = H x - c."""
-        return self.A, self.b, self._x_star, float(-0.5 * self.b @ self._x_star)
+    def quadratic_form(self) -> QuadraticForm:
+        """H = A, c = b, x* = A^{-1} b, f* = -1/2 b^T x*."""
+        return QuadraticForm(self.A, self.b, self._x_star, float(-0.5 * self.b @ self._x_star))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -319,9 +344,9 @@ class LeastSquares(Problem):
         """The minimum-norm minimizer, by ``numpy.linalg.lstsq``."""
         return self._x_star.copy()
 
-    def _as_quadratic(self):
-        """(H, c, x*, f*): f(w) = f* + 1/2 (w - w*)^T H (w - w*), grad f(w) = H w - c."""
-        return self.H, self.c, self._x_star, float(self.value(self._x_star))
+    def quadratic_form(self) -> QuadraticForm:
+        """H = X^T X / m, c = X^T y / m, w* from ``solution()``, f* = f(w*) (the residual at the fit)."""
+        return QuadraticForm(self.H, self.c, self._x_star, float(self.value(self._x_star)))
 
 
 @dataclass(frozen=True, repr=False)

@@ -12,26 +12,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_interval, check_positive, check_problem, check_x0, readonly
-from .sweep import resolve_optimizer
+from ._validation import (
+    check_int,
+    check_interval,
+    check_positive,
+    check_problem,
+    check_x0,
+    keywords_after_positional,
+    readonly,
+)
+from .minimize import descend, point_evaluator
+from .optimizers import resolve_optimizer
+from .schedules import geometric_ramp
 
-__all__ = ["GeometricRamp", "RangeTest", "lr_range_test"]
-
-
-@dataclass(frozen=True)
-class GeometricRamp:
-    """Schedule eta_k = lr_min * (lr_max / lr_min) ** (k / (steps - 1)): growing, for the range test."""
-
-    lr_min: float
-    lr_max: float
-    steps: int
-
-    def __call__(self, step):
-        k = np.asarray(step, dtype=np.float64)
-        t = k / max(self.steps - 1, 1)
-        # in logs: lr_max / lr_min overflows for a wide span (1e-300 .. 1e300)
-        out = np.exp((1.0 - t) * math.log(self.lr_min) + t * math.log(self.lr_max))
-        return float(out) if out.ndim == 0 else out
+__all__ = ["RangeTest", "lr_range_test"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,9 +72,11 @@ class RangeTest:
         )
 
 
+@keywords_after_positional
 def lr_range_test(
     problem,
     optimizer="gd",
+    *,
     x0=None,
     lr_min=1e-6,
     lr_max=10.0,
@@ -97,7 +93,8 @@ def lr_range_test(
     optimizer : str or callable, default "gd"
         A name in ``OPTIMIZERS`` or a factory ``factory(lr, **hyper)``.
     x0 : array_like, optional
-        Start; default ``problem.start``.
+        Start; default ``problem.start``. Keyword-only, as are the arguments
+        after it.
     lr_min, lr_max : float
         First and last rate, 0 < lr_min < lr_max.
     steps : int, default 100
@@ -124,16 +121,16 @@ def lr_range_test(
 
     Notes
     -----
-    Step k uses eta_k = lr_min (lr_max / lr_min)^(k / (steps - 1)) and records
-    (eta_k, f(x_{k+1})). Smoothed loss: a_k = s a_{k-1} + (1 - s) f_k,
-    smoothed_k = a_k / (1 - s^(k+1)). The stop rule is Smith's "loss above 4x
+    Step k = 0, 1, ... uses eta_k = lr_min (lr_max / lr_min)^(k / (steps - 1))
+    (``optim.schedules.geometric_ramp``) and records (eta_k, f(x_{k+1})).
+    Smoothed loss: a_k = s a_{k-1} + (1 - s) f_k, smoothed_k = a_k / (1 - s^(k+1)). The stop rule is Smith's "loss above 4x
     the best", written to make sense for losses of any sign; a non-finite loss
     stops too. Suggested rate: a tenth of the rate at the lowest smoothed
     loss (the rule of thumb of fastai's ``lr_find``). Smith's other reading,
     the steepest descent of the smoothed loss against log(lr), is
     ``lr_steepest``; with exact losses it lands early, where the loss is still
     large, and is far more cautious (both shown on the raw height-weight
-    problem in tests/test_optim_experiments.py). On a quadratic, gd cannot
+    problem in tests/optim/test_range_test.py). On a quadratic, gd cannot
     blow up before eta passes 2/L, so ``lr_min_loss`` is at or just past 2/L
     and the suggestion near 2/(10 L).
     Time O(steps * cost of grad), memory O(steps).
@@ -148,35 +145,26 @@ def lr_range_test(
     """
     check_problem(problem)
     x = check_x0(problem, x0)
-    lr_min = check_positive("lr_min", lr_min)
-    lr_max = check_positive("lr_max", lr_max)
-    if not lr_max > lr_min:
-        raise ValueError(f"lr_max must be > lr_min, got lr_min={lr_min!r}, lr_max={lr_max!r}")
     steps = check_int("steps", steps, 3)
+    ramp = geometric_ramp(lr_min, lr_max, steps)
     smoothing = check_interval("smoothing", smoothing, 0.0, 1.0)
     stop_factor = check_positive("stop_factor", stop_factor)
     if not stop_factor > 1:
         raise ValueError(f"stop_factor must be > 1, got {stop_factor!r}")
     _, factory = resolve_optimizer(optimizer)
-    ramp = GeometricRamp(lr_min, lr_max, steps)
     opt = factory(ramp, **hyper)
 
     lrs, losses, smooth = [], [], []
     avg, best, blew_up = 0.0, math.inf, False
     with np.errstate(all="ignore"):
-        state = opt.init(x)
         g = np.asarray(problem.grad(x), dtype=np.float64)
-        for k in range(steps):
-            step, state = opt.update(g, state)
-            x = x + step
-            f = float(problem.value(x))
-            g = np.asarray(problem.grad(x), dtype=np.float64)
+        for k, x, f, g in descend(point_evaluator(problem), opt, x, g, steps):
             if not (math.isfinite(f) and np.all(np.isfinite(g))):
                 blew_up = True
                 break
             avg = smoothing * avg + (1.0 - smoothing) * f
-            s = avg / (1.0 - smoothing ** (k + 1))
-            lrs.append(ramp(k))
+            s = avg / (1.0 - smoothing**k)
+            lrs.append(ramp(k - 1))  # update k used the rate of step k - 1
             losses.append(f)
             smooth.append(s)
             best = min(best, s)
@@ -186,7 +174,7 @@ def lr_range_test(
 
     lr_arr, sm = np.array(lrs), np.array(smooth)
     if lr_arr.size == 0:
-        raise ValueError(f"the first step already blew up at lr_min={lr_min!r} on {problem!r}; lower lr_min")
+        raise ValueError(f"the first step already blew up at lr_min={ramp.lr_min!r} on {problem!r}; lower lr_min")
     i_min = int(np.argmin(sm))
     lr_min_loss = float(lr_arr[i_min])
     if i_min >= 1:

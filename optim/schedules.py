@@ -6,6 +6,8 @@ the number of updates made so far: 0 for the first update. Each schedule also
 accepts an integer numpy array of steps and returns an array of rates.
 
 ``SCHEDULES`` maps a name to its factory, so tests and tools can loop over them.
+The classes validate their fields themselves, so ``ExponentialDecay(...)`` built
+directly refuses what ``exponential_decay(...)`` refuses, with the same message.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ __all__ = [
     "Constant",
     "Cosine",
     "ExponentialDecay",
+    "GeometricRamp",
     "InverseTime",
     "StepDecay",
     "constant",
     "cosine",
     "exponential_decay",
+    "geometric_ramp",
     "inverse_time",
     "step_decay",
 ]
@@ -46,11 +50,20 @@ def _out(value):
     return float(value) if np.ndim(value) == 0 else value
 
 
+def _set_fields(schedule, **values):
+    """Store the checked ``values`` on a frozen schedule (from its ``__post_init__``)."""
+    for name, value in values.items():
+        object.__setattr__(schedule, name, value)
+
+
 @dataclass(frozen=True)
 class Constant:
     """eta_k = value."""
 
     value: float
+
+    def __post_init__(self):
+        _set_fields(self, value=check_positive("value", self.value))
 
     def __call__(self, step):
         k = _steps(step)
@@ -65,6 +78,14 @@ class ExponentialDecay:
     decay_rate: float
     decay_steps: int
 
+    def __post_init__(self):
+        _set_fields(
+            self,
+            init_value=check_positive("init_value", self.init_value),
+            decay_rate=check_rate_factor("decay_rate", self.decay_rate),
+            decay_steps=check_int("decay_steps", self.decay_steps, 1),
+        )
+
     def __call__(self, step):
         k = _steps(step)
         return _out(self.init_value * self.decay_rate ** (k / self.decay_steps))
@@ -77,6 +98,14 @@ class InverseTime:
     init_value: float
     decay_rate: float
     decay_steps: int
+
+    def __post_init__(self):
+        _set_fields(
+            self,
+            init_value=check_positive("init_value", self.init_value),
+            decay_rate=check_interval("decay_rate", self.decay_rate, 0.0, math.inf),
+            decay_steps=check_int("decay_steps", self.decay_steps, 1),
+        )
 
     def __call__(self, step):
         k = _steps(step)
@@ -91,6 +120,14 @@ class StepDecay:
     factor: float
     every: int
 
+    def __post_init__(self):
+        _set_fields(
+            self,
+            init_value=check_positive("init_value", self.init_value),
+            factor=check_rate_factor("factor", self.factor),
+            every=check_int("every", self.every, 1),
+        )
+
     def __call__(self, step):
         k = _steps(step)
         return _out(self.init_value * self.factor ** np.floor(k / self.every))
@@ -104,10 +141,39 @@ class Cosine:
     decay_steps: int
     alpha: float
 
+    def __post_init__(self):
+        _set_fields(
+            self,
+            init_value=check_positive("init_value", self.init_value),
+            decay_steps=check_int("decay_steps", self.decay_steps, 1),
+            alpha=check_interval("alpha", self.alpha, 0.0, 1.0),
+        )
+
     def __call__(self, step):
         k = np.minimum(_steps(step), self.decay_steps)
         cos = 0.5 * (1.0 + np.cos(math.pi * k / self.decay_steps))
         return _out(self.init_value * ((1.0 - self.alpha) * cos + self.alpha))
+
+
+@dataclass(frozen=True)
+class GeometricRamp:
+    """eta_k = lr_min * (lr_max / lr_min) ** (k / (steps - 1)): growing, for the range test."""
+
+    lr_min: float
+    lr_max: float
+    steps: int
+
+    def __post_init__(self):
+        lr_min = check_positive("lr_min", self.lr_min)
+        lr_max = check_positive("lr_max", self.lr_max)
+        if not lr_max > lr_min:
+            raise ValueError(f"lr_max must be > lr_min, got lr_min={lr_min!r}, lr_max={lr_max!r}")
+        _set_fields(self, lr_min=lr_min, lr_max=lr_max, steps=check_int("steps", self.steps, 2))
+
+    def __call__(self, step):
+        t = _steps(step) / (self.steps - 1)
+        # in logs: lr_max / lr_min overflows for a wide span (1e-300 .. 1e300)
+        return _out(np.exp((1.0 - t) * math.log(self.lr_min) + t * math.log(self.lr_max)))
 
 
 def constant(value) -> Constant:
@@ -133,7 +199,7 @@ def constant(value) -> Constant:
     >>> constant(0.1)(0), constant(0.1)(1000)
     (0.1, 0.1)
     """
-    return Constant(check_positive("value", value))
+    return Constant(value)
 
 
 def exponential_decay(init_value, decay_rate, decay_steps=1) -> ExponentialDecay:
@@ -165,9 +231,7 @@ def exponential_decay(init_value, decay_rate, decay_steps=1) -> ExponentialDecay
     >>> s(0), s(10), s(20)
     (1.0, 0.5, 0.25)
     """
-    init_value = check_positive("init_value", init_value)
-    decay_rate = check_rate_factor("decay_rate", decay_rate)
-    return ExponentialDecay(init_value, decay_rate, check_int("decay_steps", decay_steps, 1))
+    return ExponentialDecay(init_value, decay_rate, decay_steps)
 
 
 def inverse_time(init_value, decay_rate, decay_steps=1) -> InverseTime:
@@ -199,9 +263,7 @@ def inverse_time(init_value, decay_rate, decay_steps=1) -> InverseTime:
     >>> s(0), s(1), s(3)
     (1.0, 0.5, 0.25)
     """
-    init_value = check_positive("init_value", init_value)
-    decay_rate = check_interval("decay_rate", decay_rate, 0.0, math.inf)
-    return InverseTime(init_value, decay_rate, check_int("decay_steps", decay_steps, 1))
+    return InverseTime(init_value, decay_rate, decay_steps)
 
 
 def step_decay(init_value, factor=0.5, every=100) -> StepDecay:
@@ -233,9 +295,7 @@ def step_decay(init_value, factor=0.5, every=100) -> StepDecay:
     >>> s(9), s(10), round(s(25), 12)
     (1.0, 0.1, 0.01)
     """
-    init_value = check_positive("init_value", init_value)
-    factor = check_rate_factor("factor", factor)
-    return StepDecay(init_value, factor, check_int("every", every, 1))
+    return StepDecay(init_value, factor, every)
 
 
 def cosine(init_value, decay_steps, alpha=0.0) -> Cosine:
@@ -268,9 +328,41 @@ def cosine(init_value, decay_steps, alpha=0.0) -> Cosine:
     >>> s(0), round(s(50), 12), round(s(100), 12), round(s(500), 12)
     (1.0, 0.55, 0.1, 0.1)
     """
-    init_value = check_positive("init_value", init_value)
-    decay_steps = check_int("decay_steps", decay_steps, 1)
-    return Cosine(init_value, decay_steps, check_interval("alpha", alpha, 0.0, 1.0))
+    return Cosine(init_value, decay_steps, alpha)
+
+
+def geometric_ramp(lr_min, lr_max, steps) -> GeometricRamp:
+    """A rate growing geometrically from ``lr_min`` to ``lr_max``: the range test's sweep.
+
+    Parameters
+    ----------
+    lr_min : float
+        eta_0 > 0.
+    lr_max : float
+        eta at step ``steps - 1``, > ``lr_min``.
+    steps : int
+        Number of steps from ``lr_min`` to ``lr_max`` inclusive, >= 2; past them the
+        rate keeps growing by the same ratio per step.
+
+    Returns
+    -------
+    GeometricRamp
+        ``eta_k = lr_min * (lr_max / lr_min) ** (k / (steps - 1))``, computed in logs
+        so that a span as wide as 1e-300 .. 1e300 does not overflow.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-positive ``lr_min`` or ``lr_max``, ``lr_max <= lr_min`` or
+        ``steps`` < 2.
+
+    Examples
+    --------
+    >>> s = geometric_ramp(1e-3, 10.0, steps=5)
+    >>> [round(s(k), 9) for k in range(5)]
+    [0.001, 0.01, 0.1, 1.0, 10.0]
+    """
+    return GeometricRamp(lr_min, lr_max, steps)
 
 
 SCHEDULES = {
@@ -279,4 +371,5 @@ SCHEDULES = {
     "inverse_time": inverse_time,
     "step_decay": step_decay,
     "cosine": cosine,
+    "geometric_ramp": geometric_ramp,
 }

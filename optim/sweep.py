@@ -2,43 +2,61 @@
 
 ``lr_sweep`` gives every learning rate its own run with the same stopping
 rules as ``minimize`` (tol on the gradient norm, the shared divergence rule).
-For gd, momentum and nesterov on a problem with a constant Hessian
-(``Quadratic``, ``LeastSquares``) the runs go side by side: the iterates of all
-rates are the columns of one d x n matrix, so a step is one small matrix
-product for every rate at once; a column leaves the matrix when its run stops.
-Anything else loops over ``minimize``.
+For gd, momentum and nesterov on a problem with a constant Hessian (one whose
+``quadratic_form()`` is not None: ``Quadratic``, ``LeastSquares``) the runs go
+side by side: the iterates of all rates are the columns of one d x n matrix,
+so a step is one small matrix product for every rate at once; a column leaves
+the matrix when its run stops. Anything else loops over ``minimize``.
+
+Side by side, the update rule is the optimizer's own (``optim.optimizers``),
+applied to the whole matrix: for these three the step at a constant rate eta
+is eta times a direction that does not depend on eta (gd: -g; momentum: -v;
+nesterov: -(g + beta v), with v = beta v + g), so one optimizer built with
+lr = 1 gives every column's direction and column j moves by eta_j times it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_int, check_lrs, check_problem, check_tol, check_x0
-from .minimize import diverged, minimize
-from .optimizers import OPTIMIZERS
+from ._validation import check_int, check_lrs, check_problem, check_tol, check_x0, keywords_after_positional
+from .minimize import descend, diverged, minimize
+from .optimizers import OPTIMIZERS, resolve_optimizer
+from .problems import Problem
 
-__all__ = ["compare_lrs", "lr_sweep", "resolve_optimizer"]
+__all__ = ["compare_lrs", "lr_sweep"]
 
+#: registry optimizers whose step is lr x (a direction independent of lr): they run side by side
 _VECTORIZED = ("gd", "momentum", "nesterov")
 _METHODS = ("auto", "vectorized", "loop")
 
 
-def resolve_optimizer(optimizer):
-    """(name, factory) for a registry name or a factory ``lr -> optimizer``."""
-    if isinstance(optimizer, str):
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
-        return optimizer, OPTIMIZERS[optimizer]
-    if callable(optimizer) and not hasattr(optimizer, "update"):
-        name = next((k for k, f in OPTIMIZERS.items() if f is optimizer), getattr(optimizer, "__name__", "custom"))
-        return name, optimizer
-    raise TypeError(
-        f"optimizer must be a name in {sorted(OPTIMIZERS)} or a factory lr -> optimizer, got {optimizer!r}"
-    )
-
-
-def compare_lrs(problem, lrs, optimizer="gd", x0=None, steps=100, tol=None, **hyper) -> dict:
+@keywords_after_positional
+def compare_lrs(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, **hyper) -> dict:
     """One ``minimize`` run per learning rate: ``{lr: Trace}``, for plotting.
+
+    Parameters
+    ----------
+    problem : Problem
+    lrs : array_like of float
+        Distinct learning rates, each > 0.
+    optimizer : str or callable, default "gd"
+        A name in ``OPTIMIZERS`` or a factory called as ``factory(lr, **hyper)``.
+    x0, steps, tol
+        Keyword-only, as in ``minimize`` (same defaults: the problem's start,
+        1000, None).
+    **hyper
+        Other optimizer arguments, e.g. ``beta=0.9``.
+
+    Returns
+    -------
+    dict of float -> Trace
+        In the order of ``lrs``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As ``minimize``, and for repeated rates.
 
     Examples
     --------
@@ -56,10 +74,11 @@ def compare_lrs(problem, lrs, optimizer="gd", x0=None, steps=100, tol=None, **hy
             f"{'twice' if counts[counts > 1][0] == 2 else f'{counts[counts > 1][0]} times'}"
         )
     _, factory = resolve_optimizer(optimizer)
-    return {float(lr): minimize(problem, factory(float(lr), **hyper), x0, steps, tol) for lr in lrs}
+    return {float(lr): minimize(problem, factory(float(lr), **hyper), x0=x0, steps=steps, tol=tol) for lr in lrs}
 
 
-def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method="auto", **hyper):
+@keywords_after_positional
+def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, method="auto", **hyper):
     """Run one optimization per learning rate and tabulate the outcomes.
 
     Parameters
@@ -69,16 +88,19 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
         Learning rates, each > 0 (constant per run).
     optimizer : str or callable, default "gd"
         A name in ``OPTIMIZERS`` or a factory called as ``factory(lr, **hyper)``.
+    x0 : array_like, optional
+        Common start; default ``problem.start``. Keyword-only, as are the
+        arguments after it (``x0``, ``steps``, ``tol`` as in ``minimize``).
     steps : int, default 1000
         Maximum updates per run, >= 1.
-    x0 : array_like, optional
-        Common start; default ``problem.start``.
-    tol : float or None, default 1e-6
-        A run converges at the first k with ||grad f(x_k)|| <= tol.
+    tol : float or None, default None
+        A run converges at the first k with ||grad f(x_k)|| <= tol. None: no
+        convergence test, every run makes all ``steps`` unless it diverges
+        (``converged_at`` is then <NA>).
     method : {"auto", "vectorized", "loop"}
-        "auto" vectorizes where possible (gd, momentum, nesterov on Quadratic
-        or LeastSquares); "vectorized" insists (ValueError otherwise); "loop"
-        calls ``minimize`` per rate.
+        "auto" vectorizes where possible (gd, momentum, nesterov on a problem
+        with a ``quadratic_form()``: Quadratic, LeastSquares); "vectorized"
+        insists (ValueError otherwise); "loop" calls ``minimize`` per rate.
     **hyper
         Other optimizer arguments, e.g. ``beta=0.9``.
 
@@ -97,8 +119,10 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
 
     Notes
     -----
-    Vectorized path, all n rates at once: G = H X - c, then for gd
-    X <- X - G diag(eta) (momentum: V <- beta V + G first). The loss of the
+    Vectorized path, all n rates at once: G = H X - c, then the optimizer's
+    update at lr = 1 gives the direction D (gd: D = -G; momentum:
+    V <- beta V + G, D = -V; nesterov: the same V, D = -(G + beta V)) and
+    X <- X + D diag(eta). The loss of the
     divergence test is the quadratic-form identity
     f(x) = f* + 1/2 (x - x*)^T H (x - x*), exact in exact arithmetic and O(d^2)
     per rate instead of O(m d) for least squares; ``final_loss`` is then
@@ -110,7 +134,7 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
     --------
     >>> from optim import Quadratic
     >>> q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 1.0])     # 2/L = 0.2
-    >>> df = lr_sweep(q, [0.01, 0.1, 0.19, 0.21], steps=2000)
+    >>> df = lr_sweep(q, [0.01, 0.1, 0.19, 0.21], steps=2000, tol=1e-6)
     >>> df[["lr", "converged_at", "diverged"]]
          lr  converged_at  diverged
     0  0.01          1375     False
@@ -130,15 +154,15 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
     name, factory = resolve_optimizer(optimizer)
     optimizers = [factory(float(lr), **hyper) for lr in lrs]  # validates every argument now
 
-    can_vectorize = name in _VECTORIZED and factory is OPTIMIZERS[name] and hasattr(problem, "_as_quadratic")
+    form = problem.quadratic_form() if isinstance(problem, Problem) else None
+    can_vectorize = name in _VECTORIZED and factory is OPTIMIZERS[name] and form is not None
     if method == "vectorized" and not can_vectorize:
         raise ValueError(
-            f"method='vectorized' needs optimizer in {_VECTORIZED} and a Quadratic or LeastSquares "
-            f"problem, got optimizer {name!r} on {problem!r}"
+            f"method='vectorized' needs optimizer in {_VECTORIZED} and a problem with a quadratic_form() "
+            f"(Quadratic, LeastSquares), got optimizer {name!r} on {problem!r}"
         )
     if method != "loop" and can_vectorize:
-        beta = float(getattr(optimizers[0], "beta", 0.0))
-        res = _sweep_quadratic(problem, x0, lrs, steps, tol, name, beta)
+        res = _sweep_quadratic(problem, form, x0, lrs, steps, tol, factory(1.0, **hyper))
         used = "vectorized"
     else:
         res = _sweep_loop(problem, x0, optimizers, steps, tol)
@@ -159,7 +183,7 @@ def lr_sweep(problem, lrs, optimizer="gd", steps=1000, x0=None, tol=1e-6, method
 
 
 def _sweep_loop(problem, x0, optimizers, steps, tol):
-    traces = [minimize(problem, opt, x0, steps, tol) for opt in optimizers]
+    traces = [minimize(problem, opt, x0=x0, steps=steps, tol=tol) for opt in optimizers]
     return (
         np.array([t.loss[-1] for t in traces]),
         np.array([t.grad_norm[-1] for t in traces]),
@@ -169,9 +193,13 @@ def _sweep_loop(problem, x0, optimizers, steps, tol):
     )
 
 
-def _sweep_quadratic(problem, x0, lrs, steps, tol, name, beta):
-    """All rates side by side on f(x) = f* + 1/2 (x - x*)^T H (x - x*), grad = H x - c."""
-    H, c, x_star, f_star = problem._as_quadratic()
+def _sweep_quadratic(problem, form, x0, lrs, steps, tol, direction):
+    """All rates side by side on f(x) = f* + 1/2 (x - x*)^T H (x - x*), grad = H x - c.
+
+    ``direction`` is the optimizer at lr = 1; column j of the iterate matrix moves by
+    ``lrs[j]`` times its step (``descend`` with ``lr=lrs``).
+    """
+    H, c, x_star, f_star = form
     n = lrs.size
     c_col, xs_col = c[:, None], x_star[:, None]
     final_x = np.empty((x0.size, n))
@@ -180,40 +208,38 @@ def _sweep_quadratic(problem, x0, lrs, steps, tol, name, beta):
     div = np.zeros(n, dtype=bool)
     run = np.full(n, steps)
 
+    def evaluate(X):
+        E = X - xs_col
+        return f_star + 0.5 * (E * (H @ E)).sum(axis=0), H @ X - c_col  # quadratic form, not residuals
+
     with np.errstate(all="ignore"):
         f0 = float(problem.value(x0))
         X = np.repeat(x0[:, None], n, axis=1)
         G = H @ X - c_col
-        V = np.zeros_like(X)
-        eta = lrs.copy()
-        idx = np.arange(n)  # which rate each remaining column belongs to
         gnorm = np.sqrt(np.sum(G * G, axis=0))
+        idx = np.arange(n)  # which rate each remaining column belongs to
         if tol is not None and gnorm[0] <= tol:  # the start is already converged: every run stops at 0
             conv[:], run[:] = 0, 0
-            final_x[:], final_gnorm[:] = X, gnorm
-            X, G, idx = X[:, :0], G[:, :0], idx[:0]
-        for k in range(1, steps + 1):
-            if idx.size == 0:
-                break
-            if name == "gd":
-                X = X - eta * G
-            else:
-                V = beta * V + G
-                X = X - eta * (V if name == "momentum" else G + beta * V)
-            G = H @ X - c_col
-            E = X - xs_col
-            loss = f_star + 0.5 * np.sum(E * (H @ E), axis=0)  # quadratic form, not residuals
-            gnorm = np.sqrt(np.sum(G * G, axis=0))
-            bad = diverged(loss, f0, np.all(np.isfinite(X), axis=0) & np.isfinite(gnorm))
-            good = ~bad & (gnorm <= tol) if tol is not None else np.zeros_like(bad)
-            stop = bad | good
-            if stop.any():
-                j = idx[stop]
-                final_x[:, j], final_gnorm[j], run[j] = X[:, stop], gnorm[stop], k
-                div[j] = bad[stop]
-                conv[idx[good]] = k
-                keep = ~stop
-                X, V, G, eta, idx = X[:, keep], V[:, keep], G[:, keep], eta[keep], idx[keep]
-        final_x[:, idx], final_gnorm[idx] = X, np.sqrt(np.sum(G * G, axis=0))
+        else:
+            runs = descend(evaluate, direction, X, G, steps, lr=lrs)
+            keep = None  # the columns to keep, sent to the run when some stop
+            while idx.size:
+                try:
+                    k, X, loss, G = runs.send(keep)
+                except StopIteration:  # every remaining run made all its steps
+                    break
+                gnorm = np.sqrt((G * G).sum(axis=0))  # array methods: no numpy wrapper per step
+                bad = diverged(loss, f0, np.isfinite(X).all(axis=0) & np.isfinite(gnorm))
+                good = ~bad & (gnorm <= tol) if tol is not None else np.zeros_like(bad)
+                stop = bad | good
+                keep = None
+                if stop.any():
+                    j = idx[stop]
+                    final_x[:, j], final_gnorm[j], run[j] = X[:, stop], gnorm[stop], k
+                    div[j] = bad[stop]
+                    conv[idx[good]] = k
+                    keep = ~stop
+                    idx, X, gnorm = idx[keep], X[:, keep], gnorm[keep]
+        final_x[:, idx], final_gnorm[idx] = X, gnorm
         final_loss = np.asarray(problem.value(final_x), dtype=np.float64)  # from the definition
     return final_loss, final_gnorm, conv, div, run

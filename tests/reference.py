@@ -264,6 +264,22 @@ def heavy_ball_path(grad, x0, lr: float, beta: float, steps: int):
     return path
 
 
+def nesterov_look_ahead_path(grad, x0, lr: float, beta: float, steps: int):
+    """Nesterov in the classical form; the look-ahead points y_0 .. y_steps, as a list.
+
+    y_k = x_k + beta (x_k - x_{k-1}) with x_{-1} = x_0, then x_{k+1} = y_k - lr grad(y_k).
+    The y_k are the points where the gradient is taken: the iterates of optax-style Nesterov.
+    """
+
+    prev = x = np.array(x0, dtype=float)
+    path = []
+    for _ in range(steps + 1):
+        y = x + beta * (x - prev)
+        path.append(y.copy())
+        x, prev = y - lr * grad(y), x
+    return path
+
+
 def adam_path(grad, x0, lr: float, b1: float, b2: float, eps: float, steps: int):
     """Kingma and Ba (2015), Algorithm 1, written out."""
 
@@ -280,6 +296,68 @@ def adam_path(grad, x0, lr: float, b1: float, b2: float, eps: float, steps: int)
         x = x - lr * mh / (np.sqrt(vh) + eps)
         path.append(x.copy())
     return path
+
+
+def quadratic_run_outcome(A, b, path, tol):
+    """(converged_at, diverged, steps_run) of a run on f(x) = 1/2 x^T A x - b^T x with iterates ``path``.
+
+    The stopping rules of ``minimize`` and ``lr_sweep``, written out: the run stops at the
+    first k with ||A x_k - b|| <= tol (converged; k = 0 included), or at the first k >= 1
+    where f(x_k), x_k or the gradient is not finite or f(x_k) > f0 + 1e6 * max(|f0|, 1)
+    (diverged); otherwise it makes every step.
+    """
+
+    A = np.asarray(A, dtype=float)
+    b = np.asarray(b, dtype=float)
+    f0 = 0.5 * path[0] @ A @ path[0] - b @ path[0]
+    threshold = f0 + 1e6 * max(abs(f0), 1.0)
+    with np.errstate(all="ignore"):
+        for k, x in enumerate(path):
+            f = 0.5 * x @ A @ x - b @ x
+            g = A @ x - b
+            gn = math.sqrt(g @ g)
+            if k > 0 and not (math.isfinite(f) and math.isfinite(gn) and np.all(np.isfinite(x)) and f <= threshold):
+                return None, True, k
+            if tol is not None and gn <= tol:
+                return k, False, k
+    return None, False, len(path) - 1
+
+
+def lr_sweep_rows(A, b, x0, lrs, rule: str, beta: float, steps: int, tol):
+    """What ``lr_sweep`` reports, one plain run per rate: a list of dicts, one per rate.
+
+    ``rule`` is "gd", "momentum" (heavy ball) or "nesterov" (classical look-ahead form);
+    each run is written out by ``gd_path`` / ``heavy_ball_path`` / ``nesterov_look_ahead_path``
+    and judged by ``quadratic_run_outcome``. Keys: converged_at, diverged, steps_run,
+    final_loss (f at the last iterate, from the definition), final_grad_norm.
+    """
+
+    A = np.asarray(A, dtype=float)
+    b = np.asarray(b, dtype=float)
+
+    def grad(x):
+        return A @ x - b
+
+    rows = []
+    with np.errstate(all="ignore"):
+        for lr in lrs:
+            if rule == "gd":
+                path = gd_path(grad, x0, lr, steps)
+            elif rule == "momentum":
+                path = heavy_ball_path(grad, x0, lr, beta, steps)
+            else:
+                path = nesterov_look_ahead_path(grad, x0, lr, beta, steps)
+            converged_at, diverged, steps_run = quadratic_run_outcome(A, b, path, tol)
+            x = path[steps_run]
+            g = grad(x)
+            rows.append({
+                "converged_at": converged_at,
+                "diverged": diverged,
+                "steps_run": steps_run,
+                "final_loss": 0.5 * x @ A @ x - b @ x,
+                "final_grad_norm": math.sqrt(g @ g),
+            })
+    return rows
 
 
 # ----- tracking -----
@@ -302,3 +380,54 @@ def sql_like(pattern: str, text: str, case_sensitive: bool = True) -> bool:
     regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
     flags = re.DOTALL if case_sensitive else re.DOTALL | re.IGNORECASE
     return re.fullmatch(regex, text, flags) is not None
+
+
+def chart_points(steps, values, buckets: int):
+    """What a metric chart draws of a history, written out point by point.
+
+    Points sorted by step (ties in logging order). Finite ones: all of them when
+    there are at most 4 * buckets; else the steps are cut into ``buckets`` equal
+    spans (span of x: int((x - lo) * (buckets / (hi - lo))), at most buckets - 1)
+    and each span keeps its first, its last, its first smallest and its last
+    largest point. Each kind of non-finite point ('nan', 'posinf', 'neginf'):
+    its steps, one per span of its own steps when there are more than
+    ``buckets``. Returns (kept finite (step, value) pairs, {kind: (steps, count)}).
+    """
+    order = sorted(range(len(steps)), key=lambda i: steps[i])
+    points = [(int(steps[i]), float(values[i])) for i in order]
+
+    def span(x, lo, hi):
+        return 0 if hi == lo else min(int((float(x) - lo) * (buckets / (hi - lo))), buckets - 1)
+
+    finite = [p for p in points if math.isfinite(p[1])]
+    if len(finite) > 4 * buckets:
+        lo, hi = float(finite[0][0]), float(finite[-1][0])
+        groups: dict = {}
+        for j, (x, _) in enumerate(finite):
+            groups.setdefault(span(x, lo, hi), []).append(j)
+        keep = set()
+        for js in groups.values():
+            smallest = largest = js[0]
+            for j in js:
+                if finite[j][1] < finite[smallest][1]:
+                    smallest = j
+                if finite[j][1] >= finite[largest][1]:
+                    largest = j
+            keep |= {js[0], js[-1], smallest, largest}
+        finite = [finite[j] for j in sorted(keep)]
+    marks = {}
+    for kind, test in (("nan", math.isnan), ("posinf", lambda v: v == math.inf),
+                       ("neginf", lambda v: v == -math.inf)):
+        at = [x for x, v in points if test(v)]
+        count = len(at)
+        if count > buckets:
+            lo, hi = float(at[0]), float(at[-1])
+            seen, first = set(), []
+            for x in at:
+                s = span(x, lo, hi)
+                if s not in seen:
+                    seen.add(s)
+                    first.append(x)
+            at = first
+        marks[kind] = (at, count)
+    return finite, marks

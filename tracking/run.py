@@ -1,12 +1,12 @@
-"""Runs: start, log, end — with buffered metrics that are never lost on a clean exit.
+"""Runs: start, log, end — the run lifecycle (status, nesting, params, tags, artifacts).
 
-``log_metric`` appends a point to an in-memory buffer (three lists per key: steps,
-values, timestamps), which is written in one transaction, one row per key
-holding the new points as packed arrays, when it holds ``FLUSH_POINTS`` points, when
-``FLUSH_SECONDS`` have passed (checked on every call, and by a daemon thread
-for a process that stops logging), when the run ends, and at interpreter exit.
-So a normal exit, an exception, KeyboardInterrupt or SIGTERM lose nothing, and
-SIGKILL loses at most the last ``FLUSH_SECONDS`` of points.
+Metric points go to the run's ``MetricBuffer`` (``tracking.buffer``: when it is
+written, and why a clean exit, an exception, KeyboardInterrupt or SIGTERM lose
+nothing); the run writes params and tags at once, and ends by flushing its
+buffer. When the last open run of the process on a store ends, the store is
+checkpointed (``Store.checkpoint``): a copy of the database file alone then
+holds every ended run. Runs still open when the interpreter exits are ended then: FINISHED,
+FAILED after an uncaught exception, KILLED after Ctrl-C or SIGTERM.
 
 While a run is active in the main thread, SIGTERM is turned into ``Terminated``
 (a ``SystemExit`` with code 143): the run is marked KILLED, its buffer
@@ -25,39 +25,23 @@ import sys
 import threading
 import time
 import uuid
-from array import array
 from pathlib import Path
 
 from . import _signals
 from ._signals import Terminated, critical
 from ._validation import (
-    INT64_MAX,
     check_artifact_name,
     check_key,
     check_mapping,
-    check_metric_value,
     check_name,
     check_param_value,
     check_status,
-    check_step,
     check_tags,
 )
+from .buffer import MetricBuffer, stop_flusher
 from .store import Store, get_store
 
 __all__ = ["Run", "Terminated", "active_run", "end_run", "start_run"]
-
-FLUSH_POINTS = 20_000
-FLUSH_SECONDS = 0.5
-
-_INSERT_CHUNK = "INSERT INTO metrics(run, key, seq, n, steps, vals, ts) VALUES (?, ?, ?, ?, ?, ?, ?)"
-_SWAP = sys.byteorder != "little"
-_UPSERT_LATEST = """
-INSERT INTO latest_metrics(run, key, step, seq, value, ts) VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT(run, key) DO UPDATE SET
-    step = excluded.step, seq = excluded.seq, value = excluded.value, ts = excluded.ts
-WHERE excluded.step > latest_metrics.step
-   OR (excluded.step = latest_metrics.step AND excluded.seq >= latest_metrics.seq)
-"""
 
 _time = time.time
 _local = threading.local()          # .stack: this thread's active runs, innermost last
@@ -83,7 +67,7 @@ class Run:
     Notes
     -----
     A run is meant to be logged from one thread at a time; the background
-    flusher only ever writes what is already buffered.
+    flusher only ever writes what is already buffered (``tracking.buffer``).
     """
 
     def __init__(self, store: Store, rid: int, run_id: str, experiment: str, run_name: str,
@@ -97,15 +81,8 @@ class Run:
         self.start_ms = start_ms
         self.end_ms = None
         self.status = "RUNNING"
-        self._lock = threading.Lock()
-        self._buf: dict[int, tuple] = {}  # key id -> (first seq, steps, values, stamps) to write
-        self._n = 0                       # points in _buf
-        self._dirty: dict[int, tuple] = {}  # key id -> latest row not yet written
-        self._kid: dict[str, int] = {}    # metric key -> key id (emptied when the run ends)
-        self._count: dict[int, int] = {}  # key id -> points logged so far
-        self._last: dict[int, tuple] = {}  # key id -> (step, seq) of the latest point
+        self._metrics = MetricBuffer(store, rid, run_id, self._check_running)
         self._params: dict[str, str] = {}
-        self._flush_at = _time() + FLUSH_SECONDS
         self._watch_signal = False
 
     def __repr__(self) -> str:
@@ -136,14 +113,6 @@ class Run:
 
     # -- metrics ------------------------------------------------------------
 
-    def _metric_key(self, key) -> int:
-        self._check_running()
-        check_key(key, "metric key")
-        kid = self._store.metric_key_id(key)
-        self._count.setdefault(kid, 0)
-        self._kid[key] = kid
-        return kid
-
     def log_metric(self, key: str, value, step: int | None = None) -> None:
         """Log one point of metric ``key``.
 
@@ -156,33 +125,7 @@ class Run:
         step : int, optional
             Defaults to the number of points already logged for ``key``.
         """
-        kid = self._kid.get(key)
-        if kid is None:
-            kid = self._metric_key(key)
-        if type(value) is not float:
-            value = check_metric_value(key, value)
-        seq = self._count[kid]
-        if step is None:
-            step = seq
-        elif type(step) is not int or not -INT64_MAX <= step <= INT64_MAX:
-            step = check_step(step)
-        now = _time()
-        ts = int(now * 1000)
-        self._count[kid] = seq + 1
-        last = self._last.get(kid)
-        with self._lock:
-            cols = self._buf.get(kid)
-            if cols is None:
-                cols = self._buf[kid] = (seq, [], [], [])
-            cols[1].append(step)
-            cols[2].append(value)
-            cols[3].append(ts)
-            if last is None or step >= last[0]:
-                self._last[kid] = (step, seq)
-                self._dirty[kid] = (self._rid, kid, step, seq, value, ts)
-            n = self._n = self._n + 1
-        if n >= FLUSH_POINTS or now >= self._flush_at:
-            self.flush()
+        self._metrics.append(key, value, step)
 
     def log_metrics(self, metrics: dict, step: int | None = None) -> None:
         """Log several metrics at one step (all are checked before any is logged).
@@ -190,74 +133,11 @@ class Run:
         Without ``step``, each key gets its own next step, as with ``log_metric``.
         """
         self._check_running()
-        metrics = check_mapping(metrics, "metrics")
-        kids = self._kid
-        items = []
-        for key, value in metrics.items():
-            kid = kids.get(key)
-            if kid is None:
-                kid = self._metric_key(key)
-            if type(value) is not float:
-                value = check_metric_value(key, value)
-            items.append((kid, value))
-        if step is not None:
-            step = check_step(step)
-        now = _time()
-        ts = int(now * 1000)
-        rid, count, last = self._rid, self._count, self._last
-        with self._lock:
-            buf, dirty = self._buf, self._dirty
-            for kid, value in items:
-                seq = count[kid]
-                count[kid] = seq + 1
-                s = seq if step is None else step
-                cols = buf.get(kid)
-                if cols is None:
-                    cols = buf[kid] = (seq, [], [], [])
-                cols[1].append(s)
-                cols[2].append(value)
-                cols[3].append(ts)
-                prev = last.get(kid)
-                if prev is None or s >= prev[0]:
-                    last[kid] = (s, seq)
-                    dirty[kid] = (rid, kid, s, seq, value, ts)
-            n = self._n = self._n + len(items)
-        if n >= FLUSH_POINTS or now >= self._flush_at:
-            self.flush()
+        self._metrics.append_many(check_mapping(metrics, "metrics"), step)
 
     def flush(self) -> None:
         """Write the buffered points now (normally automatic)."""
-        store = self._store
-        if store.pid != os.getpid():
-            raise RuntimeError(
-                f"run {self.run_id} belongs to process {store.pid}, not this forked one; "
-                "start a new run here"
-            )
-        with store.lock, critical:  # a signal here would lose the swapped-out points
-            with self._lock:
-                buf, self._buf, self._n = self._buf, {}, 0
-                latest, self._dirty = self._dirty, {}
-                self._flush_at = _time() + FLUSH_SECONDS
-            if not buf and not latest:
-                return
-            rid = self._rid
-            try:
-                rows = [(rid, kid, first, len(steps), _pack("q", steps), _pack("d", values), _pack("q", stamps))
-                        for kid, (first, steps, values, stamps) in buf.items()]
-                with store.write() as conn:
-                    conn.executemany(_INSERT_CHUNK, rows)
-                    conn.executemany(_UPSERT_LATEST, latest.values())
-            except BaseException:
-                with self._lock:  # put the points back, before any newer ones: a later flush writes them
-                    for kid, (first, steps, values, stamps) in buf.items():
-                        self._n += len(steps)
-                        newer = self._buf.get(kid)
-                        if newer is not None:
-                            steps, values, stamps = steps + newer[1], values + newer[2], stamps + newer[3]
-                        self._buf[kid] = (first, steps, values, stamps)
-                    for kid, row in latest.items():
-                        self._dirty.setdefault(kid, row)
-                raise
+        self._metrics.flush()
 
     # -- params, tags, artifacts ----------------------------------------------
 
@@ -284,11 +164,7 @@ class Run:
                 new[key] = text
         if new:
             with critical:  # the rows and self._params agree even after a Ctrl-C
-                with self._store.write() as conn:
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO params(run, key, value) VALUES (?, ?, ?)",
-                        [(self._rid, k, v) for k, v in new.items()],
-                    )
+                self._store.add_params(self._rid, new)
                 self._params.update(new)
 
     def set_tag(self, key: str, value) -> None:
@@ -298,14 +174,9 @@ class Run:
     def set_tags(self, tags: dict) -> None:
         """Set several tags at once."""
         self._check_running()
-        rows = [(self._rid, k, v) for k, v in check_tags(tags).items()]
-        if rows:
-            with self._store.write() as conn:
-                conn.executemany(
-                    "INSERT INTO tags(run, key, value) VALUES (?, ?, ?) "
-                    "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value",
-                    rows,
-                )
+        tags = check_tags(tags)
+        if tags:
+            self._store.set_tags(self._rid, tags)
 
     def _artifact_path(self, name: str, default_suffix: str = "", known_suffixes=None) -> Path:
         self._check_running()
@@ -377,20 +248,13 @@ class Run:
         with critical:  # Ctrl-C or SIGTERM now would leave the run RUNNING: raised after
             end_ms = int(_time() * 1000)
             self.flush()
-            with self._store.write() as conn:
-                conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, self._rid))
+            self._store.end_run(self._rid, status, end_ms)
             self.status = status
             self.end_ms = end_ms
-            self._kid = {}
+            self._metrics.close()
             _forget(self)
-
-
-def _pack(code: str, values: list) -> bytes:
-    """A list of int64 (``q``) or float64 (``d``) as little-endian bytes; NaN bits kept."""
-    arr = array(code, values)
-    if _SWAP:
-        arr.byteswap()
-    return arr.tobytes()
+            if not _store_in_use(self._store):
+                self._store.checkpoint()  # the process's last run: the database file alone is whole
 
 
 def _json_default(obj):
@@ -403,38 +267,13 @@ def _json_default(obj):
     raise TypeError(f"log_dict cannot write {type(obj).__name__} {obj!r} as JSON")
 
 
-# -- the active-run stack, the flusher thread, signals, exit -----------------
+# -- the active-run stack, signals, exit -----------------------------------------
 
 def _stack() -> list:
     stack = getattr(_local, "stack", None)
     if stack is None:
         stack = _local.stack = []
     return stack
-
-
-_flusher: threading.Thread | None = None
-_flusher_pid = None
-_stop = threading.Event()
-
-
-def _flush_loop() -> None:
-    while not _stop.wait(FLUSH_SECONDS):
-        with _open_lock:
-            runs = list(_open_runs)
-        for run in runs:
-            if (run._buf or run._dirty) and run._store.pid == os.getpid():
-                try:
-                    run.flush()
-                except Exception:  # store busy or closed: the owner's next flush retries
-                    pass
-
-
-def _ensure_flusher() -> None:
-    global _flusher, _flusher_pid
-    if _flusher is None or _flusher_pid != os.getpid() or not _flusher.is_alive():
-        _flusher_pid = os.getpid()
-        _flusher = threading.Thread(target=_flush_loop, name="tracking-flusher", daemon=True)
-        _flusher.start()
 
 
 def _forget(run: Run) -> None:
@@ -448,9 +287,15 @@ def _forget(run: Run) -> None:
         _signals.uninstall()
 
 
+def _store_in_use(store: Store) -> bool:
+    """Whether a run of this process is still open on ``store``."""
+    with _open_lock:
+        return any(run._store is store for run in _open_runs)
+
+
 def _at_exit() -> None:
     """End the runs still open when the interpreter exits (flushing them)."""
-    _stop.set()
+    stop_flusher()
     with _open_lock:
         runs = list(_open_runs)
     if not runs:
@@ -501,15 +346,14 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
 
     Examples
     --------
-    >>> import tempfile, tracking
-    >>> uri = tempfile.mkdtemp() + "/t.db"
-    >>> with tracking.start_run(experiment="demo", run_name="first", uri=uri) as run:
+    >>> import tracking
+    >>> with tracking.start_run(experiment="demo", run_name="first") as run:
     ...     run.log_param("lr", 0.1)
     ...     for step in range(3):
     ...         run.log_metric("loss", 1.0 / (step + 1))
     >>> run.status
     'FINISHED'
-    >>> tracking.metric_history(run.run_id, "loss", uri=uri)["value"].round(3).tolist()
+    >>> tracking.metric_history(run.run_id, "loss")["value"].round(3).tolist()
     [1.0, 0.5, 0.333]
     """
     experiment = check_name(experiment, "experiment")
@@ -529,20 +373,7 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     run = None
     try:
         with critical:  # the row, the Run and its registration: all or nothing
-            with store.write() as conn:
-                eid = store.experiment_id(conn, experiment, start_ms)
-                cur = conn.execute(
-                    "INSERT INTO runs(run_id, experiment_id, run_name, status, start_ms, parent_id) "
-                    "VALUES (?, ?, ?, 'RUNNING', ?, ?)",
-                    (run_id, eid, run_name, start_ms, parent._rid if parent else None),
-                )
-                rid = cur.lastrowid
-                if tags:
-                    conn.executemany(
-                        "INSERT INTO tags(run, key, value) VALUES (?, ?, ?)",
-                        [(rid, k, v) for k, v in tags.items()],
-                    )
-            store.remember_experiment(experiment, eid)
+            rid = store.create_run(run_id, experiment, run_name, start_ms, parent._rid if parent else None, tags)
             run = Run(store, rid, run_id, experiment, run_name, parent.run_id if parent else None, start_ms)
             run._watch_signal = watching
             with _open_lock:
@@ -552,7 +383,6 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
         if run is None and watching:
             _signals.uninstall()
         raise
-    _ensure_flusher()
     return run
 
 

@@ -1,9 +1,11 @@
 """Reading the store: ``search_runs``, ``metric_history``, ``get_run``.
 
 pandas is imported inside the functions that return DataFrames, so
-``import tracking`` stays light. Every query first flushes the points that
-runs of this process still hold in memory, so what a process logged is what
-it reads back.
+``import tracking`` stays light. The queries are the store's (``Store.find_runs``,
+``read_run``, ``read_history``); this module shapes their answers into
+DataFrames and records. Every query first writes the points that runs of this
+process still buffer (``buffer.flush_pending``), so what a process logged is
+what it reads back.
 """
 
 from __future__ import annotations
@@ -13,15 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import run as _run
-from ._filter import parse_filter, to_sql
+from ._filter import parse_filter
 from ._validation import RunNotFound
+from .buffer import flush_pending
 from .store import get_store
 
 __all__ = ["RunRecord", "get_run", "metric_history", "search_runs"]
 
 BASE_COLUMNS = ["run_id", "experiment", "run_name", "status", "start_time", "end_time", "duration_s"]
-MIN_PREFIX = 6
 
 
 @dataclass(frozen=True)
@@ -62,45 +63,15 @@ class RunRecord:
         return (self.end_time - self.start_time).total_seconds()
 
 
-def _flush_local(store) -> None:
-    with _run._open_lock:
-        runs = [r for r in _run._open_runs if r._store is store]
-    for r in runs:
-        r.flush()
-
-
-def _nan(value):
-    return float("nan") if value is None else value
-
-
 def _utc(ms):
     return None if ms is None else datetime.fromtimestamp(ms / 1000.0, tz=timezone.utc)
-
-
-def _resolve(conn, run_id) -> tuple[int, str]:
-    """(row id, full run id) for a run id or a unique prefix of at least 6 hex digits."""
-    if not isinstance(run_id, str):
-        raise TypeError(f"run_id must be a str, got {type(run_id).__name__} {run_id!r}")
-    row = conn.execute("SELECT id, run_id FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-    if row is not None:
-        return row
-    text = run_id.lower()
-    if len(text) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in text):
-        rows = conn.execute(
-            "SELECT id, run_id FROM runs WHERE run_id GLOB ? LIMIT 2", (text + "*",)
-        ).fetchall()
-        if len(rows) == 1:
-            return rows[0]
-        if len(rows) > 1:
-            raise RunNotFound(f"run id prefix {run_id!r} is ambiguous: {rows[0][1]}, {rows[1][1]}, ...")
-    raise RunNotFound(f"no run with id {run_id!r} in the tracking store")
 
 
 def _open_for_read(uri, run_id):
     store = get_store(uri, create=False)
     if store is None:
         raise RunNotFound(f"no run with id {run_id!r}: the tracking store does not exist yet")
-    _flush_local(store)
+    flush_pending(store)
     return store
 
 
@@ -129,35 +100,12 @@ def metric_history(run_id: str, key: str, *, uri=None):
     ValueError
         The run has no metric ``key`` (the message lists those it has).
     """
-    import numpy as np
     import pandas as pd
 
     if not isinstance(key, str):
         raise TypeError(f"metric key must be a str, got {type(key).__name__} {key!r}")
-    store = _open_for_read(uri, run_id)
-    with store.read() as conn:
-        rid, full_id = _resolve(conn, run_id)
-        row = conn.execute("SELECT id FROM metric_keys WHERE key = ?", (key,)).fetchone()
-        rows = []
-        if row is not None:
-            rows = conn.execute(
-                "SELECT steps, vals, ts FROM metrics WHERE run = ? AND key = ? ORDER BY seq", (rid, row[0])
-            ).fetchall()
-        if not rows:
-            keys = [k for (k,) in conn.execute(
-                "SELECT k.key FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
-                "WHERE l.run = ? ORDER BY k.key", (rid,))]
-            raise ValueError(
-                f"run {full_id} has no metric {key!r}; its metrics: {', '.join(keys) if keys else 'none'}"
-            )
-    def column(i, dtype):
-        return np.concatenate([np.frombuffer(r[i], dtype=dtype) for r in rows]).astype(dtype[1:], copy=False)
-
-    return pd.DataFrame({
-        "step": column(0, "<i8"),
-        "value": column(1, "<f8"),
-        "timestamp": column(2, "<i8"),
-    })
+    _, steps, values, stamps = _open_for_read(uri, run_id).read_history(run_id, key)
+    return pd.DataFrame({"step": steps, "value": values, "timestamp": stamps})
 
 
 def get_run(run_id: str, *, uri=None) -> RunRecord:
@@ -169,17 +117,8 @@ def get_run(run_id: str, *, uri=None) -> RunRecord:
         Unknown run id (a ValueError).
     """
     store = _open_for_read(uri, run_id)
-    with store.read() as conn:
-        rid, full_id = _resolve(conn, run_id)
-        (experiment, run_name, status, start_ms, end_ms, parent) = conn.execute(
-            "SELECT e.name, r.run_name, r.status, r.start_ms, r.end_ms, p.run_id FROM runs r "
-            "JOIN experiments e ON e.id = r.experiment_id LEFT JOIN runs p ON p.id = r.parent_id "
-            "WHERE r.id = ?", (rid,)).fetchone()
-        params = dict(conn.execute("SELECT key, value FROM params WHERE run = ? ORDER BY key", (rid,)))
-        tags = dict(conn.execute("SELECT key, value FROM tags WHERE run = ? ORDER BY key", (rid,)))
-        metrics = {k: _nan(v) for k, v in conn.execute(
-            "SELECT k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
-            "WHERE l.run = ? ORDER BY k.key", (rid,))}
+    (full_id, experiment, run_name, status, start_ms, end_ms, parent,
+     params, metrics, tags) = store.read_run(run_id)
     adir = store.artifact_root / full_id
     artifacts = ()
     if adir.is_dir():
@@ -256,13 +195,12 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
 
     Examples
     --------
-    >>> import tempfile, tracking
-    >>> uri = tempfile.mkdtemp() + "/t.db"
+    >>> import tracking
     >>> for n in (10, 15):
-    ...     with tracking.start_run(experiment="tsp", run_name=f"tsp-{n}", uri=uri) as run:
+    ...     with tracking.start_run(experiment="tsp", run_name=f"tsp-{n}") as run:
     ...         run.log_param("n", n)
     ...         run.log_metric("best", 10.0 * n)
-    >>> df = tracking.search_runs(filter="metrics.best < 130 and params.n = '10'", uri=uri)
+    >>> df = tracking.search_runs(experiment="tsp", filter="metrics.best < 130 and params.n = '10'")
     >>> df[["run_name", "params.n", "metrics.best"]].to_string(index=False)
     'run_name params.n  metrics.best\\n  tsp-10       10         100.0'
     """
@@ -292,31 +230,12 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
         for prefix in named:
             if column.startswith(prefix):
                 named[prefix].add(column[len(prefix):])
-    where, args = to_sql(conditions)
-    if experiment is not None:
-        where += f" AND e.name IN ({', '.join('?' * len(names))})" if names else " AND 0"
-        args += names
 
     store = get_store(uri, create=False)
     rows, params, metrics, tags = [], [], [], []
     if store is not None:
-        _flush_local(store)
-        with store.read() as conn:
-            rows = conn.execute(
-                "SELECT r.id, r.run_id, e.name, r.run_name, r.status, r.start_ms, r.end_ms "
-                f"FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} "
-                "ORDER BY r.start_ms DESC, r.id DESC", args).fetchall()
-            if rows:
-                ids = "[" + ",".join(str(r[0]) for r in rows) + "]"
-                params = conn.execute(
-                    "SELECT run, key, value FROM params WHERE run IN (SELECT value FROM json_each(?))",
-                    (ids,)).fetchall()
-                tags = conn.execute(
-                    "SELECT run, key, value FROM tags WHERE run IN (SELECT value FROM json_each(?))",
-                    (ids,)).fetchall()
-                metrics = conn.execute(
-                    "SELECT l.run, k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
-                    "WHERE l.run IN (SELECT value FROM json_each(?))", (ids,)).fetchall()
+        flush_pending(store)
+        rows, params, metrics, tags = store.find_runs(conditions, None if experiment is None else names)
 
     index = {r[0]: i for i, r in enumerate(rows)}
     n = len(rows)
@@ -338,7 +257,7 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
             col = columns.get(key)
             if col is None:
                 col = columns[key] = [np.nan if numeric else None] * n
-            col[index[rid]] = _nan(value) if numeric else value
+            col[index[rid]] = value
         for key in sorted(columns):
             data[prefix + key] = np.array(columns[key], dtype=np.float64) if numeric else columns[key]
     df = pd.DataFrame(data)

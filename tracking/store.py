@@ -1,4 +1,12 @@
-"""The SQLite store: location, schema, and short write transactions.
+"""The SQLite store: location, schema, short write transactions, and every SQL statement.
+
+The rest of the package never writes SQL: runs, buffers and searches call the
+``Store`` methods below (``create_run``, ``end_run``, ``add_params``, ``set_tags``,
+``write_metrics``, ``checkpoint``, ``find_runs``, ``read_run``, ``read_history``, and
+for the browser view ``experiments``, ``runs_page``, ``run_links``...), which also own
+the packed format of metric chunks, both ways. The filter language is turned
+into an SQL condition by ``_filter.to_sql``, which only ``find_runs`` and
+``runs_page`` call.
 
 One file holds everything but the artifacts::
 
@@ -25,20 +33,27 @@ The journal is WAL (readers never block the writer, and a commit survives a
 killed process), writes are ``BEGIN IMMEDIATE`` transactions with a busy timeout,
 and the schema is created under that same lock with ``CREATE ... IF NOT
 EXISTS`` and retried while another process holds it, so any number of processes
-may create or open the same new store at once.
+may create or open the same new store at once. When the last run of a process
+ends (and so at exit), ``checkpoint`` copies the WAL into the database file: the
+file alone then holds every finished run, and can be copied or mailed as it is.
+A ``Store(path, readonly=True)`` (the browser view's) can never write.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+import sys
 import threading
 import time
+from array import array
 from contextlib import contextmanager
 from pathlib import Path
 
+from ._filter import to_sql
 from ._signals import critical
-from ._validation import db_path_from_uri
+from ._validation import RunNotFound, db_path_from_uri
 
 __all__ = ["DEFAULT_URI", "Store", "get_store", "get_tracking_uri", "set_tracking_uri"]
 
@@ -46,6 +61,7 @@ DEFAULT_URI = "sqlite:///runs/tracking.db"
 ENV_VAR = "OPTSANDBOX_TRACKING_URI"
 SCHEMA_VERSION = 2  # 1: a development layout with one row per point, never released
 BUSY_TIMEOUT_S = 60.0
+MIN_PREFIX = 6  # hex digits of the shortest run id prefix that reads accept
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS experiments (
@@ -88,6 +104,31 @@ CREATE TABLE IF NOT EXISTS latest_metrics (
 ) WITHOUT ROWID;
 """
 
+_UPSERT_TAG = (
+    "INSERT INTO tags(run, key, value) VALUES (?, ?, ?) "
+    "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value"
+)
+_INSERT_CHUNK = "INSERT INTO metrics(run, key, seq, n, steps, vals, ts) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_UPSERT_LATEST = """
+INSERT INTO latest_metrics(run, key, step, seq, value, ts) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT(run, key) DO UPDATE SET
+    step = excluded.step, seq = excluded.seq, value = excluded.value, ts = excluded.ts
+WHERE excluded.step > latest_metrics.step
+   OR (excluded.step = latest_metrics.step AND excluded.seq >= latest_metrics.seq)
+"""
+_SWAP = sys.byteorder != "little"
+# runs_page's sort keys: run columns, and a key's value (params reading as numbers sort as numbers)
+_SORT_COLUMNS = {"run_name": "r.run_name", "status": "r.status", "start_time": "r.start_ms",
+                 "duration_s": "(r.end_ms - r.start_ms)"}
+_SORT_BY_KEY = {
+    "params": "(SELECT CASE WHEN json_valid(x.value) THEN CASE WHEN json_type(x.value) IN ('integer', 'real') "
+              "THEN CAST(x.value AS REAL) ELSE x.value END ELSE x.value END "
+              "FROM params x WHERE x.run = r.id AND x.key = ?)",
+    "metrics": "(SELECT l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+               "WHERE l.run = r.id AND k.key = ?)",
+    "tags": "(SELECT x.value FROM tags x WHERE x.run = r.id AND x.key = ?)",
+}
+
 _uri: str | None = None
 _stores: dict[Path, "Store"] = {}
 _stores_lock = threading.Lock()
@@ -127,8 +168,9 @@ class Store:
     background flusher thread and the caller's thread can share it.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
+        self.readonly = readonly
         self.artifact_root = self.path.parent / "artifacts"
         self.pid = os.getpid()
         self.lock = threading.RLock()
@@ -136,15 +178,19 @@ class Store:
         self._exp_ids: dict[str, int] = {}
         if self.path.is_dir():
             raise ValueError(f"tracking store {str(self.path)!r} is a directory, not a database file")
+        if readonly and not self.path.is_file():
+            raise ValueError(f"tracking store {str(self.path)!r} does not exist")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not readonly:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(
-                str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+                self.path.absolute().as_uri() + "?mode=ro" if readonly else str(self.path),
+                uri=readonly, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
         except (OSError, sqlite3.DatabaseError) as exc:
             raise ValueError(f"tracking store {str(self.path)!r} cannot be opened: {exc}") from None
         try:
-            self._init_schema()
+            self._check_schema() if readonly else self._init_schema()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise ValueError(f"tracking store {str(self.path)!r} cannot be opened: {exc}") from None
@@ -184,6 +230,15 @@ class Store:
                 "(move the old store away and start a new one)"
             )
         conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _check_schema(self) -> None:
+        """A read-only store: the layout must be ours (nothing is created or changed)."""
+        self.conn.execute("PRAGMA query_only = 1")
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"schema version {version}, but this tracking package reads version {SCHEMA_VERSION}"
+                + (" (is it a tracking store?)" if version == 0 else ""))
 
     # -- transactions -------------------------------------------------------
 
@@ -227,12 +282,8 @@ class Store:
             self._key_ids[key] = kid
         return kid
 
-    def experiment_id(self, conn, name: str, now_ms: int) -> int:
-        """Id of experiment ``name``, created when missing (inside a write transaction).
-
-        The caller remembers it (``remember_experiment``) only once the transaction has
-        committed: an id cached from a rolled-back one would point at nothing.
-        """
+    def _experiment_id(self, conn, name: str, now_ms: int) -> int:
+        """Id of experiment ``name``, created when missing (inside a write transaction)."""
         eid = self._exp_ids.get(name)
         if eid is None:
             conn.execute(
@@ -241,12 +292,307 @@ class Store:
             eid = conn.execute("SELECT id FROM experiments WHERE name = ?", (name,)).fetchone()[0]
         return eid
 
-    def remember_experiment(self, name: str, eid: int) -> None:
-        self._exp_ids[name] = eid
+    # -- writing runs -----------------------------------------------------------
+
+    def create_run(self, run_id: str, experiment: str, run_name: str, start_ms: int,
+                   parent: int | None, tags: dict) -> int:
+        """Insert a RUNNING run (and its experiment, on first use) with its first tags.
+
+        ``parent`` is the row id of the enclosing run, or None. Returns the new
+        run's row id, which the other methods take as ``rid``.
+        """
+        with self.write() as conn:
+            eid = self._experiment_id(conn, experiment, start_ms)
+            rid = conn.execute(
+                "INSERT INTO runs(run_id, experiment_id, run_name, status, start_ms, parent_id) "
+                "VALUES (?, ?, ?, 'RUNNING', ?, ?)",
+                (run_id, eid, run_name, start_ms, parent),
+            ).lastrowid
+            if tags:
+                conn.executemany(_UPSERT_TAG, [(rid, k, v) for k, v in tags.items()])
+        # cached only once committed: an id from a rolled-back transaction would point at nothing
+        self._exp_ids[experiment] = eid
+        return rid
+
+    def end_run(self, rid: int, status: str, end_ms: int) -> None:
+        """Store a run's final status and end time."""
+        with self.write() as conn:
+            conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, rid))
+
+    def add_params(self, rid: int, params: dict) -> None:
+        """Insert params (text); a key the run already has keeps its stored value."""
+        with self.write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO params(run, key, value) VALUES (?, ?, ?)",
+                [(rid, k, v) for k, v in params.items()],
+            )
+
+    def set_tags(self, rid: int, tags: dict) -> None:
+        """Insert or replace tags (text)."""
+        with self.write() as conn:
+            conn.executemany(_UPSERT_TAG, [(rid, k, v) for k, v in tags.items()])
+
+    def write_metrics(self, rid: int, chunks: list, latest: list) -> None:
+        """Write metric points of run ``rid`` in one transaction.
+
+        ``chunks``: ``(key id, seq of the first point, steps, values, timestamps)``,
+        one per key, the three lists of equal length (int, float, int). ``latest``:
+        ``(key id, step, seq, value, timestamp)`` of each key's newest last point;
+        a stored one stays when its step is larger (or equal with a later seq).
+        """
+        rows = [(rid, kid, first, len(steps), _pack("q", steps), _pack("d", values), _pack("q", stamps))
+                for kid, first, steps, values, stamps in chunks]
+        with self.write() as conn:
+            conn.executemany(_INSERT_CHUNK, rows)
+            conn.executemany(_UPSERT_LATEST, [(rid, *row) for row in latest])
+
+    def checkpoint(self, tries: int = 5) -> bool:
+        """Copy the WAL's committed pages into the database file, so the file alone is whole.
+
+        A passive checkpoint: it never waits for other connections, and retries a
+        few times (10 ms apart) while a reader's open snapshot holds pages back.
+        Returns True when the whole WAL is in the file. Costs about one fsync.
+        """
+        if self.readonly:
+            return False
+        with self.lock:
+            for attempt in range(tries):
+                if attempt:
+                    time.sleep(0.01)
+                try:
+                    busy, log, done = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.OperationalError:  # another connection is checkpointing
+                    continue
+                if not busy and done == log:
+                    return True
+        return False
+
+    # -- reading ------------------------------------------------------------------
+
+    def read_history(self, run_id: str, key: str):
+        """``(full run id, steps, values, timestamps)`` of metric ``key``, in logging order.
+
+        Steps and timestamps are int64 arrays, values float64 (NaN, +-inf and -0.0
+        bit for bit). Raises ``RunNotFound`` for an unknown run id, and ValueError,
+        naming the metrics the run has, when it has no metric ``key``.
+        """
+        import numpy as np
+
+        with self.read() as conn:
+            rid, full_id = _find_run(conn, run_id)
+            row = conn.execute("SELECT id FROM metric_keys WHERE key = ?", (key,)).fetchone()
+            rows = []
+            if row is not None:
+                rows = conn.execute(
+                    "SELECT steps, vals, ts FROM metrics WHERE run = ? AND key = ? ORDER BY seq", (rid, row[0])
+                ).fetchall()
+            if not rows:
+                keys = [k for (k,) in conn.execute(
+                    "SELECT k.key FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                    "WHERE l.run = ? ORDER BY k.key", (rid,))]
+                raise ValueError(
+                    f"run {full_id} has no metric {key!r}; its metrics: {', '.join(keys) if keys else 'none'}"
+                )
+
+        def column(i, dtype):
+            return np.concatenate([np.frombuffer(r[i], dtype=dtype) for r in rows]).astype(dtype[1:], copy=False)
+
+        return full_id, column(0, "<i8"), column(1, "<f8"), column(2, "<i8")
+
+    def read_run(self, run_id: str) -> tuple:
+        """Everything stored about one run, in one snapshot.
+
+        Returns ``(run_id, experiment, run_name, status, start_ms, end_ms,
+        parent run id or None, params, metrics, tags)``: the full run id, then
+        dicts sorted by key; ``metrics`` holds each key's last value. Raises
+        ``RunNotFound`` for an unknown run id.
+        """
+        with self.read() as conn:
+            rid, full_id = _find_run(conn, run_id)
+            fields = conn.execute(
+                "SELECT e.name, r.run_name, r.status, r.start_ms, r.end_ms, p.run_id FROM runs r "
+                "JOIN experiments e ON e.id = r.experiment_id LEFT JOIN runs p ON p.id = r.parent_id "
+                "WHERE r.id = ?", (rid,)).fetchone()
+            params = dict(conn.execute("SELECT key, value FROM params WHERE run = ? ORDER BY key", (rid,)))
+            tags = dict(conn.execute("SELECT key, value FROM tags WHERE run = ? ORDER BY key", (rid,)))
+            metrics = {k: _nan(v) for k, v in conn.execute(
+                "SELECT k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                "WHERE l.run = ? ORDER BY k.key", (rid,))}
+        return (full_id, *fields, params, metrics, tags)
+
+    def find_runs(self, conditions: list, experiments: list | None) -> tuple[list, list, list, list]:
+        """The runs matching parsed filter ``conditions`` (``_filter.parse_filter``), newest first.
+
+        ``experiments``: names to keep (None: all). Returns ``(runs, params,
+        metrics, tags)``: ``runs`` rows ``(row id, run_id, experiment, run_name,
+        status, start_ms, end_ms)``, the others ``(row id, key, value)`` triples
+        of those runs, metric values being each key's last value.
+        """
+        where, args = to_sql(conditions)
+        if experiments is not None:
+            where += f" AND e.name IN ({', '.join('?' * len(experiments))})" if experiments else " AND 0"
+            args += experiments
+        params, metrics, tags = [], [], []
+        with self.read() as conn:
+            runs = conn.execute(
+                "SELECT r.id, r.run_id, e.name, r.run_name, r.status, r.start_ms, r.end_ms "
+                f"FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE {where} "
+                "ORDER BY r.start_ms DESC, r.id DESC", args).fetchall()
+            if runs:
+                ids = ("[" + ",".join(str(r[0]) for r in runs) + "]",)
+                params = conn.execute(
+                    "SELECT run, key, value FROM params WHERE run IN (SELECT value FROM json_each(?))",
+                    ids).fetchall()
+                tags = conn.execute(
+                    "SELECT run, key, value FROM tags WHERE run IN (SELECT value FROM json_each(?))",
+                    ids).fetchall()
+                metrics = [(run, key, _nan(value)) for run, key, value in conn.execute(
+                    "SELECT l.run, k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                    "WHERE l.run IN (SELECT value FROM json_each(?))", ids)]
+        return runs, params, metrics, tags
+
+    # -- reading for the browser view (tracking.ui): one query per page, not one per run --------
+
+    def experiments(self) -> list[tuple]:
+        """Every experiment: ``(id, name, runs, running, last activity ms)``, latest activity first.
+
+        Last activity is the latest start or end of its runs, or a running run's
+        last metric point; an experiment without runs counts from its creation.
+        """
+        with self.read() as conn:
+            rows = conn.execute(
+                "SELECT e.id, e.name, COUNT(r.id), COALESCE(SUM(r.status = 'RUNNING'), 0), "
+                "MAX(e.created_ms, COALESCE(MAX(MAX(r.start_ms, COALESCE(r.end_ms, 0))), 0)) "
+                "FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.id GROUP BY e.id").fetchall()
+            live = dict(conn.execute(
+                "SELECT r.experiment_id, MAX(l.ts) FROM runs r JOIN latest_metrics l ON l.run = r.id "
+                "WHERE r.status = 'RUNNING' GROUP BY r.experiment_id"))
+        rows = [(eid, name, n, running, max(last, live.get(eid) or 0)) for eid, name, n, running, last in rows]
+        return sorted(rows, key=lambda row: (-row[4], row[1]))
+
+    def experiment_name(self, experiment_id: int) -> str | None:
+        """The name of experiment ``experiment_id``, or None when there is none."""
+        with self.read() as conn:
+            row = conn.execute("SELECT name FROM experiments WHERE id = ?", (experiment_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def experiment_keys(self, experiment_id: int) -> tuple[list, list]:
+        """The param keys and the metric keys the runs of an experiment have, each sorted."""
+        with self.read() as conn:
+            params = [k for (k,) in conn.execute(
+                "SELECT DISTINCT p.key FROM runs r JOIN params p ON p.run = r.id "
+                "WHERE r.experiment_id = ? ORDER BY p.key", (experiment_id,))]
+            metrics = [k for (k,) in conn.execute(
+                "SELECT k.key FROM metric_keys k WHERE k.id IN (SELECT l.key FROM runs r "
+                "JOIN latest_metrics l ON l.run = r.id WHERE r.experiment_id = ?) ORDER BY k.key",
+                (experiment_id,))]
+        return params, metrics
+
+    def runs_page(self, experiment_id: int, conditions: list, order: tuple, limit: int, offset: int,
+                  param_keys: list, metric_keys: list) -> tuple[int, list, list, list]:
+        """One page of an experiment's runs, filtered and sorted in SQL.
+
+        ``conditions``: parsed filter (``_filter.parse_filter``). ``order``:
+        ``(column, ascending)``, the column one of ``run_name``, ``status``,
+        ``start_time``, ``duration_s``, ``params.<key>``, ``metrics.<key>`` or
+        ``tags.<key>``; missing values go last, params that read as numbers sort
+        as numbers (before text), and ties go newest first. Returns ``(total,
+        runs, params, metrics)``: the number of matching runs; the page's rows
+        ``(row id, run_id, run_name, status, start_ms, end_ms, parent run_id,
+        parent run_name)``; and ``(row id, key, value)`` triples of the page's
+        runs for ``param_keys`` and ``metric_keys`` (a metric's last value).
+        """
+        where, args = to_sql(conditions)
+        where, args = f"r.experiment_id = ? AND ({where})", [experiment_id, *args]
+        column, ascending = order
+        sort_args: list = []
+        if column in _SORT_COLUMNS:
+            sort = _SORT_COLUMNS[column]
+        else:
+            group, _, key = column.partition(".")
+            if group not in ("params", "metrics", "tags") or not key:
+                raise ValueError(f"cannot sort by {column!r}: not a column of the runs table")
+            sort_args = [key]
+            sort = _SORT_BY_KEY[group]
+        direction = "ASC" if ascending else "DESC"
+        params, metrics = [], []
+        with self.read() as conn:
+            source = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+            total = conn.execute(f"SELECT COUNT(*) {source} WHERE {where}", args).fetchone()[0]
+            runs = conn.execute(
+                f"SELECT r.id, r.run_id, r.run_name, r.status, r.start_ms, r.end_ms, p.run_id, p.run_name, "
+                f"{sort} AS sort_key {source} LEFT JOIN runs p ON p.id = r.parent_id WHERE {where} "
+                f"ORDER BY sort_key IS NULL, sort_key {direction}, r.start_ms DESC, r.id DESC LIMIT ? OFFSET ?",
+                [*sort_args, *args, limit, offset]).fetchall()
+            runs = [row[:-1] for row in runs]
+            if runs and (param_keys or metric_keys):
+                ids = "[" + ",".join(str(row[0]) for row in runs) + "]"
+                if param_keys:
+                    params = conn.execute(
+                        "SELECT run, key, value FROM params WHERE run IN (SELECT value FROM json_each(?)) "
+                        "AND key IN (SELECT value FROM json_each(?))", (ids, json.dumps(param_keys))).fetchall()
+                if metric_keys:
+                    metrics = [(run, key, _nan(value)) for run, key, value in conn.execute(
+                        "SELECT l.run, k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                        "WHERE l.run IN (SELECT value FROM json_each(?)) AND k.key IN (SELECT value FROM json_each(?))",
+                        (ids, json.dumps(metric_keys)))]
+        return total, runs, params, metrics
+
+    def run_links(self, run_id: str) -> tuple:
+        """What a run page links to: ``(experiment id, parent, children, point counts)``.
+
+        ``parent`` is ``(run_id, run_name)`` or None; ``children`` rows ``(run_id,
+        run_name, status)`` in start order; ``point counts`` maps each metric key
+        to its number of points. Raises ``RunNotFound`` for an unknown run id.
+        """
+        with self.read() as conn:
+            rid, _ = _find_run(conn, run_id)
+            experiment_id, parent_id, parent_name = conn.execute(
+                "SELECT r.experiment_id, p.run_id, p.run_name FROM runs r "
+                "LEFT JOIN runs p ON p.id = r.parent_id WHERE r.id = ?", (rid,)).fetchone()
+            children = conn.execute(
+                "SELECT run_id, run_name, status FROM runs WHERE parent_id = ? ORDER BY start_ms, id",
+                (rid,)).fetchall()
+            counts = dict(conn.execute(
+                "SELECT k.key, SUM(m.n) FROM metrics m JOIN metric_keys k ON k.id = m.key "
+                "WHERE m.run = ? GROUP BY k.key ORDER BY k.key", (rid,)))
+        return experiment_id, None if parent_id is None else (parent_id, parent_name), children, counts
 
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+
+
+def _pack(code: str, values: list) -> bytes:
+    """A list of int64 (``q``) or float64 (``d``) as little-endian bytes; NaN bits kept."""
+    arr = array(code, values)
+    if _SWAP:
+        arr.byteswap()
+    return arr.tobytes()
+
+
+def _nan(value):
+    """A ``latest_metrics`` value: SQLite stores NaN as NULL."""
+    return float("nan") if value is None else value
+
+
+def _find_run(conn, run_id) -> tuple[int, str]:
+    """(row id, full run id) for a run id or a unique prefix of at least 6 hex digits."""
+    if not isinstance(run_id, str):
+        raise TypeError(f"run_id must be a str, got {type(run_id).__name__} {run_id!r}")
+    row = conn.execute("SELECT id, run_id FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    if row is not None:
+        return row
+    text = run_id.lower()
+    if len(text) >= MIN_PREFIX and all(c in "0123456789abcdef" for c in text):
+        rows = conn.execute(
+            "SELECT id, run_id FROM runs WHERE run_id GLOB ? LIMIT 2", (text + "*",)
+        ).fetchall()
+        if len(rows) == 1:
+            return rows[0]
+        if len(rows) > 1:
+            raise RunNotFound(f"run id prefix {run_id!r} is ambiguous: {rows[0][1]}, {rows[1][1]}, ...")
+    raise RunNotFound(f"no run with id {run_id!r} in the tracking store")
 
 
 def _resolve(uri) -> Path:

@@ -1,2 +1,3 @@
-"""Tests of the ``tsp`` package, one file per module (``tsp/construct/nearest.py`` is
-tested in ``test_nearest.py``, ``tsp/exact/held_karp.py`` in ``exact/test_held_karp.py``)."""
+"""Tests of the ``tsp`` package; the test of ``tsp/<path>/<module>.py`` is
+``tests/tsp/<path>/test_<module>.py`` (``tsp/construct/nearest.py`` ->
+``construct/test_nearest.py``, ``tsp/_metric.py`` -> ``test_metric.py``)."""

@@ -1,8 +1,8 @@
 """tsp._validation: the small checks every constructor and function uses.
 
 Their messages are tested through the public functions that call them (test_instance,
-test_nearest, test_simulate, test_tour, exact/); here, what holds for the module
-itself and for the checks shared by several callers.
+construct/, test_tour, exact/); here, what holds for the module itself and for the
+checks shared by several callers.
 """
 
 import ast

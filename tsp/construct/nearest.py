@@ -101,8 +101,8 @@ def walk(m, lists, start, closed, order):
 # stay two bodies on purpose: compiling one Python function twice (serial and
 # parallel=True) with cache=True files both under one cache entry (Numba 0.68), and the
 # parallel one then loads the serial code from the cache and runs on one thread.
-# tests/tsp/test_nearest.py checks that walk_many, loaded from a warm cache in a fresh
-# process, starts Numba's threads.
+# tests/tsp/construct/test_nearest.py checks that walk_many, loaded from a warm cache
+# in a fresh process, starts Numba's threads.
 
 
 @njit(cache=True, parallel=True)

@@ -19,17 +19,12 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 import tracking
 from tracking import store as _store
 from tests import reference as ref
+from tests.data import metric_keys, metric_steps, metric_values
+from tests.profiles import slow
 
-KEYS = st.sampled_from(["lr", "n", "loss", "train/acc", "a.b"])
 PARAM_KEYS = st.sampled_from(["lr", "n/k"])  # few keys, so changed values are tried often
 EXPERIMENTS = st.sampled_from(["tsp", "gd"])
 PARAM_VALUES = st.one_of(st.integers(0, 2), st.sampled_from(["x", "0.1", "it's"]), st.booleans())
-METRIC_VALUES = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True, width=64),
-    st.integers(-(2**53), 2**53),
-    st.sampled_from([float("nan"), float("inf"), -float("inf")]),
-)
-STEPS = st.one_of(st.none(), st.integers(-3, 5))
 
 
 def _same(a: float, b: float) -> bool:
@@ -71,7 +66,7 @@ class TrackingMachine(RuleBasedStateMachine):
             run.log_param(key, value)
             m["params"][key] = str(value)
 
-    @rule(run_id=runs, key=KEYS, value=METRIC_VALUES, step=STEPS)
+    @rule(run_id=runs, key=metric_keys, value=metric_values, step=metric_steps)
     def log_metric(self, run_id, key, value, step):
         m, run = self.model[run_id], self.live[run_id]
         if m["status"] != "RUNNING":
@@ -81,7 +76,7 @@ class TrackingMachine(RuleBasedStateMachine):
         points = m["metrics"].setdefault(key, [])
         points.append((len(points) if step is None else step, float(value)))
 
-    @rule(run_id=runs, values=st.dictionaries(KEYS, METRIC_VALUES, min_size=1, max_size=3),
+    @rule(run_id=runs, values=st.dictionaries(metric_keys, metric_values, min_size=1, max_size=3),
           step=st.integers(0, 3))
     def log_metrics(self, run_id, values, step):
         m, run = self.model[run_id], self.live[run_id]
@@ -92,7 +87,7 @@ class TrackingMachine(RuleBasedStateMachine):
         for key, value in values.items():
             m["metrics"].setdefault(key, []).append((step, float(value)))
 
-    @rule(run_id=runs, key=KEYS, value=st.sampled_from(["a", "b", "7"]))
+    @rule(run_id=runs, key=metric_keys, value=st.sampled_from(["a", "b", "7"]))
     def set_tag(self, run_id, key, value):
         m, run = self.model[run_id], self.live[run_id]
         if m["status"] != "RUNNING":
@@ -138,7 +133,7 @@ class TrackingMachine(RuleBasedStateMachine):
         expected = {rid for rid, m in self.model.items() if m["params"].get(key) == str(value)}
         assert set(df["run_id"]) == expected
 
-    @rule(key=KEYS, threshold=st.floats(-1e6, 1e6), op=st.sampled_from(["<", ">=", "!="]))
+    @rule(key=metric_keys, threshold=st.floats(-1e6, 1e6), op=st.sampled_from(["<", ">=", "!="]))
     def search_metric_filter(self, key, threshold, op):
         df = tracking.search_runs(filter=f"metrics.`{key}` {op} {threshold!r}", uri=self.uri)
         compare = {"<": lambda a: a < threshold, ">=": lambda a: a >= threshold,
@@ -147,7 +142,7 @@ class TrackingMachine(RuleBasedStateMachine):
                     if key in m["metrics"] and compare(ref.tracking_last_value(m["metrics"][key]))}
         assert set(df["run_id"]) == expected
 
-    @rule(run_id=runs, key=KEYS)
+    @rule(run_id=runs, key=metric_keys)
     def history(self, run_id, key):
         points = self.model[run_id]["metrics"].get(key)
         if points is None:
@@ -183,4 +178,4 @@ def with_error(exc_type, fn, *args, **kwargs):
 
 
 TestTrackingMachine = TrackingMachine.TestCase
-TestTrackingMachine.settings = settings(max_examples=20, stateful_step_count=30, deadline=None)
+TestTrackingMachine.settings = settings(slow, stateful_step_count=30)  # examples: the profile's slow tier

@@ -1,8 +1,8 @@
 """tracking across processes: SIGKILL, SIGTERM, concurrent writers, concurrent store creation.
 
-Children are plain ``python -c`` scripts pointed at a temporary store through
-``OPTSANDBOX_TRACKING_URI``. Waits are polls with generous deadlines: they
-check that something happens, never how fast.
+Children are plain ``python -c`` scripts pointed at the test's temporary store
+(conftest's ``temp_store``) through ``OPTSANDBOX_TRACKING_URI``. Waits are polls
+with generous deadlines: they check that something happens, never how fast.
 """
 
 import os
@@ -18,18 +18,8 @@ import tracking
 from tracking import get_run, metric_history, search_runs
 from tracking import store as _store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "shared" / "tracking.db"
-    monkeypatch.setenv("OPTSANDBOX_TRACKING_URI", f"sqlite:///{path}")
-    monkeypatch.chdir(tmp_path)
-    tracking.set_tracking_uri(None)
-    yield path
-    _store.close_all()
 
 
 def _env() -> dict:
@@ -61,7 +51,7 @@ while not os.path.exists(go):
 
 
 @POSIX
-def test_sigkill_keeps_earlier_points_and_run_is_not_finished(db):
+def test_sigkill_keeps_earlier_points_and_run_is_not_finished(temp_store):
     child = _spawn("""
 import time, tracking
 run = tracking.start_run("kill", "victim")
@@ -98,9 +88,9 @@ while True:                      # keep logging slowly, never reaching the size 
 # The children below never flush on their own (no timer, no size threshold), so the
 # points can only reach the store through the path each test is about.
 _NO_AUTO_FLUSH = """
-import tracking.run
-tracking.run.FLUSH_SECONDS = 3600.0
-tracking.run.FLUSH_POINTS = 10**9
+import tracking.buffer
+tracking.buffer.FLUSH_SECONDS = 3600.0
+tracking.buffer.FLUSH_POINTS = 10**9
 """
 
 
@@ -117,7 +107,7 @@ def _points_in_store(db, run_id) -> int:
 
 @POSIX
 @pytest.mark.parametrize("inside_with", [True, False])
-def test_sigterm_marks_killed_and_flushes(db, inside_with):
+def test_sigterm_marks_killed_and_flushes(temp_store, inside_with):
     if inside_with:
         body = """
 import time, tracking
@@ -141,7 +131,7 @@ while True:
     child = _spawn(_NO_AUTO_FLUSH + body)
     run_id = child.stdout.readline().strip()
     assert len(run_id) == 32, child.stderr.read()
-    assert _points_in_store(db, run_id) == 0  # still buffered: only the SIGTERM path can write them
+    assert _points_in_store(temp_store, run_id) == 0  # still buffered: only the SIGTERM path can write them
     child.send_signal(signal.SIGTERM)
     child.wait(30)
     assert child.returncode == 143, child.stderr.read()
@@ -150,7 +140,7 @@ while True:
 
 
 @POSIX
-def test_unended_runs_are_closed_at_exit(db):
+def test_unended_runs_are_closed_at_exit(temp_store):
     code = _NO_AUTO_FLUSH + """
 import sys, tracking
 run = tracking.start_run("exit", sys.argv[1])
@@ -174,11 +164,11 @@ if sys.argv[1] == "interrupt":
         assert len(metric_history(run_id, "n")) == 300
 
 
-def test_two_processes_logging_at_once_lose_nothing(db, tmp_path):
+def test_two_processes_logging_at_once_lose_nothing(temp_store, tmp_path):
     go = tmp_path / "go"
     code = _BARRIER + """
-import tracking, tracking.run
-tracking.run.FLUSH_POINTS = 500          # many small transactions, to interleave the writers
+import tracking, tracking.buffer
+tracking.buffer.FLUSH_POINTS = 500          # many small transactions, to interleave the writers
 with tracking.start_run("concurrent", sys.argv[2]) as run:
     for i in range(20000):
         run.log_metric("x", float(i))
@@ -229,7 +219,7 @@ with tracking.start_run("race", sys.argv[2]) as run:
     _store.close_all()
 
 
-def test_cli_in_a_subprocess(db):
+def test_cli_in_a_subprocess(temp_store):
     with tracking.start_run("cli", "one") as run:
         run.log_metric("x", 1.0)
 
@@ -246,8 +236,8 @@ def test_cli_in_a_subprocess(db):
 
 _SIGNAL_STORM = """
 import random, signal, sys, threading, time
-import tracking, tracking.run
-tracking.run.FLUSH_POINTS = 3          # a transaction every few points: signals land inside them
+import tracking, tracking.buffer
+tracking.buffer.FLUSH_POINTS = 3          # a transaction every few points: signals land inside them
 sig = getattr(signal, sys.argv[1])
 expected = KeyboardInterrupt if sig == signal.SIGINT else SystemExit
 rng = random.Random(int(sys.argv[3]))
@@ -274,7 +264,7 @@ print("done", flush=True)
 
 @POSIX
 @pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
-def test_signals_landing_inside_a_transaction_lose_nothing(db, signame):
+def test_signals_landing_inside_a_transaction_lose_nothing(temp_store, signame):
     # Ctrl-C or SIGTERM used to land between BEGIN and COMMIT (connection left inside a
     # transaction: every later write failed) or just after COMMIT (points put back and
     # written twice: IntegrityError); the run then stayed RUNNING. Now they wait for the
@@ -291,3 +281,34 @@ def test_signals_landing_inside_a_transaction_lose_nothing(db, signame):
         except ValueError:  # interrupted before its first point
             continue
         assert values == [float(i) for i in range(len(values))]
+
+
+def test_the_database_file_alone_is_whole_after_a_process_exits(temp_store, tmp_path):
+    """A run left open is ended at exit, and checkpointed: a copy of tracking.db alone shows it."""
+    child = _spawn("""
+import tracking
+run = tracking.start_run("exit", "left open")
+run.log_params({"lr": 0.5})
+for i in range(3000):
+    run.log_metric("loss", 1.0 / (i + 1))
+""")
+    child.communicate(timeout=60)
+    assert child.returncode == 0
+    copy = tmp_path / "alone" / "tracking.db"
+    copy.parent.mkdir()
+    copy.write_bytes(temp_store.read_bytes())  # no -wal, no -shm
+    df = search_runs(uri=copy)
+    assert df["run_name"].tolist() == ["left open"] and df["status"].tolist() == ["FINISHED"]
+    assert len(metric_history(df["run_id"][0], "loss", uri=copy)) == 3000
+
+
+def test_runs_piped_into_head_ends_quietly(temp_store):
+    for i in range(200):
+        with tracking.start_run("many", f"r{i}") as run:
+            run.log_metric("x", float(i))
+    # head reads one line and exits: our later writes meet a closed pipe
+    shell = f"set -o pipefail; {sys.executable} -m tracking runs | head -1"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env=_env(), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("run_id") and done.stdout.count("\n") == 1
+    assert done.stderr == ""
