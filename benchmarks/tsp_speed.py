@@ -120,7 +120,7 @@ def _runner(impl, inst):
     """fn(starts) -> lengths, for one implementation on one instance."""
     import numba
 
-    from tsp import nearest, simulate
+    from tsp import neighbors, simulate
 
     if impl == "classroom":
         rows = edge_rows(inst.dist)
@@ -133,7 +133,7 @@ def _runner(impl, inst):
 
     def ours(starts):
         numba.set_num_threads(threads)
-        nearest._candidates_cache.pop(inst, None)  # time the candidate lists too
+        neighbors._cache.pop(inst, None)  # time the candidate lists too
         return np.asarray(simulate(inst, starts=starts).lengths)
 
     return ours

@@ -114,6 +114,37 @@ def brute_force_tsp_length(dist, closed: bool = False) -> float:
     return min(walk_length(dist, list(o), closed) for o in orders)
 
 
+def euclidean_matrix(xy) -> np.ndarray:
+    """n x n Euclidean distances sqrt(dx^2 + dy^2), one pair at a time."""
+    n = len(xy)
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            dx, dy = xy[i][0] - xy[j][0], xy[i][1] - xy[j][1]
+            out[i, j] = math.sqrt(dx * dx + dy * dy)
+    return out
+
+
+def candidate_lists(dist, k: int):
+    """Every city's k nearest finite neighbours by a plain sort on (distance, index).
+
+    Returns ``(cand, cdist, count, cut)`` like the kernel: n x k lists padded with
+    -1 / inf, the number used per city, and whether more finite neighbours exist.
+    """
+    n = len(dist)
+    cand = np.full((n, k), -1, dtype=np.int64)
+    cdist = np.full((n, k), np.inf)
+    count = np.zeros(n, dtype=np.int64)
+    cut = np.zeros(n, dtype=bool)
+    for i in range(n):
+        ranked = sorted((float(dist[i][j]), j) for j in range(n) if j != i and dist[i][j] != np.inf)
+        for t, (d, j) in enumerate(ranked[:k]):
+            cand[i, t], cdist[i, t] = j, d
+        count[i] = min(k, len(ranked))
+        cut[i] = len(ranked) > k
+    return cand, cdist, count, cut
+
+
 # ---------------------------------------------------------------------------
 # tsp: TSPLIB distance conventions and EXPLICIT weight orders
 # ---------------------------------------------------------------------------
@@ -149,6 +180,13 @@ def tsplib_distance(kind: str, a, b) -> int:
         c = min(1.0, max(-1.0, c))  # acos domain guard for (near-)identical points
         return int(6378.388 * math.acos(c) + 1.0)
     raise ValueError(f"unknown kind {kind!r}")
+
+
+def tsplib_matrix(kind: str, xy) -> np.ndarray:
+    """The n x n matrix of ``tsplib_distance`` over every pair of points, 0 on the diagonal."""
+    n = len(xy)
+    return np.array([[0 if i == j else tsplib_distance(kind, xy[i], xy[j]) for j in range(n)] for i in range(n)],
+                    dtype=np.float64)
 
 
 def tsplib_explicit_cells(fmt: str, n: int):

@@ -8,13 +8,15 @@ Which function to pick:
 - ``tsp.exact.held_karp`` / ``tsp.exact.brute_force`` — proven optima for small n.
 - Instances: ``seed_routes()`` (the classroom table), ``Instance.from_edges``,
   ``from_matrix``, ``from_points``, ``random_uniform``, ``read_tsplib(path)``.
+- A given order: ``Tour.from_order(instance, order)``, ``tour_length(dist, order)``;
+  ``read_tour(path)`` reads a TSPLIB ``.opt.tour`` file.
 
 ``python -m tsp`` runs it from the command line (``python -m tsp --help``).
 """
 
+from .construct.nearest import nearest_neighbor
+from .construct.simulate import Simulation, simulate
 from .instance import Instance, seed_routes
-from .nearest import nearest_neighbor
-from .simulate import Simulation, simulate
 from .tour import Tour, tour_length
 
 __all__ = [

@@ -1,9 +1,13 @@
-"""Input checks for the algorithms of the ``tsp`` package, in one place.
+"""Input checks for the ``tsp`` package, in one place.
 
-Instances validate themselves (``Instance.__post_init__``); this module checks the
-other arguments of the public functions — a start city, a number of simulations,
-explicit starts, a seed — and turns them into what the kernels need, naming the
-parameter, the value and the rule when they are wrong.
+Small checks, each naming the parameter, the value and the rule when it is wrong,
+and returning what the code after it needs (a read-only float64 array, a tuple of
+names, an int index): the matrix, coordinates and names of an instance, a start
+city, a number of simulations, explicit starts, a seed, a visiting order.
+
+This module depends on numpy only. It never imports ``Instance``: checks that take
+an instance use only its ``n`` and ``names`` (``tsp.instance.check_instance`` does
+the type check), so every module of the package can import it without a cycle.
 """
 
 from __future__ import annotations
@@ -12,15 +16,21 @@ import numbers
 
 import numpy as np
 
-from .instance import Instance
-
 __all__ = [
-    "check_instance",
+    "as_array",
+    "check_coords",
+    "check_dist",
+    "check_flag",
+    "check_indices",
+    "check_int",
+    "check_names",
+    "check_order",
+    "check_seed",
+    "check_square",
     "check_start",
     "check_starts",
-    "check_n_simulations",
-    "check_seed",
-    "check_flag",
+    "check_type",
+    "readonly",
 ]
 
 
@@ -29,11 +39,141 @@ def _is_integer(value) -> bool:
     return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def check_instance(instance):
-    """Return ``instance`` if it is a ``tsp.Instance``, else raise TypeError."""
-    if not isinstance(instance, Instance):
-        raise TypeError(f"instance must be a tsp.Instance, got {type(instance).__name__}")
-    return instance
+def check_type(name: str, value, cls, what: str):
+    """Return ``value`` if it is a ``cls``, else TypeError: ``{name} must be a {what}``."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {what}, got {type(value).__name__}")
+    return value
+
+
+def check_int(name: str, value, minimum: int, rule: str) -> int:
+    """An integer (not a bool, not 3.0) of at least ``minimum``, as an int.
+
+    ``rule`` words the requirement in both errors: ``{name} must be {rule}, got ...``.
+    """
+    if not _is_integer(value):
+        raise TypeError(f"{name} must be {rule}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {rule}, got {value}")
+    return int(value)
+
+
+def check_flag(name: str, value) -> bool:
+    """A plain boolean option such as ``closed``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_seed(seed) -> np.random.Generator:
+    """``None``, a non-negative int or a Generator, as a Generator."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    if not _is_integer(seed):
+        raise TypeError(f"seed must be an int, a numpy.random.Generator or None, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    return np.random.default_rng(int(seed))
+
+
+# ---------------------------------------------------------------------------
+# arrays: an instance's matrix, coordinates and names
+# ---------------------------------------------------------------------------
+
+
+def readonly(a) -> np.ndarray:
+    """``a`` as a C-contiguous float64 array that cannot be written to.
+
+    Copies only when the dtype or layout must change; otherwise ``a`` itself is
+    frozen, so pass only an array nobody else writes to.
+    """
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    a.setflags(write=False)
+    return a
+
+
+def as_array(value, name: str, rule: str = "a rectangular array of numbers", dtype=None) -> np.ndarray:
+    """``np.array(value, dtype)``: always a copy, never the caller's memory.
+
+    A ragged or non-numeric ``value`` is a ValueError: ``{name} must be {rule}: ...``.
+    """
+    try:
+        return np.array(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be {rule}: {exc}") from None
+
+
+def _check_real(a: np.ndarray, name: str) -> None:
+    if not (np.issubdtype(a.dtype, np.number) and not np.issubdtype(a.dtype, np.complexfloating)):
+        raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
+
+
+def check_square(a: np.ndarray, name: str = "dist") -> np.ndarray:
+    """``a`` if it is a square 2-D array, else ValueError naming its shape."""
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise ValueError(f"{name} must be square, got shape {a.shape}")
+    return a
+
+
+def check_dist(dist: np.ndarray) -> np.ndarray:
+    """An instance's distance matrix, as a read-only float64 array.
+
+    Square, at least 2 x 2, real numbers, no NaN, no negative entry (``inf`` is
+    fine: no edge), and small enough that no route of n legs overflows float64.
+    ``dist`` must be an array nobody else writes to (see ``readonly``).
+    """
+    check_square(dist)
+    n = dist.shape[0]
+    if n < 2:
+        raise ValueError(f"an instance needs at least 2 cities, got {n}")
+    _check_real(dist, "dist")
+    dist = readonly(dist)
+    if np.isnan(dist).any():
+        i, j = np.argwhere(np.isnan(dist))[0]
+        raise ValueError(f"dist must not contain NaN, got NaN at [{i}, {j}]")
+    if (dist < 0).any():
+        i, j = np.argwhere(dist < 0)[0]
+        raise ValueError(f"dist must be non-negative, got {dist[i, j]} at [{i}, {j}]")
+    top = float(np.max(dist, where=np.isfinite(dist), initial=0.0))
+    if top * n > np.finfo(np.float64).max:  # a closed tour has n legs
+        raise ValueError(f"dist too large: a route of {n} legs of up to {top:g} could overflow "
+                         f"float64 (lengths would read as inf, i.e. no route)")
+    return dist
+
+
+def check_coords(coords: np.ndarray, name: str = "coords", n: int | None = None) -> np.ndarray:
+    """(n, 2) finite real coordinates as a read-only float64 array.
+
+    ``n`` None accepts any number of rows. ``coords`` must be an array nobody
+    else writes to (see ``readonly``).
+    """
+    _check_real(coords, name)
+    if coords.ndim != 2 or coords.shape[1] != 2 or (n is not None and coords.shape[0] != n):
+        raise ValueError(f"{name} must have shape ({'n' if n is None else n}, 2), got {coords.shape}")
+    if not np.isfinite(coords).all():
+        i = int(np.flatnonzero(~np.isfinite(coords).all(axis=1))[0])
+        raise ValueError(f"{name} must be finite, got {coords[i].tolist()} at row {i}")
+    return readonly(coords)
+
+
+def check_names(names, n: int) -> tuple:
+    """One unique string per city, as a tuple."""
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        raise TypeError(f"names must be a sequence of strings, got {names!r}")
+    names = tuple(names)
+    if len(names) != n:
+        raise ValueError(f"names must have one entry per city ({n}), got {len(names)}")
+    if not all(isinstance(s, str) for s in names):
+        raise TypeError(f"names must be strings, got {[s for s in names if not isinstance(s, str)][:3]!r}")
+    if len(set(names)) != n:
+        dup = sorted({s for s in names if names.count(s) > 1})
+        raise ValueError(f"names must be unique, got duplicates {dup!r}")
+    return names
+
+
+# ---------------------------------------------------------------------------
+# cities: a start, explicit starts, a visiting order
+# ---------------------------------------------------------------------------
 
 
 def check_start(instance, start) -> int:
@@ -50,15 +190,6 @@ def check_start(instance, start) -> int:
     if not 0 <= start < n:
         raise ValueError(f"start must be a city index in 0..{n - 1}, got {start}")
     return int(start)
-
-
-def check_n_simulations(n_simulations) -> int:
-    """A positive integer number of simulations."""
-    if not _is_integer(n_simulations):
-        raise TypeError(f"n_simulations must be a positive integer, got {n_simulations!r}")
-    if n_simulations <= 0:
-        raise ValueError(f"n_simulations must be a positive integer, got {n_simulations}")
-    return int(n_simulations)
 
 
 def check_starts(instance, starts) -> np.ndarray:
@@ -87,19 +218,25 @@ def check_starts(instance, starts) -> np.ndarray:
     return np.array([check_start(instance, s) for s in values], dtype=np.int64)
 
 
-def check_seed(seed) -> np.random.Generator:
-    """``None``, a non-negative int or a Generator, as a Generator."""
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)
-    if not _is_integer(seed):
-        raise TypeError(f"seed must be an int, a numpy.random.Generator or None, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    return np.random.default_rng(int(seed))
+def check_indices(order: np.ndarray, n: int) -> np.ndarray:
+    """A 1-D integer array of city indices in 0..n-1, as int64 (empty allowed)."""
+    if order.ndim != 1:
+        raise ValueError(f"order must be one-dimensional, got shape {order.shape}")
+    if order.size and not np.issubdtype(order.dtype, np.integer):
+        raise TypeError(f"order must hold city indices (integers), got dtype {order.dtype}")
+    bad = (order < 0) | (order >= n)
+    if bad.any():
+        raise ValueError(f"order must hold city indices in 0..{n - 1}, got {order[bad][0]}")
+    return order.astype(np.int64)
 
 
-def check_flag(name: str, value) -> bool:
-    """A plain boolean option such as ``closed``."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
+def check_order(order, n: int) -> np.ndarray:
+    """A walk's visiting order: a fresh int64 array of distinct city indices, at least one."""
+    arr = np.array(order)
+    if arr.ndim == 1 and arr.size == 0:
+        raise ValueError("order must not be empty")
+    arr = check_indices(arr, n)
+    counts = np.bincount(arr, minlength=n)
+    if (counts > 1).any():
+        raise ValueError(f"order must visit each city at most once, got city {int(np.argmax(counts > 1))} twice")
+    return arr

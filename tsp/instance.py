@@ -1,30 +1,27 @@
 """A TSP instance: city names, a distance matrix, and optional coordinates.
 
-All validation of instances lives here (``Instance.__post_init__``), so every
-constructor and every algorithm can rely on a square, non-negative, NaN-free
-float64 matrix with unique names.
+Every constructor ends in ``Instance.__post_init__``, which validates with the
+small checks of ``tsp._validation`` (``check_dist``, ``check_names``,
+``check_coords``), so every algorithm can rely on a square, non-negative,
+NaN-free, read-only float64 matrix with unique names.
 """
 
 from __future__ import annotations
 
 import csv
-import numbers
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 
-__all__ = ["Instance", "seed_routes"]
+from ._metric import build_matrix
+from ._validation import as_array, check_coords, check_dist, check_int, check_names, check_seed, check_type
 
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    a.setflags(write=False)
-    return a
+__all__ = ["Instance", "check_instance", "seed_routes"]
 
 
 class _Owned:
-    """A freshly computed matrix handed to ``Instance`` without a defensive copy.
+    """A freshly computed array handed to ``Instance`` without a defensive copy.
 
     Every other ``dist`` (or ``coords``) is copied: an instance must never share
     memory with an array its caller can still write to (its candidate lists are
@@ -38,13 +35,11 @@ class _Owned:
 
 
 def _owned_or_copy(value, what: str) -> np.ndarray:
-    if isinstance(value, _Owned):
-        return value.array
-    try:
-        arr = np.array(value)  # always a copy, never the caller's memory
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{what} must be a rectangular array of numbers: {exc}") from None
-    return arr
+    return value.array if isinstance(value, _Owned) else as_array(value, what)
+
+
+def _default_names(n: int, first: int = 0) -> tuple:
+    return tuple(str(i) for i in range(first, first + n))
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,50 +66,25 @@ class Instance:
     name: str = ""
 
     def __post_init__(self):
-        dist = _owned_or_copy(self.dist, "dist")
-        if dist.ndim != 2 or dist.shape[0] != dist.shape[1]:
-            raise ValueError(f"dist must be square, got shape {dist.shape}")
+        dist = check_dist(_owned_or_copy(self.dist, "dist"))
         n = dist.shape[0]
-        if n < 2:
-            raise ValueError(f"an instance needs at least 2 cities, got {n}")
-        if not (np.issubdtype(dist.dtype, np.number) and not np.issubdtype(dist.dtype, np.complexfloating)):
-            raise TypeError(f"dist must hold real numbers, got dtype {dist.dtype}")
-        dist = _readonly(dist)
-        if np.isnan(dist).any():
-            i, j = np.argwhere(np.isnan(dist))[0]
-            raise ValueError(f"dist must not contain NaN, got NaN at [{i}, {j}]")
-        if (dist < 0).any():
-            i, j = np.argwhere(dist < 0)[0]
-            raise ValueError(f"dist must be non-negative, got {dist[i, j]} at [{i}, {j}]")
-        top = float(np.max(dist, where=np.isfinite(dist), initial=0.0))
-        if top * n > np.finfo(np.float64).max:  # a closed tour has n legs
-            raise ValueError(f"dist too large: a route of {n} legs of up to {top:g} could overflow "
-                             f"float64 (lengths would read as inf, i.e. no route)")
-        if isinstance(self.names, (str, bytes)) or not hasattr(self.names, "__iter__"):
-            raise TypeError(f"names must be a sequence of strings, got {self.names!r}")
-        names = tuple(self.names)
-        if len(names) != n:
-            raise ValueError(f"names must have one entry per city ({n}), got {len(names)}")
-        if not all(isinstance(s, str) for s in names):
-            raise TypeError(f"names must be strings, got {[s for s in names if not isinstance(s, str)][:3]!r}")
-        if len(set(names)) != n:
-            dup = sorted({s for s in names if names.count(s) > 1})
-            raise ValueError(f"names must be unique, got duplicates {dup!r}")
+        names = check_names(self.names, n)
         coords = self.coords
         if coords is not None:
-            coords = _owned_or_copy(coords, "coords")
-            if not (np.issubdtype(coords.dtype, np.number) and not np.issubdtype(coords.dtype, np.complexfloating)):
-                raise TypeError(f"coords must hold real numbers, got dtype {coords.dtype}")
-            if coords.shape != (n, 2):
-                raise ValueError(f"coords must have shape ({n}, 2), got {coords.shape}")
-            if not np.isfinite(coords).all():
-                i = int(np.flatnonzero(~np.isfinite(coords).all(axis=1))[0])
-                raise ValueError(f"coords must be finite, got {coords[i].tolist()} at row {i}")
-            coords = _readonly(coords)
+            coords = check_coords(_owned_or_copy(coords, "coords"), "coords", n)
         object.__setattr__(self, "dist", dist)
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "coords", coords)
         object.__setattr__(self, "name", str(self.name))
+
+    @classmethod
+    def _from_owned(cls, names, dist: np.ndarray, coords: np.ndarray | None = None, name: str = "") -> "Instance":
+        """An instance that takes ``dist`` (and ``coords``) over without a copy.
+
+        For arrays a constructor or reader has just computed and nobody else holds;
+        validated like any other.
+        """
+        return cls(names=names, dist=_Owned(dist), coords=None if coords is None else _Owned(coords), name=name)
 
     @property
     def n(self) -> int:
@@ -137,34 +107,24 @@ class Instance:
         >>> Instance.from_matrix([[0, 2], [3, 0]]).names
         ('0', '1')
         """
-        m = _owned_or_copy(m, "dist")
+        m = as_array(m, "dist")
         if names is None:
-            names = tuple(str(i) for i in range(m.shape[0] if m.ndim else 0))
-        return cls(names=names, dist=_Owned(m), name=name)
+            names = _default_names(m.shape[0] if m.ndim else 0)
+        return cls._from_owned(names, m, name=name)
 
     @classmethod
     def from_points(cls, xy, names=None, name: str = "points") -> "Instance":
         """A symmetric instance with Euclidean distances between 2-D points."""
-        try:
-            xy = np.array(xy, dtype=np.float64)  # a copy: the instance keeps it
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"xy must be an (n, 2) array of numbers: {exc}") from None
-        if xy.ndim != 2 or xy.shape[1] != 2:
-            raise ValueError(f"xy must have shape (n, 2), got {xy.shape}")
-        if not np.isfinite(xy).all():
-            i = int(np.flatnonzero(~np.isfinite(xy).all(axis=1))[0])
-            raise ValueError(f"xy must be finite, got {xy[i].tolist()} at row {i}")
-        from .geometry import euclidean_matrix
-
+        xy = check_coords(as_array(xy, "xy", "an (n, 2) array of numbers", dtype=np.float64), "xy")
         if names is None:
-            names = tuple(str(i) for i in range(xy.shape[0]))
-        dist = euclidean_matrix(xy)
+            names = _default_names(xy.shape[0])
+        dist = build_matrix("euclidean", xy)
         if np.isinf(dist).any():
             # inf means "no edge": an overflowing distance must not turn into one.
             i, j = np.argwhere(np.isinf(dist))[0]
             raise ValueError(f"xy too large: the distance between points {i} and {j} "
                              f"overflows float64 ({xy[i].tolist()} to {xy[j].tolist()})")
-        return cls(names=names, dist=_Owned(dist), coords=_Owned(xy), name=name)
+        return cls._from_owned(names, dist, xy, name=name)
 
     @classmethod
     def random_uniform(cls, n: int, seed=None) -> "Instance":
@@ -175,13 +135,8 @@ class Instance:
         >>> Instance.random_uniform(5, seed=0).n
         5
         """
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool):
-            raise TypeError(f"n must be an integer, got {n!r}")
-        if n < 2:
-            raise ValueError(f"n must be at least 2, got {n}")
-        from ._validation import check_seed
-
-        xy = check_seed(seed).random((int(n), 2))
+        n = check_int("n", n, 2, "an integer, at least 2")
+        xy = check_seed(seed).random((n, 2))
         return cls.from_points(xy, name=f"random:{n}")
 
     @classmethod
@@ -224,7 +179,12 @@ class Instance:
         np.fill_diagonal(m, 0.0)
         for (a, b), d in edges.items():
             m[index[a], index[b]] = d
-        return cls(names=tuple(names), dist=_Owned(m), name=name)
+        return cls._from_owned(tuple(names), m, name=name)
+
+
+def check_instance(instance) -> Instance:
+    """Return ``instance`` if it is a ``tsp.Instance``, else raise TypeError."""
+    return check_type("instance", instance, Instance, "tsp.Instance")
 
 
 def seed_routes() -> Instance:

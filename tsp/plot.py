@@ -56,12 +56,12 @@ def plot_route(instance, tour, ax=None, labels=None):
     >>> len(fig.axes)
     1
     """
-    from ._validation import check_instance
+    from ._validation import check_type
+    from .instance import check_instance
     from .tour import Tour
 
     instance = check_instance(instance)
-    if not isinstance(tour, Tour):
-        raise TypeError(f"tour must be a tsp.Tour, got {type(tour).__name__}")
+    check_type("tour", tour, Tour, "tsp.Tour")
     if tour.order.size and int(tour.order.max()) >= instance.n:
         raise ValueError(f"tour visits city {int(tour.order.max())}, but instance {instance.name!r} "
                          f"has {instance.n} cities: a tour of another instance?")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import check_indices, check_order, check_square
+
 __all__ = ["Tour", "tour_length"]
 
 
@@ -21,11 +23,8 @@ def tour_length(dist, order, closed: bool = False) -> float:
     >>> tour_length([[0, 1, 2], [1, 0, 3], [2, 3, 0]], [0, 1, 2], closed=True)
     6.0
     """
-    dist = getattr(dist, "dist", dist)
-    dist = np.asarray(dist, dtype=np.float64)
-    if dist.ndim != 2 or dist.shape[0] != dist.shape[1]:
-        raise ValueError(f"dist must be square, got shape {dist.shape}")
-    order = _check_indices(np.array(order), dist.shape[0])
+    dist = check_square(np.asarray(getattr(dist, "dist", dist), dtype=np.float64))
+    order = check_indices(np.array(order), dist.shape[0])
     if order.size < 2:
         return 0.0
     legs = dist[order[:-1], order[1:]]
@@ -34,36 +33,11 @@ def tour_length(dist, order, closed: bool = False) -> float:
     return _sum_in_order(legs)
 
 
-def _check_indices(arr: np.ndarray, n: int) -> np.ndarray:
-    """A 1-D integer array of city indices in 0..n-1, as int64 (empty allowed)."""
-    if arr.ndim != 1:
-        raise ValueError(f"order must be one-dimensional, got shape {arr.shape}")
-    if arr.size and not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"order must hold city indices (integers), got dtype {arr.dtype}")
-    bad = (arr < 0) | (arr >= n)
-    if bad.any():
-        raise ValueError(f"order must hold city indices in 0..{n - 1}, got {arr[bad][0]}")
-    return arr.astype(np.int64)
-
-
 def _sum_in_order(legs: np.ndarray) -> float:
     # Left to right, one leg at a time, exactly as the Numba walk adds them up, so a
     # length reported by a kernel and its recomputation here agree to the last bit
     # (ndarray.sum uses pairwise summation, which may differ in the last place).
     return float(np.cumsum(legs)[-1]) if legs.size else 0.0
-
-
-def _check_order(instance, order) -> np.ndarray:
-    """``order`` as a fresh int64 array of distinct city indices of ``instance``."""
-    arr = np.array(order)
-    if arr.ndim == 1 and arr.size == 0:
-        raise ValueError("order must not be empty")
-    n = instance.n
-    arr = _check_indices(arr, n)
-    counts = np.bincount(arr, minlength=n)
-    if (counts > 1).any():
-        raise ValueError(f"order must visit each city at most once, got city {int(np.argmax(counts > 1))} twice")
-    return arr
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +81,7 @@ class Tour:
         make an incomplete walk. Raises TypeError for non-integer indices and
         ValueError for an empty, multi-dimensional, out-of-range or repeating order.
         """
-        order = _check_order(instance, order)
+        order = check_order(order, instance.n)
         d = instance.dist
         legs = d[order[:-1], order[1:]] if order.size > 1 else np.empty(0)
         complete = order.size == instance.n and bool(np.isfinite(legs).all())

@@ -21,9 +21,9 @@ import math
 import os
 
 import numpy as np
-from numba import njit
 
-from .instance import Instance, _Owned
+from ._metric import build_matrix
+from .instance import Instance, _default_names
 
 __all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "TSPLIBFormatError", "read_tour", "read_tsplib"]
 
@@ -41,91 +41,10 @@ class TSPLIBFormatError(ValueError):
         super().__init__(f"{path}, line {line}: {message}")
 
 
-# ---------------------------------------------------------------------------
-# Distance kernels: TSPLIB's integer conventions (nint(x) = floor(x + 0.5))
-# ---------------------------------------------------------------------------
-# The planar kernels fill whole rows (both triangles): twice the arithmetic, but
-# the writes stream through memory, which is what costs at n = 2392 (46 MB).
-# (x_i - x_j)^2 == (x_j - x_i)^2 exactly, so the matrix is exactly symmetric.
-
-
-@njit(cache=True)
-def _euc_2d(xy):
-    """EUC_2D: nint(sqrt(dx^2 + dy^2))."""
-    n = xy.shape[0]
-    out = np.empty((n, n))
-    for i in range(n):
-        for j in range(n):
-            dx = xy[i, 0] - xy[j, 0]
-            dy = xy[i, 1] - xy[j, 1]
-            out[i, j] = np.floor(np.sqrt(dx * dx + dy * dy) + 0.5)
-    return out
-
-
-@njit(cache=True)
-def _ceil_2d(xy):
-    """CEIL_2D: ceil(sqrt(dx^2 + dy^2))."""
-    n = xy.shape[0]
-    out = np.empty((n, n))
-    for i in range(n):
-        for j in range(n):
-            dx = xy[i, 0] - xy[j, 0]
-            dy = xy[i, 1] - xy[j, 1]
-            out[i, j] = np.ceil(np.sqrt(dx * dx + dy * dy))
-    return out
-
-
-@njit(cache=True)
-def _att(xy):
-    """ATT (pseudo-Euclidean): r = sqrt((dx^2 + dy^2) / 10); nint(r), plus 1 if below r."""
-    n = xy.shape[0]
-    out = np.empty((n, n))
-    for i in range(n):
-        for j in range(n):
-            dx = xy[i, 0] - xy[j, 0]
-            dy = xy[i, 1] - xy[j, 1]
-            r = np.sqrt((dx * dx + dy * dy) / 10.0)
-            t = np.floor(r + 0.5)
-            out[i, j] = t + 1.0 if t < r else t
-    return out
-
-
-@njit(cache=True)
-def _geo_radians(v):
-    """DDD.MM (degrees, minutes as the fraction) to radians, with TSPLIB's PI = 3.141592."""
-    pi = 3.141592
-    deg = np.trunc(v)
-    minutes = v - deg
-    return pi * (deg + 5.0 * minutes / 3.0) / 180.0
-
-
-@njit(cache=True)
-def _geo(xy):
-    """GEO: great-circle distance on TSPLIB's idealised sphere (radius 6378.388 km)."""
-    n = xy.shape[0]
-    lat = np.empty(n)
-    lon = np.empty(n)
-    for i in range(n):
-        lat[i] = _geo_radians(xy[i, 0])
-        lon[i] = _geo_radians(xy[i, 1])
-    out = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            q1 = np.cos(lon[i] - lon[j])
-            q2 = np.cos(lat[i] - lat[j])
-            q3 = np.cos(lat[i] + lat[j])
-            c = 0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3)
-            # Guard acos against a rounding step past 1 (identical points): no NaN.
-            c = min(1.0, max(-1.0, c))
-            d = np.floor(6378.388 * np.arccos(c) + 1.0)
-            out[i, j] = d
-            out[j, i] = d
-    return out
-
-
-#: EDGE_WEIGHT_TYPE -> kernel from (n, 2) float64 coordinates to the n x n matrix.
-#: ``EXPLICIT`` is handled by ``EDGE_WEIGHT_FORMATS`` instead.
-EDGE_WEIGHT_TYPES = {"EUC_2D": _euc_2d, "CEIL_2D": _ceil_2d, "ATT": _att, "GEO": _geo}
+#: The coordinate EDGE_WEIGHT_TYPEs: distances from the (n, 2) NODE_COORD_SECTION by
+#: TSPLIB's integer formulas (``tsp._metric``). ``EXPLICIT`` is handled by
+#: ``EDGE_WEIGHT_FORMATS`` instead.
+EDGE_WEIGHT_TYPES = ("EUC_2D", "CEIL_2D", "ATT", "GEO")
 
 
 # ---------------------------------------------------------------------------
@@ -382,8 +301,9 @@ def read_tsplib(path) -> Instance:
     - EXPLICIT: the numbers fill the matrix in the order of EDGE_WEIGHT_FORMAT; a
       triangle is mirrored. The diagonal is set to 0 (it is never used).
 
-    Coordinate types are computed by compiled kernels: time O(n^2), memory
-    O(n^2) for the matrix (pr2392: 46 MB).
+    Coordinate types are computed by the compiled per-pair formulas of the
+    distance seam (``tsp._metric``): time O(n^2), memory O(n^2) for the matrix
+    (pr2392: 46 MB).
 
     Examples
     --------
@@ -418,7 +338,7 @@ def read_tsplib(path) -> Instance:
         if "NODE_COORD_SECTION" not in scan.sections:
             raise scan.error(scan.last_line, f"EDGE_WEIGHT_TYPE {wtype} needs a NODE_COORD_SECTION")
         coords = _node_coords(scan, "NODE_COORD_SECTION", n)
-        dist = EDGE_WEIGHT_TYPES[wtype](coords)
+        dist = build_matrix(wtype, coords)
         if np.isinf(dist).any():  # inf would read as "no edge"
             i, j = np.argwhere(np.isinf(dist))[0]
             raise scan.error(scan.sections["NODE_COORD_SECTION"][0],
@@ -430,7 +350,7 @@ def read_tsplib(path) -> Instance:
     name, _ = scan.value("NAME")
     if not name:
         name = os.path.splitext(os.path.basename(scan.path))[0]
-    return Instance(names=tuple(str(i) for i in range(1, n + 1)), dist=_Owned(dist), coords=coords, name=name)
+    return Instance._from_owned(_default_names(n, first=1), dist, coords, name=name)
 
 
 def read_tour(path) -> np.ndarray:

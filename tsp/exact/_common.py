@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import numbers
-
-from .._validation import check_flag, check_instance
+from .._validation import check_flag, check_int
+from ..instance import check_instance
 
 __all__ = ["check_max_bytes", "check_problem", "no_route"]
 
@@ -16,11 +15,7 @@ def check_problem(instance, closed):
 
 def check_max_bytes(max_bytes) -> int:
     """A positive integer memory limit in bytes."""
-    if not isinstance(max_bytes, numbers.Integral) or isinstance(max_bytes, bool):
-        raise TypeError(f"max_bytes must be a positive integer (bytes), got {max_bytes!r}")
-    if max_bytes <= 0:
-        raise ValueError(f"max_bytes must be a positive integer (bytes), got {max_bytes}")
-    return int(max_bytes)
+    return check_int("max_bytes", max_bytes, 1, "a positive integer (bytes)")
 
 
 def no_route(instance, closed: bool) -> ValueError:

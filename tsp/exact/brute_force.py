@@ -7,6 +7,8 @@ import math
 import numpy as np
 from numba import njit
 
+from .. import _metric
+from .._metric import dist, size
 from ..tour import Tour
 from ._common import check_problem, no_route
 
@@ -17,13 +19,13 @@ MAX_CITIES = 10
 
 
 @njit(cache=True)
-def _best_order(d, closed):
+def _best_order(m, closed):
     """Enumerate orders in lexicographic order (city 0 fixed first when closed).
 
-    Returns (best length, first order reaching it). A length is abandoned as soon
-    as its running sum reaches the best so far.
+    Returns (best length, first order reaching it) under metric ``m``. A length is
+    abandoned as soon as its running sum reaches the best so far.
     """
-    n = d.shape[0]
+    n = size(m)
     fixed = 1 if closed else 0
     perm = np.arange(n)
     best_perm = perm.copy()
@@ -31,11 +33,11 @@ def _best_order(d, closed):
     while True:
         length = 0.0
         for i in range(n - 1):
-            length += d[perm[i], perm[i + 1]]
+            length += dist(m, perm[i], perm[i + 1])
             if length >= best:
                 break
         if closed:
-            length += d[perm[n - 1], perm[0]]
+            length += dist(m, perm[n - 1], perm[0])
         if length < best:
             best = length
             best_perm[:] = perm
@@ -100,7 +102,7 @@ def brute_force(instance, closed: bool = False) -> Tour:
             f"brute_force handles n <= {MAX_CITIES}, got n={n} ({count:,} orders to try); "
             f"use tsp.exact.held_karp"
         )
-    length, order = _best_order(instance.dist, closed)
+    length, order = _best_order(_metric.of(instance), closed)
     if not np.isfinite(length):
         raise no_route(instance, closed)
     return Tour.from_order(instance, order, closed=closed)

@@ -13,12 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _kernels
-from ._validation import check_flag, check_instance, check_n_simulations, check_seed, check_starts
-from .nearest import candidates
-from .tour import Tour
+from .. import _metric
+from .._validation import check_flag, check_int, check_seed, check_starts
+from ..instance import check_instance
+from ..neighbors import candidates
+from ..tour import Tour
+from .nearest import walk, walk_each, walk_many
 
 __all__ = ["Simulation", "simulate"]
+
+NO_COMPLETE_WALK = "no walk visited every city: missing edges stranded them all"
 
 # Below this many city-steps (distinct starts x n) the walks run in one thread:
 # starting Numba's parallel runtime costs about 0.2 s, more than such a run takes.
@@ -78,15 +82,25 @@ class Simulation:
         """
         kind = "closed tours" if self.closed else "open paths"
         lines = [f"{self.n_simulations} simulations ({kind}) in {self.seconds * 1e3:.1f} ms"]
+        if not self.n_complete:
+            lines.append(NO_COMPLETE_WALK)
+        else:
+            lines.append(f"best {self.best.length:g}, found by {self.n_best} of {self.n_simulations}")
+            lines += self._spread_lines()
+        return "\n".join(lines)
+
+    def _spread_lines(self) -> list:
+        """How the complete walks spread: mean / median / worst, and how many got stuck.
+
+        The lines ``summary`` prints after the best; empty when no walk is complete.
+        """
         stats = self.stats()
         if not stats:
-            lines.append("no walk visited every city: missing edges stranded them all")
-            return "\n".join(lines)
-        lines.append(f"best {self.best.length:g}, found by {self.n_best} of {self.n_simulations}")
-        lines.append(f"mean {stats['mean']:.6g}, median {stats['median']:.6g}, worst {stats['worst']:g}")
+            return []
+        lines = [f"mean {stats['mean']:.6g}, median {stats['median']:.6g}, worst {stats['worst']:g}"]
         if self.n_complete < self.n_simulations:
             lines.append(f"{self.n_simulations - self.n_complete} walks got stuck on missing edges")
-        return "\n".join(lines)
+        return lines
 
     def __repr__(self) -> str:
         best = f"{self.best.length:g}" if self.n_best else "None"  # no complete walk
@@ -154,12 +168,13 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     closed = check_flag("closed", closed)
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable as progress(done, total) or None, got {progress!r}")
+    if n_simulations is not None:
+        n_simulations = check_int("n_simulations", n_simulations, 1, "a positive integer")
     n = instance.n
     t0 = time.perf_counter()
     if starts is None:
         if n_simulations is None:
             raise TypeError("simulate needs n_simulations or starts")
-        n_simulations = check_n_simulations(n_simulations)
         rng = check_seed(seed)
         starts = rng.integers(0, n, n_simulations, dtype=np.int64)
     else:
@@ -167,20 +182,20 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
             starts = np.arange(n, dtype=np.int64)
         else:
             starts = check_starts(instance, starts)
-        if n_simulations is not None and check_n_simulations(n_simulations) != starts.size:
+        if n_simulations is not None and n_simulations != starts.size:
             raise ValueError(f"n_simulations must equal the number of starts ({starts.size}), "
                              f"got {n_simulations}")
         if seed is not None:
             check_seed(seed)
     # one walk per distinct start (bincount instead of unique: O(N), no sort)
     distinct = np.flatnonzero(np.bincount(starts, minlength=n))
-    lists = candidates(instance)
+    metric, lists = _metric.of(instance), candidates(instance)
     by_start = np.full(n, np.nan)
-    kernel = _kernels.walk_many if distinct.size * n >= PARALLEL_MIN_WORK else _kernels.walk_each
+    kernel = walk_many if distinct.size * n >= PARALLEL_MIN_WORK else walk_each
     chunk = distinct.size if progress is None else max(64, distinct.size // 50)
     for lo in range(0, distinct.size, chunk):
         part = distinct[lo:lo + chunk]
-        lengths_part, _ = kernel(instance.dist, *lists, part, closed)
+        lengths_part, _ = kernel(metric, lists, part, closed)
         by_start[part] = lengths_part
         if progress is not None:
             progress(min(lo + chunk, distinct.size), distinct.size)
@@ -192,7 +207,7 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     else:
         i_best, n_best = 0, 0
     order = np.empty(n, dtype=np.int64)  # walk the best start again for its order
-    _, steps, _ = _kernels.walk(instance.dist, *lists, int(starts[i_best]), closed, order)
+    _, steps, _ = walk(metric, lists, int(starts[i_best]), closed, order)
     best = Tour.from_order(instance, order[:steps], closed=closed)
     seconds = time.perf_counter() - t0
     return Simulation(best=best, lengths=_readonly(lengths), starts=_readonly(starts),

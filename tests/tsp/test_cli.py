@@ -1,4 +1,4 @@
-"""python -m tsp: outputs, options and bad input, run as a user runs it (subprocess)."""
+"""tsp.__main__ (and tsp._report, what it prints): python -m tsp run as a user runs it (subprocess)."""
 
 import os
 import subprocess
@@ -8,7 +8,7 @@ import pytest
 
 from tsp import seed_routes, simulate
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def run(*args, env=None, cwd=None):

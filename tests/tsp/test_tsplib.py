@@ -1,4 +1,4 @@
-"""tsp.tsplib and tsp.sources: TSPLIB distances, formats, tours, malformed files.
+"""tsp.tsplib: TSPLIB instances (coordinate types, EXPLICIT formats), tours, malformed files.
 
 Known answers come from the files shipped in tsp/data/tsplib (published optima);
 when ../shared/tsplib sits beside the repository, every instance and every
@@ -6,25 +6,22 @@ known-optimal tour there is checked too.
 """
 
 import csv
-import doctest
-import importlib
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from tests import reference as ref
-from tsp import Instance, Tour
-from tsp.sources import SOURCES, instance_from_spec
+from tests.data import points_for
+from tsp import Tour
 from tsp.tsplib import BUNDLED_DIR
 from tsp.tsplib import EDGE_WEIGHT_FORMATS, EDGE_WEIGHT_TYPES, TSPLIBFormatError, read_tour, read_tsplib
 
 DATA = Path(BUNDLED_DIR)
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "tsplib"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "tsplib"
 
 
 def optima(folder: Path) -> dict:
@@ -41,11 +38,6 @@ def write(tmp_path, text: str, name: str = "x.tsp") -> Path:
     path = tmp_path / name
     path.write_text(text)
     return path
-
-
-def twin_matrix(kind: str, xy) -> np.ndarray:
-    n = len(xy)
-    return np.array([[0 if i == j else ref.tsplib_distance(kind, xy[i], xy[j]) for j in range(n)] for i in range(n)])
 
 
 # ---------------------------------------------------------------------------
@@ -87,7 +79,7 @@ def test_ulysses16_name_is_kept_as_written():
 def test_coordinate_instances_equal_the_pairwise_twin(name, kind):
     inst = read_tsplib(DATA / f"{name}.tsp")
     assert inst.coords is not None and inst.coords.shape == (inst.n, 2)
-    assert np.array_equal(inst.dist, twin_matrix(kind, inst.coords.tolist()))
+    assert np.array_equal(inst.dist, ref.tsplib_matrix(kind, inst.coords.tolist()))
 
 
 def test_known_distances():
@@ -213,20 +205,20 @@ def test_name_defaults_to_the_file_stem(tmp_path):
     assert read_tsplib(write(tmp_path, text, "noname.tsp")).name == "noname"
 
 
-coordinates = st.floats(-1e5, 1e5, allow_nan=False, allow_infinity=False).map(lambda v: round(v, 3))
-geo_coordinates = st.tuples(st.floats(-90, 90), st.floats(-180, 180)).map(lambda p: (round(p[0], 2), round(p[1], 2)))
+def coord_file_text(kind: str, xy) -> str:
+    return coord_text(kind, [(repr(float(x)), repr(float(y))) for x, y in xy])
 
 
 @pytest.mark.parametrize("kind", sorted(EDGE_WEIGHT_TYPES))
-@settings(max_examples=25)
 @given(data=st.data())
-def test_distance_kernels_equal_the_pairwise_twin(kind, data):
-    if kind == "GEO":
-        xy = data.draw(st.lists(geo_coordinates, min_size=2, max_size=12))
-    else:
-        xy = data.draw(arrays(np.float64, st.tuples(st.integers(2, 12), st.just(2)), elements=coordinates)).tolist()
-    got = EDGE_WEIGHT_TYPES[kind](np.array(xy, dtype=np.float64))
-    assert np.array_equal(got, twin_matrix(kind, xy))
+def test_coordinate_types_equal_the_pairwise_twin(tmp_path_factory, kind, data):
+    """read_tsplib of a file of random points, every pair against ``tsplib_distance``."""
+    xy = data.draw(points_for(kind))
+    path = tmp_path_factory.mktemp("tsplib") / "x.tsp"
+    path.write_text(coord_file_text(kind, xy))
+    inst = read_tsplib(path)
+    assert np.array_equal(inst.coords, xy)
+    assert np.array_equal(inst.dist, ref.tsplib_matrix(kind, xy))
 
 
 # ---------------------------------------------------------------------------
@@ -330,54 +322,6 @@ def test_path_of_wrong_type():
 
 
 # ---------------------------------------------------------------------------
-# Instance sources
-# ---------------------------------------------------------------------------
-
-SOURCE_EXAMPLES = {"seed": ("seed", 15), "random": ("random:9", 9), "tsplib": ("tsplib:burma14", 14)}
-
-
-def test_every_source_has_an_example():
-    assert set(SOURCES) == set(SOURCE_EXAMPLES)
-
-
-@pytest.mark.parametrize("source", sorted(SOURCES))
-def test_source_builds_an_instance(source):
-    spec, n = SOURCE_EXAMPLES[source]
-    inst = instance_from_spec(spec, seed=3)
-    assert isinstance(inst, Instance) and inst.n == n
-
-
-def test_random_source_follows_the_seed():
-    a, b = instance_from_spec("random:20", seed=7), instance_from_spec("random:20", seed=7)
-    assert np.array_equal(a.dist, b.dist)
-    assert not np.array_equal(a.dist, instance_from_spec("random:20", seed=8).dist)
-
-
-def test_path_source_reads_tsplib():
-    assert instance_from_spec(str(DATA / "gr17.tsp")).n == 17
-    assert instance_from_spec(DATA / "gr17.tsp").name == "gr17"
-
-
-@pytest.mark.parametrize(
-    "spec, error, fragment",
-    [
-        ("random:x", ValueError, "integer N >= 2"),
-        ("random", ValueError, "integer N >= 2"),
-        ("random:1", ValueError, "N=1"),
-        ("random:10000000", ValueError, "needs .* GiB"),  # was a MemoryError traceback
-        ("seed:4", ValueError, "takes no argument"),
-        ("tsplib:nope", ValueError, "needs one of .*berlin52"),
-        ("tsplib", ValueError, "needs one of"),
-        ("nowhere.tsp", FileNotFoundError, "neither a source"),
-        (17, TypeError, "spec must be a str"),
-    ],
-)
-def test_bad_spec(spec, error, fragment):
-    with pytest.raises(error, match=fragment):
-        instance_from_spec(spec)
-
-
-# ---------------------------------------------------------------------------
 # The whole TSPLIB subset in ../shared, when it is there
 # ---------------------------------------------------------------------------
 
@@ -426,14 +370,3 @@ def test_shared_optimal_tour_scores_the_published_optimum(name):
     inst = read_tsplib(SHARED / f"{name}.tsp")
     tour = Tour.from_order(inst, read_tour(SHARED / "tours" / f"{name}.opt.tour"), closed=True)
     assert tour.complete and math.isclose(tour.length, float(SHARED_OPTIMA[name]["optimum"]), rel_tol=0, abs_tol=0)
-
-
-# ---------------------------------------------------------------------------
-# Docstring examples
-# ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("module", ["tsp.tsplib", "tsp.sources"])
-def test_docstring_examples(module):
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.attempted > 0 and result.failed == 0

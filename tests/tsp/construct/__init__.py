@@ -1,0 +1,1 @@
+"""Tests of ``tsp.construct``: one file per construction heuristic."""

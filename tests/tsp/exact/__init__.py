@@ -1,0 +1,1 @@
+"""Tests of ``tsp.exact``: one file per solver, plus the contract both share."""

@@ -1,0 +1,156 @@
+"""tsp.instance: Instance, its constructors and their validation, seed_routes.
+
+Every check an instance makes on its input (through tsp._validation) is tested
+here, through the constructors a user calls.
+"""
+
+import unittest
+
+import numpy as np
+
+from tsp import Instance, nearest_neighbor, seed_routes
+from tsp.instance import check_instance
+
+INF = np.inf
+
+
+class Constructors(unittest.TestCase):
+    def test_from_edges_missing_pairs_are_inf_and_names_sorted(self):
+        inst = Instance.from_edges([("b", "a", 3), ("a", "c", 1)])
+        self.assertEqual(inst.names, ("a", "b", "c"))
+        self.assertEqual(inst.dist[1, 0], 3)
+        self.assertEqual(inst.dist[0, 1], INF)
+
+    def test_seed_routes_is_the_classroom_table(self):
+        inst = seed_routes()
+        self.assertEqual((inst.n, inst.name, inst.names[:3]), (15, "seed", ("AAPL", "CSCO", "CVX")))
+        self.assertIsNone(inst.coords)
+        self.assertFalse(inst.dist.flags.writeable)
+
+    def test_from_points_keeps_the_points_and_their_euclidean_distances(self):
+        inst = Instance.from_points([[0, 0], [3, 4], [0, 4]], names=("a", "b", "c"))
+        np.testing.assert_array_equal(inst.dist, [[0, 5, 4], [5, 0, 3], [4, 3, 0]])
+        np.testing.assert_array_equal(inst.coords, [[0, 0], [3, 4], [0, 4]])
+        self.assertFalse(inst.coords.flags.writeable)
+        self.assertEqual((inst.names, inst.name), (("a", "b", "c"), "points"))
+
+    def test_random_uniform_follows_its_seed(self):
+        a, b = Instance.random_uniform(7, seed=3), Instance.random_uniform(7, seed=3)
+        np.testing.assert_array_equal(a.coords, np.random.default_rng(3).random((7, 2)))
+        np.testing.assert_array_equal(a.dist, b.dist)
+        self.assertEqual(a.name, "random:7")
+
+    def test_repr_says_symmetric_or_not(self):
+        self.assertEqual(repr(Instance.from_matrix([[0, 1], [1, 0]])), "Instance(name='matrix', n=2, symmetric)")
+        self.assertIn("asymmetric", repr(seed_routes()))
+
+    def test_check_instance(self):
+        inst = seed_routes()
+        self.assertIs(check_instance(inst), inst)
+        with self.assertRaisesRegex(TypeError, "instance must be a tsp.Instance, got ndarray"):
+            check_instance(inst.dist)
+
+
+class InstanceValidation(unittest.TestCase):
+    def test_messages_name_the_problem(self):
+        cases = [
+            (lambda: Instance.from_matrix(np.zeros((2, 3))), ValueError, "square"),
+            (lambda: Instance.from_matrix([[0.0]]), ValueError, "at least 2"),
+            (lambda: Instance.from_matrix([[0, np.nan], [1, 0]]), ValueError, "NaN"),
+            (lambda: Instance.from_matrix([[0, -1], [1, 0]]), ValueError, "non-negative"),
+            (lambda: Instance.from_matrix([[0, 1], [1, 0]], names=("a", "a")), ValueError, "unique"),
+            (lambda: Instance.from_matrix([[0, 1], [1, 0]], names=("a",)), ValueError, "one entry per city"),
+            (lambda: Instance.from_edges([("a", "b", 1), ("a", "b", 2)]), ValueError, "given twice"),
+            (lambda: Instance.from_edges([("a", "b")]), ValueError, "row 0"),
+            (lambda: Instance.from_edges([("a", "b", "far")]), ValueError, "number"),
+            (lambda: Instance.random_uniform(1), ValueError, "at least 2"),
+            (lambda: Instance.random_uniform(2.5), TypeError, "integer"),
+        ]
+        for make, exc, words in cases:
+            with self.subTest(words=words):
+                with self.assertRaisesRegex(exc, words):
+                    make()
+
+    def test_instance_copies_the_callers_matrix(self):
+        # The instance used to keep (and freeze) the caller's own array: the caller's
+        # array turned read-only, and once made writeable again its edits changed the
+        # instance behind the cached candidate lists.
+        a = np.array([[0, 1, 5], [1, 0, 1], [5, 1, 0.0]])
+        inst = Instance.from_matrix(a)
+        self.assertTrue(a.flags.writeable)
+        self.assertFalse(np.shares_memory(a, inst.dist))
+        self.assertEqual(nearest_neighbor(inst, 0).length, 2.0)
+        a[0, 1] = 100.0
+        self.assertEqual(inst.dist[0, 1], 1.0)
+        xy = np.array([[0, 0], [3, 4.0]])
+        pts = Instance.from_points(xy)
+        self.assertTrue(xy.flags.writeable)
+        self.assertFalse(np.shares_memory(xy, pts.coords))
+
+    def test_matrix_of_non_numbers_names_dist(self):
+        with self.assertRaisesRegex(TypeError, "dist must hold real numbers"):
+            Instance.from_matrix([["a", "b"], ["c", "d"]])
+        with self.assertRaisesRegex(ValueError, "dist"):
+            Instance.from_matrix([[0, 1], [1]])
+        with self.assertRaisesRegex(TypeError, "names must be a sequence of strings"):
+            Instance.from_matrix([[0, 1], [1, 0]], names="ab")
+
+    def test_from_edges_bad_distances_name_the_row(self):
+        cases = [
+            ([("a", "b", float("nan"))], ValueError, "row 0: distance must not be NaN"),
+            ([("a", "b", 1), ("b", "a", float("nan"))], ValueError, "row 1: distance must not be NaN"),
+            ([("a", "b", -1)], ValueError, "row 0: distance must be non-negative, got -1"),
+            ([("a", "b", True)], TypeError, "row 0: distance must be a number, got True"),
+            ([("a", "a", 5), ("a", "b", 1)], ValueError, "row 0: a->a"),
+        ]
+        for rows, exc, words in cases:
+            with self.subTest(rows=rows):
+                with self.assertRaisesRegex(exc, words):
+                    Instance.from_edges(rows)
+
+    def test_non_finite_points_are_named(self):
+        with self.assertRaisesRegex(ValueError, r"xy must be finite, got \[0.0, nan\] at row 1"):
+            Instance.from_points([[0, 0], [0, np.nan], [1, 1]])
+        with self.assertRaisesRegex(ValueError, r"coords must be finite, got \[inf, 0.0\] at row 0"):
+            Instance(names=("a", "b"), dist=np.ones((2, 2)), coords=[[np.inf, 0], [0, 0]])
+
+    def test_points_and_coords_of_the_wrong_shape_or_type(self):
+        cases = [
+            (lambda: Instance.from_points([0, 1, 2]), ValueError, r"xy must have shape \(n, 2\), got \(3,\)"),
+            (lambda: Instance.from_points([[0, 1], [2]]), ValueError, r"xy must be an \(n, 2\) array of numbers"),
+            (lambda: Instance(names=("a", "b"), dist=np.ones((2, 2)), coords=np.zeros((3, 2))), ValueError,
+             r"coords must have shape \(2, 2\), got \(3, 2\)"),
+            (lambda: Instance(names=("a", "b"), dist=np.ones((2, 2)), coords=[["x", "y"], ["z", "w"]]), TypeError,
+             "coords must hold real numbers"),
+            (lambda: Instance.from_matrix([[0, 1], [1, 0]], names=(0, 1)), TypeError, "names must be strings"),
+        ]
+        for make, exc, words in cases:
+            with self.subTest(words=words):
+                with self.assertRaisesRegex(exc, words):
+                    make()
+
+    def test_distances_whose_route_would_overflow_are_refused(self):
+        # A walk over 1e308-long legs summed to inf, and simulate then reported a
+        # complete walk as "stranded by missing edges".
+        with self.assertRaisesRegex(ValueError, "dist.*too large.*1e\\+308"):
+            Instance.from_matrix([[0, 1e308, 1e308], [1e308, 0, 1e308], [1e308, 1e308, 0]])
+        Instance.from_matrix([[0, 1e300], [1e300, 0]])  # fine: no route overflows
+
+    def test_a_string_is_not_a_row(self):
+        # "ab5" unpacked into ('a', 'b', '5'): an edge a->b of length 5, silently.
+        with self.assertRaisesRegex(TypeError, "row 0 must be .*got 'ab5'"):
+            Instance.from_edges(["ab5", "ba6"])
+
+    def test_points_whose_distances_overflow_are_refused(self):
+        # sqrt(dx^2 + dy^2) overflowed to inf, which means "no edge": a silently
+        # different instance.
+        with self.assertRaisesRegex(ValueError, "xy.*overflow"):
+            Instance.from_points([[0, 0], [1e200, 1e200]])
+
+    def test_random_uniform_seed_is_checked(self):
+        with self.assertRaisesRegex(ValueError, "seed must be a non-negative integer, got -1"):
+            Instance.random_uniform(3, seed=-1)
+        with self.assertRaisesRegex(TypeError, "seed"):
+            Instance.random_uniform(3, seed=True)
+        with self.assertRaisesRegex(TypeError, "seed"):
+            Instance.random_uniform(3, seed=1.5)

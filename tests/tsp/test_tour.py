@@ -1,0 +1,65 @@
+"""tsp.tour: Tour (from_order, legs, length, text) and tour_length."""
+
+import unittest
+
+import numpy as np
+
+import tsp
+from tsp import Instance, Tour, nearest_neighbor, simulate
+
+INF = np.inf
+
+
+class TourTests(unittest.TestCase):
+    def test_closed_walk_without_a_way_back_has_no_inf_leg(self):
+        # 0 -> 1 -> 2 visits every city but 2 -> 0 is missing: legs are the legs
+        # walked (no closing leg), their sum is the length.
+        inst = Instance.from_matrix([[0, 1, INF], [INF, 0, 1], [INF, INF, 0]])
+        tour = nearest_neighbor(inst, 0, closed=True)
+        self.assertFalse(tour.complete)
+        self.assertEqual(tour.legs.tolist(), [1.0, 1.0])
+        self.assertEqual(tour.length, float(np.sum(tour.legs)))
+        self.assertIn("incomplete", str(tour))
+        self.assertEqual(len(tour.render().splitlines()), 3)
+        sim = simulate(inst, starts="all", closed=True)
+        self.assertEqual(sim.best.legs.tolist(), [1.0, 1.0])
+
+    def test_from_order_refuses_what_is_not_a_walk(self):
+        inst = Instance.from_matrix(np.ones((3, 3)))
+        cases = [
+            ([0, 0, 1], ValueError, "order.*city 0 twice"),
+            ([0, 5], ValueError, r"order.*0\.\.2, got 5"),
+            ([0, -1], ValueError, r"order.*0\.\.2, got -1"),
+            ([], ValueError, "order must not be empty"),
+            ([0.0, 1.0], TypeError, "order"),
+            ([[0, 1]], ValueError, "one-dimensional"),
+        ]
+        for order, exc, words in cases:
+            with self.subTest(order=order):
+                with self.assertRaisesRegex(exc, words):
+                    Tour.from_order(inst, order)
+        self.assertTrue(Tour.from_order(inst, [2, 0, 1]).complete)
+        self.assertFalse(Tour.from_order(inst, [2, 0]).complete)
+
+    def test_text_and_table(self):
+        inst = Instance.from_matrix([[0, 1, 2], [1, 0, 3], [2, 3, 0]], names=("a", "b", "c"))
+        tour = Tour.from_order(inst, [0, 1, 2], closed=True)
+        self.assertEqual(str(tour), "closed tour of length 6: a -(1)-> b -(3)-> c -(2)-> a")
+        self.assertEqual(tour.render().splitlines()[-1], "   3  c  a         2          6")
+        self.assertFalse(tour.order.flags.writeable or tour.legs.flags.writeable)
+
+
+class TourLength(unittest.TestCase):
+    def test_tour_length_refuses_what_it_used_to_truncate_or_wrap(self):
+        d = np.array([[0, 1, 2], [1, 0, 3], [2, 3, 0.0]])
+        self.assertEqual(tsp.tour_length(d, [0, 1, 2], closed=True), 6.0)
+        self.assertEqual(tsp.tour_length(Instance.from_matrix(d), [2, 1]), 3.0)
+        self.assertEqual(tsp.tour_length(d.tolist(), [0, 2]), 2.0)
+        with self.assertRaisesRegex(TypeError, "order"):
+            tsp.tour_length(d, [0, 1.7])  # was 1.0: 1.7 truncated to city 1
+        with self.assertRaisesRegex(ValueError, r"order.*0\.\.2, got -1"):
+            tsp.tour_length(d, [0, -1])  # was 2.0: -1 wrapped to city 2
+        with self.assertRaisesRegex(ValueError, r"got 5"):
+            tsp.tour_length(d, [0, 5])
+        with self.assertRaisesRegex(ValueError, "dist must be square"):
+            tsp.tour_length(np.ones((2, 3)), [0, 1])
