@@ -137,18 +137,30 @@ def _cmd_plot(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from .export import export_mlflow
+    import warnings
+
+    from .export import ExportWarning, export_mlflow
 
     try:
-        mapping = export_mlflow(args.to, experiment=args.experiment, filter=args.filter, uri=args.uri)
-    except (ValueError, TypeError):
-        raise  # a bad filter or run id: our own message is clear
-    except Exception as exc:  # MLflow's errors (server down, value refused) have many types
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ExportWarning)
+            result = export_mlflow(args.to, experiment=args.experiment, filter=args.filter, uri=args.uri)
+    except (ValueError, TypeError, OSError):
+        raise  # a bad filter, a run MLflow would refuse, a server down: our own message is clear
+    except Exception as exc:  # MLflow's errors (value refused) have many types
         first = str(exc).splitlines()[0] if str(exc) else ""
         raise ValueError(f"export to {args.to} failed: {type(exc).__name__}: {first}") from exc
-    for ours, theirs in mapping.items():
-        print(f"{ours} -> {theirs}")
-    print(f"exported {len(mapping)} runs to {args.to}")
+    for w in caught:
+        if issubclass(w.category, ExportWarning):
+            print(f"python -m tracking: warning: {w.message}", file=sys.stderr)
+    done = {**dict.fromkeys(result.created, "created"), **dict.fromkeys(result.updated, "updated"),
+            **dict.fromkeys(result.skipped, "up to date")}
+    for ours, theirs in result.runs.items():
+        print(f"{ours} -> {theirs} ({done[ours]})")
+    rate = f", {result.points / result.seconds:,.0f} points/s" if result.points else ""
+    print(f"exported {len(result.runs)} runs to {args.to}: {len(result.created)} created, "
+          f"{len(result.updated)} updated, {len(result.skipped)} already up to date; "
+          f"{result.points:,} metric points in {result.seconds:.1f} s{rate}")
     return 0
 
 
