@@ -334,3 +334,242 @@ def test_unreachable_server_is_one_line_naming_it(fake_mlflow, capsys, monkeypat
     import os
 
     assert "MLFLOW_HTTP_REQUEST_MAX_RETRIES" not in os.environ  # put back after the first request
+
+
+# -- against a real MLflow ------------------------------------------------------------
+#
+# MLflow lives in .venv-mlflow (`make mlflow`), apart from .venv: it pulls in scipy and
+# scikit-learn, which would slow our Numba kernels' first call. These tests start a real
+# `mlflow server` from there on a free 127.0.0.1 port, export with that venv's Python
+# (`python -m tracking export-mlflow`) and read everything back with mlflow_dump.py.
+
+REPO = Path(__file__).resolve().parents[2]
+MLFLOW_BIN = REPO / ".venv-mlflow" / "bin"
+MLFLOW_MISSING_VENV = (".venv-mlflow is missing, so the export is not checked against a real MLflow: "
+                       "`make mlflow` creates it (MLflow 3.17.2 in a venv of its own, about a minute)")
+
+
+def _mlflow_env() -> dict:
+    import os
+
+    return dict(os.environ, PYTHONPATH=str(REPO), MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true",
+                NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def mlflow_venv():
+    """.venv-mlflow's bin folder; skipped with the way to make it when missing (failed on CI)."""
+    import os
+
+    if not (MLFLOW_BIN / "python").exists():
+        if os.environ.get("CI"):
+            pytest.fail(MLFLOW_MISSING_VENV + " (.ci/run makes it first)")
+        pytest.skip(MLFLOW_MISSING_VENV)
+    return MLFLOW_BIN
+
+
+@pytest.fixture(scope="module")
+def mlflow_server(mlflow_venv, tmp_path_factory):
+    """A real `mlflow server` (sqlite backend, proxied artifacts) on a free port: its URL."""
+    import os
+    import signal
+    import subprocess
+    import time
+    import urllib.request
+
+    home = tmp_path_factory.mktemp("mlflow-server")
+    port = _free_port()
+    log = open(home / "server.log", "w")
+    server = subprocess.Popen(
+        [MLFLOW_BIN / "mlflow", "server", "--backend-store-uri", f"sqlite:///{home / 'mlflow.db'}",
+         "--artifacts-destination", str(home / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+         "--workers", "2"],
+        cwd=home, env=_mlflow_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"mlflow server did not start: {(home / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the server and its workers: the group we started
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(30)
+        log.close()
+
+
+def _mlflow(*args, timeout=300):
+    """Run the Python of .venv-mlflow; the store is the test's (OPTSANDBOX_TRACKING_URI)."""
+    import subprocess
+
+    return subprocess.run([MLFLOW_BIN / "python", *map(str, args)], capture_output=True, text=True,
+                          env=_mlflow_env(), timeout=timeout)
+
+
+def _export(to, *extra, timeout=300):
+    return _mlflow("-m", "tracking", "export-mlflow", "--to", to, *extra, timeout=timeout)
+
+
+def _dump(to, *experiments) -> list:
+    import json
+
+    done = _mlflow(REPO / "tests" / "tracking" / "mlflow_dump.py", to, *experiments)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)["runs"]
+
+
+def _as_mlflow_holds(value: float) -> str:
+    """float.hex of a value as MLflow's SQL store gives it back (inf clamped, -0.0 as 0.0)."""
+    if math.isnan(value):
+        return "nan"
+    return (min(max(value, -1.7976931348623157e308), 1.7976931348623157e308) + 0.0).hex()
+
+
+def _assert_same_runs(dumped: list, ours: list):
+    """Every one of our runs is in ``dumped`` once, field by field; returns ours -> MLflow id."""
+    import base64
+
+    from tracking import get_run, metric_history
+
+    by_ours = {}
+    for run in dumped:
+        by_ours.setdefault(run["tags"].get(RUN_ID_TAG), []).append(run)
+    mapping = {rid: runs[0]["run_id"] for rid, runs in by_ours.items() if rid}
+    for run_id in ours:
+        rec = get_run(run_id)
+        (got,) = by_ours[run_id]
+        assert got["lifecycle"] == "active"
+        assert (got["experiment"], got["run_name"], got["status"]) == (rec.experiment, rec.run_name, rec.status)
+        assert got["start_time"] == round(rec.start_time.timestamp() * 1000)
+        assert got["end_time"] == (None if rec.end_time is None else round(rec.end_time.timestamp() * 1000))
+        assert got["params"] == rec.params
+        extra = {k: v for k, v in got["tags"].items() if k not in rec.tags}
+        assert {k: v for k, v in got["tags"].items() if k in rec.tags} == rec.tags
+        expected_extra = {RUN_ID_TAG: run_id, "mlflow.runName": rec.run_name}
+        if rec.parent_run_id is not None:
+            expected_extra["mlflow.parentRunId"] = mapping[rec.parent_run_id]
+        assert {k: extra.pop(k) for k in list(extra) if k in expected_extra} == expected_extra
+        assert set(extra) <= {DIGEST_TAG, "mlflow.user"}, extra
+        assert sorted(got["metrics"]) == sorted(rec.metrics)
+        for key, points in got["metrics"].items():
+            hist = metric_history(run_id, key)
+            want = {(int(s), _as_mlflow_holds(v), int(t))
+                    for s, v, t in zip(hist["step"], hist["value"], hist["timestamp"])}
+            assert sorted(want) == sorted((s, "nan" if v == "nan" else v, t) for s, v, t in points), key
+            assert len(points) == len(want)
+        files = {name: (rec.artifact_dir / name).read_bytes() for name in rec.artifacts}
+        assert {k: base64.b64decode(v) for k, v in got["artifacts"].items()} == files
+    return mapping
+
+
+def _round_trip_runs(prefix: str) -> dict:
+    """Runs covering what an export must carry; returns name -> run (the "live" one RUNNING)."""
+    runs = {}
+    with start_run(experiment=f"{prefix}-tsp", run_name="outer", tags={"note": "δ → ∞", "kind": "sweep"}) as outer:
+        outer.log_params({"n": 15, "lr": 0.1, "long": "x" * 6000})
+        for i in range(2500):
+            outer.log_metric("loss", 1.0 / (i + 1), step=2 * i)
+        for step, value in ((0, float("nan")), (5, 1.5), (-3, -2.0), (7, 1e-300), (9, float("nan"))):
+            outer.log_metric("odd", value, step=step)
+        outer.log_dict({"a": 1, "b": [1, 2]}, "cfg")
+        blob = Path("blob.bin")
+        blob.write_bytes(bytes(range(256)) * 3)
+        outer.log_artifact(blob)
+        folder = Path("folder")
+        (folder / "sub").mkdir(parents=True)
+        (folder / "sub" / "deep.txt").write_text("deep\n")
+        outer.log_artifact(folder)
+        with pytest.raises(ZeroDivisionError):
+            with start_run(experiment=f"{prefix}-tsp", run_name="inner") as inner:
+                inner.log_metric("x", float("nan"))
+                with start_run(experiment=f"{prefix}-tsp", run_name="leaf") as leaf:
+                    leaf.log_metrics({"a": 1.0, "b": 2.0}, step=3)
+                    leaf.end("KILLED")
+                1 / 0
+        runs.update(outer=outer, inner=inner, leaf=leaf)
+    with start_run(experiment=f"{prefix}-gd", run_name="extremes") as odd:
+        for value in (float("inf"), float("-inf"), -0.0, 0.0, 1.7976931348623157e308, -5e-324):
+            odd.log_metric("v", value)
+    runs["extremes"] = odd
+    live = start_run(experiment=f"{prefix}-gd", run_name="live")
+    live.log_param("lr", 0.5)
+    live.log_metric("loss", 3.0)
+    live.flush()
+    runs["live"] = live
+    return runs
+
+
+def test_round_trip_through_a_real_mlflow_server(mlflow_server):
+    runs = _round_trip_runs("rt")
+    ids = [r.run_id for r in runs.values()]
+    exps = ["rt-tsp", "rt-gd"]
+    done = _export(mlflow_server)
+    assert done.returncode == 0, done.stderr
+    assert "5 created, 0 updated" in done.stdout
+    warning = next(line for line in done.stderr.splitlines() if "warning:" in line)
+    assert "1 × +inf" in warning and "1 × -inf" in warning and "1 × -0.0" in warning
+    mapping = _assert_same_runs(_dump(mlflow_server, *exps), ids)
+
+    again = _export(mlflow_server)
+    assert again.returncode == 0, again.stderr
+    assert "0 created, 0 updated, 5 already up to date" in again.stdout and "warning" not in again.stderr
+    assert _assert_same_runs(_dump(mlflow_server, *exps), ids) == mapping
+
+    live = runs["live"]
+    live.log_metric("loss", 2.0)
+    live.end()
+    third = _export(mlflow_server, "--filter", "run_name = 'live'")
+    assert third.returncode == 0, third.stderr
+    assert f"{live.run_id} -> {mapping[live.run_id]} (updated)" in third.stdout
+    dumped = _dump(mlflow_server, *exps)
+    assert _assert_same_runs(dumped, ids) == mapping and len(dumped) == 5
+    (got,) = [r for r in dumped if r["run_name"] == "live"]
+    assert got["status"] == "FINISHED" and len(got["metrics"]["loss"]) == 2  # the resent point kept once
+
+
+def test_round_trip_into_an_mlflow_sqlite_database(mlflow_venv, tmp_path):
+    runs = _round_trip_runs("db")
+    runs["live"].end()
+    to = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    done = _export(to)
+    assert done.returncode == 0, done.stderr
+    _assert_same_runs(_dump(to, "db-tsp", "db-gd"), [r.run_id for r in runs.values()])
+
+
+def test_a_run_mlflow_would_refuse_leaves_the_real_server_untouched(mlflow_server):
+    with start_run(experiment="refuse-a", run_name="fine") as run:
+        run.log_metric("x", 1.0)
+    with start_run(experiment="refuse-b", run_name="named") as bad:
+        bad.set_tag("mlflow.runName", "another name")
+    done = _export(mlflow_server)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "nothing exported" in done.stderr and bad.run_id in done.stderr
+    assert _dump(mlflow_server, "refuse-a", "refuse-b") == []
+
+
+def test_an_unreachable_server_fails_in_seconds(mlflow_venv):
+    with start_run(experiment="nowhere", run_name="r"):
+        pass
+    port = _free_port()  # nothing listens there
+    done = _export(f"http://127.0.0.1:{port}", timeout=60)  # MLflow's default retries take ~4 min
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and f"MLflow at http://127.0.0.1:{port} did not answer" in done.stderr
