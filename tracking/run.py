@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import math
 import os
 import shutil
 import sys
@@ -183,14 +184,33 @@ class Run:
         if default_suffix and (not suffix or (known_suffixes is not None
                                               and suffix[1:].lower() not in known_suffixes)):
             name += default_suffix
-        self.artifact_dir.mkdir(parents=True, exist_ok=True)
-        return self.artifact_dir / name
+        folder = self.artifact_dir
+        if folder.is_symlink():
+            raise ValueError(f"the run's artifact folder {str(folder)!r} is a symlink: artifacts "
+                             "are written only into a real folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    def _refuse_a_folder_holding_the_store(self, src: Path) -> None:
+        """Copying a folder that holds the database or this run's artifacts would copy
+        the live database, and the copy into itself, again and again."""
+        folder = Path(os.path.realpath(src))
+        for what, inside in (("the tracking store", self._store.path),
+                             ("this run's artifact folder", self.artifact_dir)):
+            real = Path(os.path.realpath(inside))
+            if real == folder or folder in real.parents:
+                raise ValueError(
+                    f"cannot log the folder {str(src)!r} as an artifact: it holds {what} "
+                    f"({str(inside)!r}), which would be copied into itself; log the files or "
+                    "a folder inside it instead"
+                )
 
     def log_artifact(self, path, name: str | None = None) -> Path:
         """Copy the file (or directory) ``path`` into the run's artifact directory.
 
         An artifact of the same name is replaced whole (a directory's old files do
-        not linger). Returns the path of the copy.
+        not linger). Returns the path of the copy. A folder that holds the tracking
+        store or this run's artifacts (``"."`` with the default store) is refused.
         """
         self._check_running()
         if not isinstance(path, (str, os.PathLike)):
@@ -198,18 +218,14 @@ class Run:
         src = Path(path)
         if not src.exists():
             raise ValueError(f"artifact path does not exist: {str(src)!r}")
-        dest = self._artifact_path(Path(os.path.abspath(src)).name if name is None else name)
-        if dest.exists() and os.path.samefile(src, dest):
-            return dest  # already this run's artifact
-        if dest.is_dir() and not dest.is_symlink():
-            shutil.rmtree(dest)
-        elif dest.exists() and src.is_dir():
-            dest.unlink()
         if src.is_dir():
-            shutil.copytree(src, dest)
-        else:
-            shutil.copyfile(src, dest)
-        return dest
+            self._refuse_a_folder_holding_the_store(src)
+        dest = self._artifact_path(Path(os.path.abspath(src)).name if name is None else name)
+        if dest.exists() and not dest.is_symlink() and os.path.samefile(src, dest):
+            return dest  # already this run's artifact
+        if src.is_dir():
+            return _put(dest, lambda tmp: shutil.copytree(src, tmp))
+        return _put(dest, lambda tmp: shutil.copyfile(src, tmp))
 
     def log_figure(self, fig, name: str) -> Path:
         """Save a matplotlib Figure as an artifact: PNG unless ``name`` ends in another
@@ -218,19 +234,20 @@ class Run:
             raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
         formats = fig.canvas.get_supported_filetypes() if hasattr(fig, "canvas") else {"png": ""}
         dest = self._artifact_path(name, ".png", known_suffixes=formats)
-        fig.savefig(dest, dpi=110, bbox_inches="tight")
-        return dest
+        return _put(dest, lambda tmp: fig.savefig(tmp, dpi=110, bbox_inches="tight"))
 
     def log_dict(self, d: dict, name: str) -> Path:
         """Save a dict as a JSON artifact (``.json`` added when ``name`` has no suffix).
 
-        numpy scalars and arrays are written as numbers and lists.
+        numpy scalars and arrays are written as numbers and lists. The file is strict
+        JSON (RFC 8259), which has no NaN or infinity: NaN and +-inf are written as
+        ``null``, as JavaScript's ``JSON.stringify`` does. An artifact of the same
+        name is replaced, even a directory.
         """
         d = check_mapping(d, "d")
         dest = self._artifact_path(name, ".json")
-        text = json.dumps(d, indent=2, default=_json_default)
-        dest.write_text(text + "\n", encoding="utf-8")
-        return dest
+        text = json.dumps(_finite_or_null(d), indent=2, default=_json_default, allow_nan=False)
+        return _put(dest, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
     # -- ending ---------------------------------------------------------------
 
@@ -251,6 +268,40 @@ class Run:
             self.end_ms = end_ms
             self._metrics.close()
             _forget(self)
+
+
+def _put(dest: Path, write) -> Path:
+    """Write an artifact under a temporary name beside ``dest`` (``write(tmp)``), then move
+    it into place. What stood at ``dest`` is replaced whole — a file, a directory, or a
+    symlink itself, never what the link points to. Returns ``dest``."""
+    tmp = dest.with_name(f".tmp-{uuid.uuid4().hex[:12]}-{dest.name}")  # same suffix: savefig's format
+    try:
+        write(tmp)
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        elif tmp.is_dir() and os.path.lexists(dest):
+            dest.unlink()  # a directory cannot be renamed over a file or a link
+        os.replace(tmp, dest)
+    except BaseException:
+        if tmp.is_dir() and not tmp.is_symlink():
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif os.path.lexists(tmp):
+            tmp.unlink()
+        raise
+    return dest
+
+
+def _finite_or_null(obj):
+    """``obj`` with every NaN and +-inf replaced by None (numpy values made plain first)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite_or_null(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [_finite_or_null(v) for v in obj]
+    if hasattr(obj, "tolist") and hasattr(obj, "dtype"):  # numpy scalars and arrays
+        return _finite_or_null(obj.tolist())
+    return obj
 
 
 def _json_default(obj):

@@ -49,7 +49,7 @@ from ._filter import to_sql
 from ._signals import critical
 from ._validation import RunNotFound, db_path_from_uri
 
-__all__ = ["DEFAULT_URI", "Store", "get_store", "get_tracking_uri", "set_tracking_uri"]
+__all__ = ["DEFAULT_URI", "Store", "StoreDamaged", "get_store", "get_tracking_uri", "set_tracking_uri"]
 
 DEFAULT_URI = "sqlite:///runs/tracking.db"
 ENV_VAR = "OPTSANDBOX_TRACKING_URI"
@@ -139,6 +139,15 @@ def get_tracking_uri() -> str:
     return _uri or os.environ.get(ENV_VAR) or DEFAULT_URI
 
 
+class StoreDamaged(ValueError):
+    """The database file is damaged (a corrupt page): nothing can be read or written."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")  # Python 3.11+
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc)
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -215,8 +224,9 @@ class Store:
     def write(self):
         """A ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any
         exception, which then propagates. Ctrl-C and SIGTERM (with a run active) are
-        held until it has ended, so they never leave it half open or half believed."""
-        with self.lock, critical:  # Ctrl-C/SIGTERM wait until the transaction has ended
+        held until it has ended, so they never leave it half open or half believed.
+        A damaged database file raises ``StoreDamaged``."""
+        with self.lock, critical, self._damage_named():  # Ctrl-C/SIGTERM wait for the end
             conn = self.conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -229,8 +239,9 @@ class Store:
 
     @contextmanager
     def read(self):
-        """A read transaction: every query inside sees the same snapshot."""
-        with self.lock:
+        """A read transaction: every query inside sees the same snapshot. A damaged
+        database file raises ``StoreDamaged``."""
+        with self.lock, self._damage_named():
             conn = self.conn
             try:
                 conn.execute("BEGIN")
@@ -238,6 +249,19 @@ class Store:
             finally:
                 if conn.in_transaction:
                     conn.execute("COMMIT")
+
+    @contextmanager
+    def _damage_named(self):
+        """SQLite's "database disk image is malformed" as ``StoreDamaged`` naming the file."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise
+            raise StoreDamaged(
+                f"tracking store {str(self.path)!r} is damaged ({exc}): move it away and start a "
+                "new one, or try to rescue its data with the sqlite3 shell's .recover"
+            ) from None
 
     # -- ids ----------------------------------------------------------------
 
