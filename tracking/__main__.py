@@ -5,16 +5,19 @@
     python -m tracking compare RUN_ID RUN_ID [...]
     python -m tracking plot RUN_ID METRIC [-o file.png] [--logy]
     python -m tracking export-mlflow --to URI [--experiment X] [--filter ...]
+    python -m tracking end RUN_ID [--status KILLED|FAILED|FINISHED] [--force]
 
 Run ids may be shortened to a unique prefix of at least 6 hex digits. ``--uri``
 (before the command) picks the store; default ``$OPTSANDBOX_TRACKING_URI`` or
 ``sqlite:///runs/tracking.db``. Bad arguments and unknown runs: one line on
-stderr, exit code 2.
+stderr, exit code 2. ``end`` marks a run left RUNNING by a process that died
+(SIGKILL, a crash) as ended, and refuses while that process is alive.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -116,7 +119,10 @@ def _cmd_plot(args) -> int:
     rec = get_run(args.run_id, uri=args.uri)
     hist = metric_history(rec.run_id, args.metric, uri=args.uri)
     finite = np.isfinite(hist["value"].to_numpy())
-    out = args.output or f"{rec.run_id[:SHORT]}_{args.metric.replace('/', '_').replace(' ', '_')}.png"
+    default = f"{rec.run_id[:SHORT]}_{args.metric.replace('/', '_').replace(' ', '_')}.png"
+    out = args.output or default
+    if out.endswith(("/", os.sep)) or Path(out).is_dir():
+        out = str(Path(out) / default)  # a folder given: the default name inside it
     if not Path(out).suffix:
         out += ".png"  # what savefig would add: say the file's real name
     if not Path(out).parent.is_dir():
@@ -164,6 +170,24 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_end(args) -> int:
+    from .run import end_stale_run
+
+    run_id, end_ms = end_stale_run(args.run_id, args.status, force=args.force, uri=args.uri)
+    from datetime import datetime, timezone
+
+    when = _fmt_time(datetime.fromtimestamp(end_ms / 1000, tz=timezone.utc))
+    print(f"run {run_id} marked {args.status}, end time {when} UTC (its last logged point)")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (no usage block) and a pointer to --help."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (`{self.prog} --help` for usage)\n")
+
+
 def _uri(text: str) -> str:
     try:
         db_path_from_uri(text)
@@ -183,7 +207,7 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tracking", description="Look at tracked runs.")
+    parser = _Parser(prog="python -m tracking", description="Look at tracked runs.")
     parser.add_argument("--uri", type=_uri, default=None,
                         help="store, e.g. sqlite:///runs/tracking.db (default: $OPTSANDBOX_TRACKING_URI)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -216,6 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--experiment", action="append")
     p.add_argument("--filter")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("end", help="mark a run left RUNNING by a dead process (SIGKILL) as ended")
+    p.add_argument("run_id")
+    p.add_argument("--status", default="KILLED", choices=["KILLED", "FAILED", "FINISHED"],
+                   help="the status to store (default KILLED)")
+    p.add_argument("--force", action="store_true",
+                   help="end it even if its process may still be alive (or ran on another host)")
+    p.set_defaults(func=_cmd_end)
     return parser
 
 

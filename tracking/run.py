@@ -20,6 +20,7 @@ import json
 import math
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -29,6 +30,7 @@ from pathlib import Path
 from . import _signals
 from ._signals import Terminated, critical
 from ._validation import (
+    RunNotFound,
     check_artifact_name,
     check_key,
     check_mapping,
@@ -37,10 +39,10 @@ from ._validation import (
     check_status,
     check_tags,
 )
-from .buffer import MetricBuffer, stop_flusher
+from .buffer import MetricBuffer, flush_pending, stop_flusher
 from .store import Store, get_store
 
-__all__ = ["Run", "Terminated", "active_run", "end_run", "start_run"]
+__all__ = ["Run", "Terminated", "active_run", "end_run", "end_stale_run", "start_run"]
 
 _time = time.time
 _local = threading.local()          # .stack: this thread's active runs, innermost last
@@ -411,11 +413,13 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     if run_name is None:
         run_name = f"run-{run_id[:8]}"
     start_ms = int(_time() * 1000)
+    process = _this_process()
     watching = _signals.install()  # before the row exists: a signal then ends the run properly
     run = None
     try:
         with critical:  # the row, the Run and its registration: all or nothing
-            rid = store.create_run(run_id, experiment, run_name, start_ms, parent._rid if parent else None, tags)
+            rid = store.create_run(run_id, experiment, run_name, start_ms, parent._rid if parent else None,
+                                   tags, process)
             run = Run(store, rid, run_id, experiment, run_name, parent.run_id if parent else None, start_ms)
             run._watch_signal = watching
             with _open_lock:
@@ -426,6 +430,94 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
             _signals.uninstall()
         raise
     return run
+
+
+_process: tuple | None = None
+
+
+def _this_process() -> tuple:
+    """(pid, host, start time or None) of this process, worked out once per process."""
+    global _process
+    if _process is None or _process[0] != os.getpid():
+        stat = _proc_stat(os.getpid())
+        _process = (os.getpid(), socket.gethostname(), stat[1] if stat else None)
+    return _process
+
+
+def _proc_stat(pid: int) -> tuple | None:
+    """(state letter, start time in clock ticks since boot) of process ``pid`` from
+    Linux's /proc, or None where there is no such file."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()  # after the command name: field 3 on
+        return fields[0], int(fields[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int, started: int | None) -> bool:
+    """Is the process ``pid`` of this host that started at ``started`` still running?
+    (A zombie is not: it has stopped writing. Another start time: the pid was reused.)"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        pass
+    stat = _proc_stat(pid)
+    if stat is None:  # no /proc to tell: the pid exists, so it may be the writer
+        return True
+    state, now = stat
+    return state != b"Z" and (started is None or now == started)
+
+
+def end_stale_run(run_id: str, status: str = "KILLED", *, force: bool = False, uri=None) -> tuple:
+    """End a run left RUNNING by a process that died (SIGKILL, a crash, power loss).
+
+    Parameters
+    ----------
+    run_id : str
+        The run's id (or a unique prefix of at least 6 hex digits).
+    status : str
+        KILLED (default), FAILED or FINISHED.
+    force : bool
+        End it even when its process may still be writing it.
+    uri : str or path, optional
+        Store; default ``tracking.get_tracking_uri()``.
+
+    Returns
+    -------
+    (str, int)
+        The full run id and the end time stored (Unix ms): the run's last
+        logged point, or its start when it logged none.
+
+    Raises
+    ------
+    ValueError
+        The run has already ended; or, without ``force``, the process that
+        started it is still alive on this host (same pid and start time), or it
+        was started on another host, where this cannot be checked.
+    """
+    check_status(status)
+    store = get_store(uri, create=False)
+    if store is None:
+        raise RunNotFound(f"no run with id {run_id!r}: the tracking store does not exist yet")
+    flush_pending(store)
+    full_id, state, process = store.run_process(run_id)
+    if state != "RUNNING":
+        raise ValueError(f"run {full_id} has already ended ({state})")
+    if process is not None and not force:
+        pid, host, started = process
+        if host != socket.gethostname():
+            raise ValueError(f"run {full_id} was started by process {pid} on host {host!r}: whether it "
+                             "still runs cannot be checked from here (--force ends it anyway)")
+        if _alive(pid, started):
+            raise ValueError(f"run {full_id} is still being written by process {pid}, alive on this "
+                             "host: stop that process first (or --force)")
+    end_ms = store.end_stale_run(full_id, status)
+    if end_ms is None:
+        raise ValueError(f"run {full_id} has already ended ({store.run_process(full_id)[1]})")
+    return full_id, end_ms
 
 
 def active_run() -> Run | None:

@@ -15,6 +15,7 @@ One file holds everything but the artifacts::
     metric_keys(id, key)                    -- a small integer per metric name
     metrics(run, key, seq, n, steps, vals, ts)  -- WITHOUT ROWID, key (run, key, seq)
     latest_metrics(run, key, step, seq, value, ts)
+    run_processes(run, pid, host, started)  -- who writes a run (made on first use)
 
 Metric points are written in chunks: one ``metrics`` row holds the ``n`` points
 of one key that one flush wrote, as little-endian arrays (``steps`` and ``ts``
@@ -110,6 +111,10 @@ ON CONFLICT(run, key) DO UPDATE SET
 WHERE excluded.step > latest_metrics.step
    OR (excluded.step = latest_metrics.step AND excluded.seq >= latest_metrics.seq)
 """
+_RUN_PROCESSES = """
+CREATE TABLE IF NOT EXISTS run_processes (
+    run INTEGER PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, started INTEGER
+)"""
 _SWAP = sys.byteorder != "little"
 
 _uri: str | None = None
@@ -288,10 +293,12 @@ class Store:
     # -- writing runs -----------------------------------------------------------
 
     def create_run(self, run_id: str, experiment: str, run_name: str, start_ms: int,
-                   parent: int | None, tags: dict) -> int:
+                   parent: int | None, tags: dict, process: tuple | None = None) -> int:
         """Insert a RUNNING run (and its experiment, on first use) with its first tags.
 
-        ``parent`` is the row id of the enclosing run, or None. Returns the new
+        ``parent`` is the row id of the enclosing run, or None; ``process`` the
+        writing process's ``(pid, host, start time or None)``, kept so that a run
+        left RUNNING can be told from one still being written. Returns the new
         run's row id, which the other methods take as ``rid``.
         """
         with self.write() as conn:
@@ -303,6 +310,10 @@ class Store:
             ).lastrowid
             if tags:
                 conn.executemany(_UPSERT_TAG, [(rid, k, v) for k, v in tags.items()])
+            if process is not None:
+                conn.execute(_RUN_PROCESSES)
+                conn.execute("INSERT INTO run_processes(run, pid, host, started) VALUES (?, ?, ?, ?)",
+                             (rid, *process))
         # cached only once committed: an id from a rolled-back transaction would point at nothing
         self._exp_ids[experiment] = eid
         return rid
@@ -311,6 +322,35 @@ class Store:
         """Store a run's final status and end time."""
         with self.write() as conn:
             conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, rid))
+
+    def run_process(self, run_id: str) -> tuple:
+        """``(full run id, status, (pid, host, start time) or None)`` of a run: the process
+        that started it, when the store knows it."""
+        with self.read() as conn:
+            rid, full_id = _find_run(conn, run_id)
+            status = conn.execute("SELECT status FROM runs WHERE id = ?", (rid,)).fetchone()[0]
+            try:
+                process = conn.execute("SELECT pid, host, started FROM run_processes WHERE run = ?",
+                                       (rid,)).fetchone()
+            except sqlite3.OperationalError:  # a store older than the table, or no run wrote it yet
+                process = None
+        return full_id, status, process
+
+    def end_stale_run(self, run_id: str, status: str) -> int | None:
+        """End a run left RUNNING (its process died): ``status``, and as end time its last
+        logged point (its start when it has none). Returns that end time, or None when
+        the run was no longer RUNNING."""
+        with self.write() as conn:
+            rid, _ = _find_run(conn, run_id)
+            start_ms = conn.execute("SELECT start_ms FROM runs WHERE id = ?", (rid,)).fetchone()[0]
+            end_ms = start_ms
+            for (stamps,) in conn.execute(  # each key's newest chunk: its last point is the key's last
+                    "SELECT ts FROM metrics m WHERE run = ? AND seq = "
+                    "(SELECT max(seq) FROM metrics WHERE run = m.run AND key = m.key)", (rid,)):
+                end_ms = max(end_ms, _unpack_last(stamps))
+            done = conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ? AND status = 'RUNNING'",
+                                (status, end_ms, rid)).rowcount
+        return end_ms if done else None
 
     def add_params(self, rid: int, params: dict) -> None:
         """Insert params (text); a key the run already has keeps its stored value."""
@@ -434,6 +474,11 @@ def _pack(code: str, values: list) -> bytes:
     if _SWAP:
         arr.byteswap()
     return arr.tobytes()
+
+
+def _unpack_last(stamps: bytes) -> int:
+    """The last int64 of a packed little-endian array."""
+    return int.from_bytes(stamps[-8:], "little", signed=True)
 
 
 def _nan(value):
