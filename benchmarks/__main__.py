@@ -1,8 +1,10 @@
-"""``python -m benchmarks [--quick | --full] [--only NAME ...] [--out DIR] [--no-track]``.
+"""``python -m benchmarks [--quick | --full | --smoke] [--only NAME ...] [--out DIR] [--no-track]``.
 
 Runs the registered benchmarks one after another (never two at once: they
 measure time), each printing its table, saving CSV and PNG under ``--out`` and
-logging a run in the ``benchmarks`` experiment of ``tracking``.
+logging a run in the ``benchmarks`` experiment of ``tracking``. ``--smoke`` runs each
+one at its smallest size, in seconds: it proves every benchmark runs, saves and logs
+(the test suite uses it), but its figures say nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from .common import OUTPUT_DIR, report
 
-# name -> module under benchmarks/; each defines run(quick: bool) -> BenchResult.
+# name -> module under benchmarks/; each defines run(quick: bool, smoke: bool) -> BenchResult.
 REGISTRY = {
     "coins": "benchmarks.coins",
     "tsp_speed": "benchmarks.tsp_speed",
@@ -40,6 +42,8 @@ def main(argv=None) -> int:
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="small sizes, about 2 minutes (default)")
     size.add_argument("--full", action="store_true", help="the sizes of the README's results, about 20 minutes")
+    size.add_argument("--smoke", action="store_true",
+                      help="the smallest size of each, seconds in all: proves each runs (its figures mean nothing)")
     parser.add_argument("--only", nargs="+", metavar="NAME", choices=sorted(REGISTRY),
                         help=f"run only these ({', '.join(REGISTRY)})")
     parser.add_argument("--out", type=Path, default=OUTPUT_DIR, help=f"output folder (default {OUTPUT_DIR})")
@@ -55,13 +59,15 @@ def main(argv=None) -> int:
     matplotlib.use("Agg")  # files only, whatever the machine's display
     quick = not args.full
     names = args.only or list(REGISTRY)
+    if args.smoke:
+        print("smoke run: every case at its smallest size; figures and targets below mean nothing")
     t0 = time.perf_counter()
     for name in names:
         module = importlib.import_module(REGISTRY[name])
         t = time.perf_counter()
         kwargs = {"tsplib_dir": args.tsplib} if name == "tsp_quality" and args.tsplib else {}
         with _tracked(name, enabled=not args.no_track) as run:
-            result = module.run(quick=quick, **kwargs)
+            result = module.run(quick=quick, smoke=args.smoke, **kwargs)
             report(result, out_dir=args.out, run=run)
         print(f"({name}: {time.perf_counter() - t:.1f} s)")
     print(f"\n{len(names)} benchmark(s) in {time.perf_counter() - t0:.1f} s; "

@@ -23,9 +23,9 @@ def _random_systems(rng, count, n_coins, top):
         yield tuple(sorted({1, *map(int, rest)}))
 
 
-def run(quick: bool = True) -> BenchResult:
+def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     rng = np.random.default_rng(2026)
-    amounts = [10**3, 10**4, 10**5, 10**6] + ([] if quick else [10**7])
+    amounts = [10**3, 10**6] if smoke else [10**3, 10**4, 10**5, 10**6] + ([] if quick else [10**7])
     optimal_change(10, TEN_COINS)  # compile outside the timings
     smallest_counterexample((1, 3, 4))
     rows = []
@@ -40,7 +40,7 @@ def run(quick: bool = True) -> BenchResult:
     t_canon50 = best_time(lambda: is_canonical(fifty), repeat=20)
 
     census = []
-    n_systems = 200 if quick else 2000
+    n_systems = 20 if smoke else 200 if quick else 2000
     for n_coins in (3, 4, 5, 6, 8):
         found = [smallest_counterexample(s) for s in _random_systems(rng, n_systems, n_coins, 100)]
         canonical = sum(w is None for w in found)
@@ -74,7 +74,7 @@ def run(quick: bool = True) -> BenchResult:
     metrics = {"dp_1e6_s": t_dp6, "is_canonical_50_s": t_canon50}
     for row in census.itertuples():
         metrics[f"canonical_share_{row.coins}"] = row.canonical_share
-    return BenchResult("coins", table, {"quick": quick, "systems_per_size": n_systems},
+    return BenchResult("coins", table, {"quick": quick, "smoke": smoke, "systems_per_size": n_systems},
                        metrics, fig, notes)
 
 

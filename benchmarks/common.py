@@ -1,6 +1,7 @@
 """What every benchmark shares: timing, and reporting a result.
 
-A benchmark module ``benchmarks/<name>.py`` defines ``run(quick: bool) -> BenchResult``.
+A benchmark module ``benchmarks/<name>.py`` defines ``run(quick: bool, smoke: bool) ->
+BenchResult``; ``smoke`` (implies ``quick``) runs its smallest case only.
 ``python -m benchmarks`` opens a ``tracking`` run in experiment ``benchmarks``
 around each one (so the run's start, end and status are the benchmark's), then
 ``report`` prints the table, writes the CSV and the PNG, and logs params, metrics

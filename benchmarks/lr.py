@@ -52,7 +52,7 @@ def _plain_loop(problem, lrs, steps):
     return out
 
 
-def run(quick: bool = True) -> BenchResult:
+def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     raw = LeastSquares.from_height_weight()
     std = LeastSquares.from_height_weight(standardize=True)
     bound_raw = stable_lr_bound(raw)
@@ -60,10 +60,13 @@ def run(quick: bool = True) -> BenchResult:
     # --- timing: 100 stable rates x 1,000 steps (tol=None: every column runs every step)
     lrs = np.geomspace(1e-3, 0.99, N_LRS) * bound_raw
     lr_sweep(raw, lrs[:2], steps=10)  # warm imports (pandas) outside the timings
-    t_vec = best_time(lambda: lr_sweep(raw, lrs, steps=STEPS, tol=None), repeat=5, budget=5.0)
-    n_plain = 20 if quick else N_LRS
-    t_plain = best_time(lambda: _plain_loop(raw, lrs[:n_plain], STEPS), repeat=2, budget=10.0) * N_LRS / n_plain
-    n_loop = 5 if quick else 25
+    t_vec = best_time(lambda: lr_sweep(raw, lrs, steps=STEPS, tol=None), repeat=1 if smoke else 5, budget=5.0)
+    n_plain = 2 if smoke else 20 if quick else N_LRS
+    t_plain = (
+        best_time(lambda: _plain_loop(raw, lrs[:n_plain], STEPS), repeat=1 if smoke else 2, budget=10.0)
+        * N_LRS / n_plain
+    )
+    n_loop = 1 if smoke else 5 if quick else 25
     t_loop = (
         best_time(lambda: lr_sweep(raw, lrs[:n_loop], steps=STEPS, tol=None, method="loop"), repeat=1)
         * N_LRS / n_loop
@@ -146,7 +149,7 @@ def run(quick: bool = True) -> BenchResult:
     }
     if rows[1]["fewest_steps"] is not None:
         metrics["standardized_fewest_steps"] = rows[1]["fewest_steps"]
-    params = {"quick": quick, "rates": N_LRS, "steps": STEPS, "rows": raw.X.shape[0],
+    params = {"quick": quick, "smoke": smoke, "rates": N_LRS, "steps": STEPS, "rows": raw.X.shape[0],
               "loop_rates_timed": n_loop, "plain_rates_timed": n_plain}
     return BenchResult("lr", timing, params, metrics, fig, notes)
 

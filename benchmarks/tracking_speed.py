@@ -68,13 +68,13 @@ def _store_size(db: Path) -> int:
     return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
 
 
-def run(quick: bool = True) -> BenchResult:
+def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     import tracking
 
-    n_single = 200_000 if quick else 1_000_000
-    n_batch = 500_000 if quick else 2_000_000
+    n_single = 20_000 if smoke else 200_000 if quick else 1_000_000
+    n_batch = 50_000 if smoke else 500_000 if quick else 2_000_000
     keys_per_batch = 100
-    repeat = 3 if quick else 7
+    repeat = 1 if smoke else 3 if quick else 7
     figures = {}
     with tempfile.TemporaryDirectory(prefix="tracking-bench-") as tmp:
         tmp = Path(tmp)
@@ -137,7 +137,7 @@ def run(quick: bool = True) -> BenchResult:
         with tracking.start_run(uri=size_uri) as r:
             r.log_metric("warm", 0.0)
         empty = _store_size(size_uri)
-        n_size = 200_000
+        n_size = 20_000 if smoke else 200_000
         with tracking.start_run(uri=size_uri) as r:
             x = np.random.default_rng(4).standard_normal(n_size)
             for i in range(n_size):
@@ -195,7 +195,7 @@ def run(quick: bool = True) -> BenchResult:
         "bytes_per_point": figures["bytes per point on disk"],
         "targets_met": int(table["met"].sum()),
     }
-    params = {"quick": quick, "points_one_by_one": n_single, "points_batched": n_batch,
+    params = {"quick": quick, "smoke": smoke, "points_one_by_one": n_single, "points_batched": n_batch,
               "keys_per_batch": keys_per_batch, "repeat": repeat}
     return BenchResult("tracking_speed", table, params, metrics, fig, notes)
 

@@ -22,6 +22,7 @@ import pandas as pd
 from benchmarks.common import BenchResult
 
 QUICK_MAX_N = 200
+SMOKE_MAX_N = 16  # burma14 and ulysses16, with the Held-Karp check
 
 
 def _optima(folder: Path) -> dict[str, int]:
@@ -29,7 +30,7 @@ def _optima(folder: Path) -> dict[str, int]:
         return {row["name"]: int(row["optimum"]) for row in csv.DictReader(f)}
 
 
-def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult:
+def run(quick: bool = True, tsplib_dir: str | Path | None = None, smoke: bool = False) -> BenchResult:
     from tsp import read_tsplib, simulate
     from tsp.exact import held_karp
 
@@ -37,13 +38,14 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
 
     folder = Path(tsplib_dir or BUNDLED_DIR)
     optima = _optima(folder)
+    max_n = SMOKE_MAX_N if smoke else QUICK_MAX_N if quick else float("inf")
     rows = []
     for name, opt in sorted(optima.items(), key=lambda kv: kv[1]):
         path = folder / f"{name}.tsp"
         if not path.exists():
             continue
         inst = read_tsplib(path)
-        if quick and inst.n > QUICK_MAX_N:
+        if inst.n > max_n:
             continue
         t0 = time.perf_counter()
         every = simulate(inst, inst.n, starts="all", closed=True)
@@ -78,7 +80,7 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
     mismatches = hk[hk["held_karp"] != hk["optimum"]]
     notes = [
         f"{len(table)} instances from {folder}"
-        + (f" (quick: n <= {QUICK_MAX_N})" if quick else ""),
+        + (f" (smoke: n <= {max_n})" if smoke else f" (quick: n <= {max_n})" if quick else ""),
         f"mean gap: one start {table['one_start_gap_%'].mean():.1f} %, best of 100 "
         f"{table['best_of_100_gap_%'].mean():.1f} %, best of all starts "
         f"{table['best_of_all_gap_%'].mean():.1f} % "
@@ -93,7 +95,7 @@ def run(quick: bool = True, tsplib_dir: str | Path | None = None) -> BenchResult
         "mean_gap_all_starts_pct": table["best_of_all_gap_%"].mean(),
         "held_karp_mismatches": len(mismatches),
     }
-    return BenchResult("tsp_quality", table, {"quick": quick, "tsplib_dir": str(folder)},
+    return BenchResult("tsp_quality", table, {"quick": quick, "smoke": smoke, "tsplib_dir": str(folder)},
                        metrics, fig, notes)
 
 

@@ -30,6 +30,7 @@ from benchmarks.common import BenchResult, best_time
 
 FULL_SIZES = (15, 52, 100, 1000, 5000)
 QUICK_SIZES = (15, 52, 200, 1000)
+SMOKE_SIZES = (15, 52, 1000)  # --smoke: the sizes the targets name, on a 0.05 s budget each
 IMPLS = ("classroom", "numpy", "full-scan", "ours-1t", "ours-2t")
 # How a walk's time grows with n, to skip a run predicted to blow the budget on one walk.
 COST_EXPONENT = {"classroom": 3, "numpy": 2, "full-scan": 2, "ours-1t": 1, "ours-2t": 1}
@@ -159,10 +160,11 @@ def _measure(impl, inst, budget):
     return seconds * n / m, m == n, m, lengths
 
 
-def _cli_seconds(repeat=3):
+def _cli_seconds(repeat=3, warm=True):
     """Whole-process time of ``python -m tsp 100`` (warm Numba cache), best of ``repeat``."""
     cmd = [sys.executable, "-m", "tsp", "100", "--seed", "0"]
-    subprocess.run(cmd, capture_output=True, check=True)  # warm the cache
+    if warm:
+        subprocess.run(cmd, capture_output=True, check=True)  # fill the cache first
     return best_time(lambda: subprocess.run(cmd, capture_output=True, check=True), repeat=repeat)
 
 
@@ -171,14 +173,14 @@ def _cli_seconds(repeat=3):
 # ---------------------------------------------------------------------------
 
 
-def run(quick: bool = True) -> BenchResult:
+def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     import numba
     import pandas as pd
 
     from tsp import Instance, seed_routes
 
-    sizes = QUICK_SIZES if quick else FULL_SIZES
-    budget = 1.0 if quick else 4.0
+    sizes = SMOKE_SIZES if smoke else QUICK_SIZES if quick else FULL_SIZES
+    budget = 0.05 if smoke else 1.0 if quick else 4.0
     threads_before = numba.get_num_threads()
     rows, notes = [], []
     last = {}  # impl -> (n, per-tour seconds) of its latest measured size
@@ -246,7 +248,7 @@ def run(quick: bool = True) -> BenchResult:
     if get("ours-2t", 5000) is not None:
         t = get("ours-2t", 5000)
         target(t <= 4.0, f"all starts n=5000 in {t:.2f} s (<= 4 s)")
-    cli = _cli_seconds()
+    cli = _cli_seconds(repeat=1, warm=False) if smoke else _cli_seconds()
     metrics["cli_python_m_tsp_100_s"] = cli
     target(cli <= 1.0, f"`python -m tsp 100` whole process {cli:.2f} s (<= 1.0 s, warm cache)")
     notes.append("ours = tsp.simulate(starts='all') incl. building candidate lists; below "
@@ -255,7 +257,7 @@ def run(quick: bool = True) -> BenchResult:
     return BenchResult(
         name="tsp_speed",
         table=table,
-        params={"sizes": ",".join(map(str, sizes)), "budget_s": budget, "quick": quick,
+        params={"sizes": ",".join(map(str, sizes)), "budget_s": budget, "quick": quick, "smoke": smoke,
                 "threads": min(2, numba.config.NUMBA_NUM_THREADS)},
         metrics=metrics,
         figure=_plot(table),

@@ -18,7 +18,7 @@ import pytest
 
 import tracking
 
-TUTORIALS = Path(__file__).resolve().parents[1] / "tutorials"
+TUTORIALS = Path(__file__).resolve().parents[2] / "tutorials"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 # script stem -> figures it must write

@@ -1,8 +1,10 @@
-"""Smoke test: ``python -m benchmarks --quick`` runs every benchmark end to end.
+"""benchmarks/__main__.py: ``python -m benchmarks --smoke`` runs every benchmark end to end.
 
-It checks what a benchmark promises (a table, a CSV, a PNG, a tracking run with
-both as artifacts), never how fast anything was: timings belong to the
-benchmarks' own output, not to assertions.
+Every module of ``benchmarks.__main__.REGISTRY`` (``benchmarks/<name>.py``) runs once,
+at its smallest size (``--smoke``: seconds, where ``--quick`` takes minutes), in one
+subprocess. The tests check what a benchmark promises (a table, a CSV, a PNG, a
+tracking run with both as artifacts), never how fast anything was: timings belong
+to the benchmarks' own output, not to assertions.
 """
 
 import os
@@ -16,31 +18,31 @@ import pytest
 import tracking
 from benchmarks.__main__ import REGISTRY
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
+def smoke_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bench")
     uri = f"sqlite:///{tmp / 'tracking.db'}"
     env = {**os.environ, "OPTSANDBOX_TRACKING_URI": uri}
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(tmp / "out")],
+        [sys.executable, "-m", "benchmarks", "--smoke", "--out", str(tmp / "out")],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     return out, tmp / "out", uri
 
 
-def test_quick_run_exits_cleanly(quick_run):
-    out, _, _ = quick_run
+def test_smoke_run_exits_cleanly(smoke_run):
+    out, _, _ = smoke_run
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Traceback" not in out.stderr
     assert f"{len(REGISTRY)} benchmark(s) in" in out.stdout
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_each_benchmark_saved_and_logged(quick_run, name):
-    out, folder, uri = quick_run
+def test_each_benchmark_saved_and_logged(smoke_run, name):
+    out, folder, uri = smoke_run
     assert f"== {name} ==" in out.stdout
     table = pd.read_csv(folder / f"{name}.csv")
     assert len(table) > 0
@@ -51,6 +53,7 @@ def test_each_benchmark_saved_and_logged(quick_run, name):
     run = runs.iloc[0]
     assert run["status"] == "FINISHED"
     assert run["params.cores"] and run["params.numba"]
+    assert run["params.smoke"] == "True"  # the benchmark took its smallest sizes
     assert any(c.startswith("metrics.") and pd.notna(run[c]) for c in runs.columns)
     artifacts = set(tracking.get_run(run["run_id"], uri=uri).artifacts)
     assert {f"{name}.csv", f"{name}.png"} <= artifacts

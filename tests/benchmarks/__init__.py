@@ -1,0 +1,1 @@
+"""Tests of benchmarks/: ``python -m benchmarks`` runs every registered benchmark end to end."""

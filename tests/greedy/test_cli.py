@@ -1,0 +1,90 @@
+"""greedy/__main__.py: ``python -m greedy AMOUNT [--coins ...]``.
+
+One test runs the real ``python -m greedy`` in a subprocess; the others call
+``main`` in this process through ``run_cli``, which gives what a subprocess would
+(exit code, stdout, stderr with the traceback of an uncaught exception) without
+paying an interpreter start and a Numba cache load per case.
+"""
+
+import contextlib
+import io
+import subprocess
+import sys
+import traceback
+
+import pytest
+
+from greedy.__main__ import main
+
+
+def run_cli(*args):
+    """``python -m greedy ARGS`` in this process, as a ``subprocess.CompletedProcess``."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's errors: exit 2 and a message on stderr
+            code = exc.code
+        except Exception:  # what the interpreter does with an uncaught exception
+            traceback.print_exc()
+            code = 1
+    return subprocess.CompletedProcess(["python", "-m", "greedy", *args], code, out.getvalue(), err.getvalue())
+
+
+def test_python_m_greedy_prints_both_and_verdict():
+    out = subprocess.run([sys.executable, "-m", "greedy", "120", "--coins", "10,60,100"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "greedy:  120 = 1x100 + 2x10 (3 coins)" in out.stdout
+    assert "optimal: 120 = 2x60 (2 coins)" in out.stdout
+    assert "smallest counterexample 120" in out.stdout
+
+
+def test_cli_default_coins_canonical():
+    out = run_cli("4290")
+    assert out.returncode == 0
+    assert "(15 coins)" in out.stdout and "canonical" in out.stdout
+
+
+@pytest.mark.parametrize("args", [["-5"], ["abc"], ["10", "--coins", "0,5"], ["10", "--coins", "a,b"]])
+def test_cli_bad_input_is_one_line_exit_2(args):
+    out = run_cli(*args)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith("python -m greedy: error:")
+
+
+def test_cli_amount_beyond_the_table_prints_greedy_and_says_why():
+    # Was: a traceback from the DP table check.
+    out = run_cli("1000000000", "--coins", "1,5")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    assert "greedy:  1000000000 = 200000000x5 (200000000 coins)" in out.stdout
+    assert "optimal: not computed: amount 1000000000 is too large for the exact table" in out.stdout
+
+
+def test_cli_counterexample_beyond_the_table_does_not_crash():
+    big = 2**61 - 2
+    out = run_cli("10", "--coins", f"1,{big},{big + 1}")
+    assert out.returncode == 0, out.stderr
+    assert f"smallest counterexample {2 * big}" in out.stdout
+    assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("coins", ["1,,2", "1,2,", ",1", " , "])
+def test_cli_refuses_empty_coin_items(coins):
+    # Was: "1,,2" silently read as 1,2.
+    out = run_cli("10", "--coins", coins)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("python -m greedy: error:") and "empty" in last
+
+
+@pytest.mark.parametrize("coins", ["4000000000,4000000001", f"1,{2**70}"])
+def test_cli_coins_too_large_for_the_canonical_test_still_give_change(coins):
+    # Was: exit 2, as if the coins were bad input, and no change printed.
+    out = run_cli("8000000001" if coins.startswith("4") else "12", "--coins", coins)
+    assert out.returncode == 0, out.stderr
+    assert "greedy:" in out.stdout and "optimal:" in out.stdout
+    assert "not known whether the system is canonical" in out.stdout

@@ -1,0 +1,1 @@
+"""Tests of tutorials/: every numbered script runs in --quick mode and says what it computed."""
