@@ -8,6 +8,14 @@ Targets (issue 3): ``log_metric`` one by one >= 50,000 points/s; batched
 (``log_metrics`` with 100 keys per call) >= 200,000 points/s; ``import tracking``
 <= 150 ms in a fresh process; new store + first run <= 50 ms; a 10k-point
 history <= 30 ms; ``search_runs`` over 200 runs <= 30 ms; <= 80 bytes per point.
+
+Export (issue 15): ``export_mlflow`` of one run of 100,000 points (500,000 with
+--full) into a real ``mlflow server`` started here from ``.venv-mlflow`` (``make
+mlflow``; the row is left out, with a note, when that venv is missing, and in a
+smoke run), target >= 50,000 points/s; MLflow's figure is the export before
+issue 15 (one 1000-point ``log_batch`` after another). A second export of the
+same points with ``log_batch`` doing nothing measures our side alone (reading
+the store, building MLflow's entities), to show where the time goes.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ MLFLOW = {
     "10k-point history read": 0.57,
     "search over 200 runs": 0.145,
     "bytes per point on disk": 240.0,
+    "export to an MLflow server": 6946.0,  # issue 15: the export before it, 100,000 points
 }
 # (unit, target, higher is better)
 TARGETS = {
@@ -44,7 +53,48 @@ TARGETS = {
     "10k-point history read": ("ms", 30.0, False),
     "search over 200 runs": ("ms", 30.0, False),
     "bytes per point on disk": ("bytes", 80.0, False),
+    "export to an MLflow server": ("points/s", 50_000.0, True),
 }
+
+_EXPORT = """
+import json, sys
+from tracking.export import export_mlflow
+to, uri, alone = sys.argv[1], sys.argv[2], sys.argv[3] == "alone"
+if alone:  # our side only: every request but log_batch is made
+    from mlflow.tracking import MlflowClient
+    MlflowClient.log_batch = lambda self, *args, **kwargs: None
+result = export_mlflow(to, uri=uri)
+print(json.dumps({"points": result.points, "seconds": result.seconds}))
+"""
+
+
+def _export_speed(tmp: Path, n_points: int) -> tuple[float, float]:
+    """(points/s into a real MLflow server, points/s of our side alone), one run each."""
+    import json
+
+    import tracking
+    from benchmarks.common import MLFLOW_BIN, mlflow_env, mlflow_server
+
+    stores = []
+    # a warm-up (every server worker imports its code on its first requests), then one store
+    # per measurement: a later export must not find an earlier one's run in the server
+    for which, n in (("warm-up", 20_000), ("server", n_points), ("alone", n_points)):
+        uri = tmp / f"export-{which}" / "tracking.db"
+        with tracking.start_run(experiment="export", run_name=which, uri=uri) as run:
+            run.log_params({"n": n, "which": which})
+            for i in range(n):
+                run.log_metric("loss", 1.0 / (i + 1))
+        stores.append(uri)
+    home = tmp / "mlflow-server"
+    home.mkdir()
+    rates = []
+    with mlflow_server(home, workers=4) as url:  # mlflow server's default worker count
+        for uri, which in zip(stores, ("warm-up", "server", "alone")):
+            done = subprocess.run([MLFLOW_BIN / "python", "-c", _EXPORT, url, str(uri), which],
+                                  capture_output=True, text=True, env=mlflow_env(), check=True)
+            out = json.loads(done.stdout.strip().splitlines()[-1])
+            rates.append(out["points"] / out["seconds"])
+    return rates[1], rates[2]
 
 
 def _import_time(repeat: int) -> float:
@@ -146,6 +196,15 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         # the store of a run that encloses this benchmark (python -m benchmarks opens one).
         figures["bytes per point on disk"] = (_store_size(size_uri) - empty) / n_size
 
+        export_note = None
+        if smoke:
+            export_note = "export to an MLflow server: not measured in a smoke run (it starts a server)"
+        elif not (REPO / ".venv-mlflow" / "bin" / "python").exists():
+            export_note = "export to an MLflow server: not measured, no .venv-mlflow (`make mlflow` makes it)"
+        else:
+            n_export = 100_000 if quick else 500_000
+            figures["export to an MLflow server"], export_alone = _export_speed(tmp, n_export)
+
     rows = []
     for measure, ours in figures.items():
         unit, target, higher = TARGETS[measure]
@@ -178,6 +237,11 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
 
     notes = [f"filtered search over 200 runs: {t_filtered * 1e3:.2f} ms",
              "MLflow figures: measured on this machine earlier (issue 3); not rerun here"]
+    if export_note:
+        notes.append(export_note)
+    else:
+        notes.append(f"export of {n_export:,} points, our side alone (log_batch doing nothing): "
+                      f"{export_alone:,.0f} points/s; the rest of the time is MLflow's server")
     def fmt(v):
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
 
@@ -195,6 +259,9 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         "bytes_per_point": figures["bytes per point on disk"],
         "targets_met": int(table["met"].sum()),
     }
+    if not export_note:
+        metrics["export_points_per_s"] = figures["export to an MLflow server"]
+        metrics["export_our_side_points_per_s"] = export_alone
     params = {"quick": quick, "smoke": smoke, "points_one_by_one": n_single, "points_batched": n_batch,
               "keys_per_batch": keys_per_batch, "repeat": repeat}
     return BenchResult("tracking_speed", table, params, metrics, fig, notes)

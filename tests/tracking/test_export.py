@@ -12,6 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
+import benchmarks.common
+from benchmarks.common import MLFLOW_BIN, mlflow_env
 from tracking import start_run
 from tracking.__main__ import main as cli
 from tracking.export import DIGEST_TAG, RUN_ID_TAG, ExportWarning, _batches, export_mlflow
@@ -344,16 +346,8 @@ def test_unreachable_server_is_one_line_naming_it(fake_mlflow, capsys, monkeypat
 # (`python -m tracking export-mlflow`) and read everything back with mlflow_dump.py.
 
 REPO = Path(__file__).resolve().parents[2]
-MLFLOW_BIN = REPO / ".venv-mlflow" / "bin"
 MLFLOW_MISSING_VENV = (".venv-mlflow is missing, so the export is not checked against a real MLflow: "
                        "`make mlflow` creates it (MLflow 3.17.2 in a venv of its own, about a minute)")
-
-
-def _mlflow_env() -> dict:
-    import os
-
-    return dict(os.environ, PYTHONPATH=str(REPO), MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true",
-                NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
 
 
 def _free_port() -> int:
@@ -379,42 +373,11 @@ def mlflow_venv():
 @pytest.fixture(scope="module")
 def mlflow_server(mlflow_venv, tmp_path_factory):
     """A real `mlflow server` (sqlite backend, proxied artifacts) on a free port: its URL."""
-    import os
-    import signal
-    import subprocess
-    import time
-    import urllib.request
-
-    home = tmp_path_factory.mktemp("mlflow-server")
-    port = _free_port()
-    log = open(home / "server.log", "w")
-    server = subprocess.Popen(
-        [MLFLOW_BIN / "mlflow", "server", "--backend-store-uri", f"sqlite:///{home / 'mlflow.db'}",
-         "--artifacts-destination", str(home / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "2"],
-        cwd=home, env=_mlflow_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/health", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"mlflow server did not start: {(home / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.25)
-        yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the server and its workers: the group we started
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(30)
-        log.close()
+        with benchmarks.common.mlflow_server(tmp_path_factory.mktemp("mlflow-server")) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 def _mlflow(*args, timeout=300):
@@ -422,7 +385,7 @@ def _mlflow(*args, timeout=300):
     import subprocess
 
     return subprocess.run([MLFLOW_BIN / "python", *map(str, args)], capture_output=True, text=True,
-                          env=_mlflow_env(), timeout=timeout)
+                          env=mlflow_env(), timeout=timeout)
 
 
 def _export(to, *extra, timeout=300):
