@@ -30,9 +30,12 @@ tutorials: $(STAMP)
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
+# PYTHONWARNINGS reaches setuptools in pip's build process: it silences the one notice
+# every editable install prints ("Editable installation ... be careful with folders"),
+# a setuptools InformationOnly message, not a problem with this project.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	PYTHONWARNINGS='ignore:Editable installation' $(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 mlflow: $(MLFLOW_STAMP)
@@ -40,10 +43,10 @@ mlflow: $(MLFLOW_STAMP)
 $(MLFLOW_STAMP): pyproject.toml
 	test -x $(MLFLOW_VENV)/bin/python || $(PYTHON) -m venv $(MLFLOW_VENV)
 	$(MLFLOW_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(MLFLOW_VENV)/bin/python -m pip install --quiet -e . mlflow==$(MLFLOW_VERSION)
+	PYTHONWARNINGS='ignore:Editable installation' $(MLFLOW_VENV)/bin/python -m pip install --quiet -e . mlflow==$(MLFLOW_VERSION)
 	rm -f $(MLFLOW_VENV)/.installed-*
 	touch $(MLFLOW_STAMP)
 
 clean:
-	rm -rf $(VENV) $(MLFLOW_VENV) runs tutorials/output .pytest_cache .hypothesis
+	rm -rf $(VENV) $(MLFLOW_VENV) runs tutorials/output benchmarks/output *.egg-info build dist .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

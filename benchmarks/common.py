@@ -11,15 +11,21 @@ so ratios survive a noisy machine; they are programs, never tests.
 
 from __future__ import annotations
 
+import math
 import os
 import platform
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["BenchResult", "MLFLOW_BIN", "best_time", "machine_params", "mlflow_env", "mlflow_server",
-           "report", "OUTPUT_DIR"]
+import numpy as np
+
+__all__ = [
+    "BenchResult", "MLFLOW_BIN", "best_time", "format_table", "machine_params", "mlflow_env", "mlflow_server",
+    "number", "percent", "progress_bar", "report", "seconds", "times", "OUTPUT_DIR",
+]
 
 OUTPUT_DIR = Path(os.environ.get("OPTSANDBOX_BENCH_DIR", "benchmarks/output"))
 #: MLflow's own venv (``make mlflow``): the export benchmark and tests run MLflow from there
@@ -44,6 +50,10 @@ class BenchResult:
         The plot, saved as PNG.
     notes : list of str
         Lines printed under the table (targets met or missed, cases skipped).
+    columns : dict
+        How to print a column for people: name -> formatter, or (header, formatter),
+        e.g. ``{"dp_s": ("dp", seconds)}``; see ``format_table``. The CSV keeps the
+        raw numbers.
     """
 
     name: str
@@ -52,6 +62,7 @@ class BenchResult:
     metrics: dict = field(default_factory=dict)
     figure: object = None
     notes: list = field(default_factory=list)
+    columns: dict = field(default_factory=dict)
 
 
 def best_time(fn, *, repeat: int = 5, number: int = 1, budget: float | None = None) -> float:
@@ -72,6 +83,117 @@ def best_time(fn, *, repeat: int = 5, number: int = 1, budget: float | None = No
         if budget is not None and spent >= budget:
             break
     return best
+
+
+# ---------------------------------------------------------------------------
+# Numbers for people: the printed tables (the CSV files keep every digit)
+# ---------------------------------------------------------------------------
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def number(x) -> str:
+    """About 4 significant digits, thousands separated, scientific only below 0.001.
+
+    >>> number(1258185.709), number(26.782), number(0.1140), number(40.5), number(7.4e-05), number(0)
+    ('1,258,186', '26.78', '0.114', '40.5', '7.4e-05', '0')
+    """
+    if _missing(x):
+        return "-"
+    if isinstance(x, (bool, np.bool_)):
+        return "yes" if x else "no"
+    if isinstance(x, (int, np.integer)) or float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    x = float(x)
+    if abs(x) < 1e-3:
+        return f"{x:.2g}"
+    decimals = max(0, 3 - math.floor(math.log10(abs(x))))
+    text = f"{x:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def seconds(x) -> str:
+    """A duration in the unit that reads best, 3 significant digits.
+
+    >>> seconds(7.426e-05), seconds(0.004467), seconds(2.2), seconds(15957.9)
+    ('74.3 µs', '4.47 ms', '2.2 s', '4.43 h')
+    """
+    if _missing(x):
+        return "-"
+    for unit, scale, below in (("ns", 1e-9, 1e-6), ("µs", 1e-6, 1e-3), ("ms", 1e-3, 1.0),
+                               ("s", 1.0, 60.0), ("min", 60.0, 3600.0), ("h", 3600.0, math.inf)):
+        shown = f"{x / scale:.3g}"
+        if abs(float(shown)) * scale < below:  # 999.7 ms rounds to 1e+03: say 1 s
+            return f"{shown} {unit}"
+
+
+def times(x) -> str:
+    """A ratio: ``732x``, ``7.08x``, ``1x``.
+
+    >>> times(732.43), times(7.0772), times(1.0), times(15425.9)
+    ('732x', '7.08x', '1x', '15,426x')
+    """
+    if _missing(x):
+        return "-"
+    return f"{x:,.0f}x" if abs(x) >= 100 else f"{x:.3g}x"
+
+
+def percent(x) -> str:
+    """A percentage with one decimal: ``24.4 %``.
+
+    >>> percent(24.354069)
+    '24.4 %'
+    """
+    return "-" if _missing(x) else f"{x:.1f} %"
+
+
+def format_table(table, columns=None) -> str:
+    """``table`` as text for people: each column through its formatter, right-aligned.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    columns : dict, optional
+        name -> formatter, or name -> (header, formatter). Other columns: ``number``
+        (text stays as it is).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"amount": [1000, 10**6], "dp_s": [1.4e-05, 0.004467], "dp/greedy": [2.35, 732.4]})
+    >>> print(format_table(t, {"dp_s": ("dp", seconds), "dp/greedy": times}))
+       amount       dp  dp/greedy
+        1,000    14 µs      2.35x
+    1,000,000  4.47 ms       732x
+    """
+    columns = columns or {}
+    out = {}
+    for name in table.columns:
+        spec = columns.get(name, number)
+        header, fmt = spec if isinstance(spec, tuple) else (name, spec)
+        values = table[name].tolist()
+        out[header] = [v if isinstance(v, str) else fmt(v) for v in values]
+    widths = {h: max([len(h)] + [len(v) for v in vals]) for h, vals in out.items()}
+    lines = ["  ".join(h.rjust(widths[h]) for h in out)]
+    for i in range(len(table)):
+        lines.append("  ".join(out[h][i].rjust(widths[h]) for h in out))
+    return "\n".join(lines)
+
+
+def progress_bar(total: int, desc: str, unit: str = "case"):
+    """A ``tqdm`` bar for a benchmark's long loop: on stderr, drawn only on a terminal.
+
+    Update it between timings, never inside one. Its monitor thread is off, so
+    nothing wakes up while a timing runs; ``leave=False`` clears it before the
+    table is printed.
+    """
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=not sys.stderr.isatty(),
+                leave=False)
 
 
 def machine_params() -> dict:
@@ -102,7 +224,7 @@ def report(result: BenchResult, out_dir: Path | None = None, run=None) -> Path:
     out_dir = Path(out_dir or OUTPUT_DIR)
     out_dir.mkdir(parents=True, exist_ok=True)
     print(f"\n== {result.name} ==")
-    print(result.table.to_string(index=False))
+    print(format_table(result.table, result.columns))
     for line in result.notes:
         print(line)
     csv_path = out_dir / f"{result.name}.csv"

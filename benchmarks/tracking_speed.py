@@ -1,21 +1,25 @@
 """tracking against MLflow 3.17 on MLflow's own workload.
 
-MLflow's figures are the ones measured on this machine and quoted in issue 3
-(MLflow is not installed here and is not a dependency); ours are measured now,
+MLflow's figures were measured once on this machine with MLflow 3.17 and its SQLite
+store, and are quoted here (MLflow is not a dependency); ours are measured now,
 each in a temporary store, so the benchmark's own run goes to the normal store.
 
-Targets (issue 3): ``log_metric`` one by one >= 50,000 points/s; batched
+Targets: ``log_metric`` one by one >= 50,000 points/s; batched
 (``log_metrics`` with 100 keys per call) >= 200,000 points/s; ``import tracking``
 <= 150 ms in a fresh process; new store + first run <= 50 ms; a 10k-point
 history <= 30 ms; ``search_runs`` over 200 runs <= 30 ms; <= 80 bytes per point.
+Browser view (issue 14; server time through Flask's test client, no MLflow
+figure to compare): the runs page of an experiment with 10,000 runs <= 200 ms
+(the slowest of: newest first, sorted by a metric, filtered and sorted by a
+param); the chart of a 100,000-point history <= 300 ms.
 
 Export (issue 15): ``export_mlflow`` of one run of 100,000 points (500,000 with
 --full) into a real ``mlflow server`` started here from ``.venv-mlflow`` (``make
 mlflow``; the row is left out, with a note, when that venv is missing, and in a
-smoke run), target >= 50,000 points/s; MLflow's figure is the export before
-issue 15 (one 1000-point ``log_batch`` after another). A second export of the
-same points with ``log_batch`` doing nothing measures our side alone (reading
-the store, building MLflow's entities), to show where the time goes.
+smoke run), target >= 50,000 points/s. Its MLflow figure is MLflow's own client
+sending 1000-point ``log_batch`` requests one after another (the export before
+issue 15). A second export with ``log_batch`` doing nothing measures our side
+alone (reading the store, building MLflow's entities): where the time goes.
 """
 
 from __future__ import annotations
@@ -29,11 +33,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import BenchResult, best_time
+from benchmarks.common import BenchResult, best_time, number, progress_bar, times
 
 REPO = Path(__file__).resolve().parents[1]
 
-# MLflow 3.17 with its SQLite store on this machine (issue 3).
+# MLflow 3.17 with its SQLite store, measured once on this machine (seconds, points/s, bytes).
 MLFLOW = {
     "import": 2.3,
     "new store + first run": 3.1,
@@ -42,7 +46,7 @@ MLFLOW = {
     "10k-point history read": 0.57,
     "search over 200 runs": 0.145,
     "bytes per point on disk": 240.0,
-    "export to an MLflow server": 6946.0,  # issue 15: the export before it, 100,000 points
+    "export to an MLflow server": 6946.0,  # 1000-point log_batch requests one after another
 }
 # (unit, target, higher is better)
 TARGETS = {
@@ -53,6 +57,8 @@ TARGETS = {
     "10k-point history read": ("ms", 30.0, False),
     "search over 200 runs": ("ms", 30.0, False),
     "bytes per point on disk": ("bytes", 80.0, False),
+    "ui: runs page, 10,000 runs": ("ms", 200.0, False),
+    "ui: chart, 100,000 points": ("ms", 300.0, False),
     "export to an MLflow server": ("points/s", 50_000.0, True),
 }
 
@@ -118,6 +124,43 @@ def _store_size(db: Path) -> int:
     return sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
 
 
+def _ui_figures(tmp: Path, repeat: int, n_runs: int = 10_000, n_points: int = 100_000) -> dict:
+    """Server times of the browser view's two heavy pages (tracking.ui, through Flask's test client)."""
+    import tracking
+    from tracking.ui import create_app
+
+    uri = tmp / "ui" / "tracking.db"
+    rng = np.random.default_rng(6)
+    # children of one parent run in another experiment: the store is checkpointed once, at the end
+    with tracking.start_run(experiment="ui-sweeps", run_name="sweep", uri=uri):
+        for i in range(n_runs):
+            with tracking.start_run(experiment="ui", run_name=f"run-{i}", uri=uri) as r:
+                r.log_params({"lr": float(rng.choice([1e-3, 1e-2, 0.1, 0.5])), "seed": i, "method": "gd"})
+                r.log_metrics({"loss": float(rng.random()), "acc": float(rng.random()), "steps": 100.0})
+    with tracking.start_run(experiment="ui-long", run_name="long", uri=uri) as r:
+        log = r.log_metric
+        for x in np.cumsum(rng.standard_normal(n_points)):
+            log("loss", float(x))
+    long_id = r.run_id
+    client = create_app(uri).test_client()
+    eid = next(row[0] for row in tracking.store.Store(uri, readonly=True).experiments() if row[1] == "ui")
+    pages = [f"/experiments/{eid}", f"/experiments/{eid}?sort=metrics.loss&desc=0",
+             f"/experiments/{eid}?filter=params.method+%3D+%27gd%27+and+metrics.acc+%3E+0.5&sort=params.lr"]
+
+    def get(url):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    assert " ".join(get(pages[0]).text.split()).count(f"Runs 1–100 of {n_runs:,}") == 1
+    chart = f"/runs/{long_id}/chart/loss"
+    assert get(chart).mimetype == "image/svg+xml"  # also warms matplotlib up
+    return {
+        "ui: runs page, 10,000 runs": max(best_time(lambda u=url: get(u), repeat=repeat) for url in pages),
+        "ui: chart, 100,000 points": best_time(lambda: get(chart), repeat=repeat),
+    }
+
+
 def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     import tracking
 
@@ -126,9 +169,20 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     keys_per_batch = 100
     repeat = 1 if smoke else 3 if quick else 7
     figures = {}
-    with tempfile.TemporaryDirectory(prefix="tracking-bench-") as tmp:
+    export_note = None
+    if smoke:
+        export_note = "export to an MLflow server: not measured in a smoke run (it starts a server)"
+    elif not (REPO / ".venv-mlflow" / "bin" / "python").exists():
+        export_note = "export to an MLflow server: not measured, no .venv-mlflow (`make mlflow` makes it)"
+    bar = progress_bar(len(TARGETS) - (export_note is not None), "tracking_speed", unit="measure")
+
+    def done(measure, value):  # between timings: the bar never runs inside one
+        figures[measure] = value
+        bar.update()
+
+    with bar, tempfile.TemporaryDirectory(prefix="tracking-bench-") as tmp:
         tmp = Path(tmp)
-        figures["import"] = _import_time(repeat)
+        done("import", _import_time(repeat))
 
         counter = iter(range(10**6))
 
@@ -138,7 +192,7 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 run.log_param("n", 1)
                 run.log_metric("x", 1.0)
 
-        figures["new store + first run"] = best_time(first_run, repeat=repeat)
+        done("new store + first run", best_time(first_run, repeat=repeat))
 
         main_uri = tmp / "main" / "tracking.db"
 
@@ -148,7 +202,7 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 for i in range(n_single):
                     log("loss", 0.5 * i)
 
-        figures["log_metric one by one"] = n_single / best_time(one_by_one, repeat=repeat)
+        done("log_metric one by one", n_single / best_time(one_by_one, repeat=repeat))
 
         batch = {f"m{k:03d}": 0.25 * k for k in range(keys_per_batch)}
 
@@ -157,15 +211,15 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 for step in range(n_batch // keys_per_batch):
                     run.log_metrics(batch, step=step)
 
-        figures["batched logging"] = n_batch / best_time(batched, repeat=repeat)
+        done("batched logging", n_batch / best_time(batched, repeat=repeat))
 
         with tracking.start_run(experiment="bench", run_name="history", uri=main_uri) as run:
             for i in range(10_000):
                 run.log_metric("h", float(i))
         hist_id = run.run_id
         assert len(tracking.metric_history(hist_id, "h", uri=main_uri)) == 10_000  # warms pandas
-        figures["10k-point history read"] = best_time(
-            lambda: tracking.metric_history(hist_id, "h", uri=main_uri), repeat=10 * repeat)
+        done("10k-point history read", best_time(
+            lambda: tracking.metric_history(hist_id, "h", uri=main_uri), repeat=10 * repeat))
 
         search_uri = tmp / "search" / "tracking.db"
         rng = np.random.default_rng(3)
@@ -178,8 +232,8 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                                    "seconds": 0.1, "gap": 0.0}, step=step)
                 r.set_tags({"kind": "bench", "batch": str(i // 50)})
         assert len(tracking.search_runs(uri=search_uri)) == 200
-        figures["search over 200 runs"] = best_time(lambda: tracking.search_runs(uri=search_uri),
-                                                    repeat=10 * repeat)
+        done("search over 200 runs", best_time(lambda: tracking.search_runs(uri=search_uri),
+                                               repeat=10 * repeat))
         t_filtered = best_time(lambda: tracking.search_runs(
             filter="metrics.best < 0.5 and params.method = 'nn'", uri=search_uri), repeat=10 * repeat)
 
@@ -194,21 +248,18 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 r.log_metric(("loss", "acc", "lr", "grad")[i % 4], float(x[i]))
         # _store_size checkpoints the WAL itself; closing stores here would also close
         # the store of a run that encloses this benchmark (python -m benchmarks opens one).
-        figures["bytes per point on disk"] = (_store_size(size_uri) - empty) / n_size
-
-        export_note = None
-        if smoke:
-            export_note = "export to an MLflow server: not measured in a smoke run (it starts a server)"
-        elif not (REPO / ".venv-mlflow" / "bin" / "python").exists():
-            export_note = "export to an MLflow server: not measured, no .venv-mlflow (`make mlflow` makes it)"
-        else:
+        done("bytes per point on disk", (_store_size(size_uri) - empty) / n_size)
+        for measure, value in _ui_figures(tmp, repeat, *((1_000, 10_000) if smoke else ())).items():
+            done(measure, value)  # smoke: fewer runs and points, the program runs
+        if export_note is None:
             n_export = 100_000 if quick else 500_000
-            figures["export to an MLflow server"], export_alone = _export_speed(tmp, n_export)
+            rate, export_alone = _export_speed(tmp, n_export)
+            done("export to an MLflow server", rate)
 
     rows = []
     for measure, ours in figures.items():
         unit, target, higher = TARGETS[measure]
-        theirs = MLFLOW[measure]
+        theirs = MLFLOW.get(measure, float("nan"))  # the browser view has no MLflow figure
         if unit == "ms":  # figures are in seconds; the table reads better in ms
             ours, theirs = ours * 1e3, theirs * 1e3
         rows.append({
@@ -225,29 +276,29 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 4))
-    ax.barh(table["measure"], table["ours_better_by"], color=["tab:green" if m else "tab:red" for m in table["met"]])
+    versus = table.dropna(subset=["ours_better_by"])  # measures with an MLflow figure
+    ax.barh(versus["measure"], versus["ours_better_by"], color=["tab:green" if m else "tab:red" for m in versus["met"]])
     ax.set_xscale("log")
-    ax.set_xlim(1, table["ours_better_by"].max() * 5)
+    ax.set_xlim(1, versus["ours_better_by"].max() * 5)
     ax.invert_yaxis()
     ax.set(xlabel="how many times better than MLflow 3.17 (log scale; green: our target met)",
            title="tracking vs MLflow on MLflow's workload")
-    for y, v in enumerate(table["ours_better_by"]):
+    for y, v in enumerate(versus["ours_better_by"]):
         ax.text(v, y, f" {v:,.0f}x", va="center")
     fig.tight_layout()
 
     notes = [f"filtered search over 200 runs: {t_filtered * 1e3:.2f} ms",
-             "MLflow figures: measured on this machine earlier (issue 3); not rerun here"]
+             "MLflow 3.17's figures: measured once on this machine with its SQLite store, not rerun "
+             "(MLflow is not a dependency)"]
     if export_note:
         notes.append(export_note)
     else:
         notes.append(f"export of {n_export:,} points, our side alone (log_batch doing nothing): "
-                      f"{export_alone:,.0f} points/s; the rest of the time is MLflow's server")
-    def fmt(v):
-        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
-
+                     f"{number(export_alone)} points/s; the rest of the time is MLflow's server")
     for row in table.itertuples():
-        notes.append(f"{row.measure}: {fmt(row.ours)} {row.unit} (target {fmt(row.target)}: "
-                     f"{'met' if row.met else 'MISSED'}; MLflow {fmt(row.mlflow_3_17)})")
+        mlflow = "no MLflow figure" if row.mlflow_3_17 != row.mlflow_3_17 else f"MLflow {number(row.mlflow_3_17)}"
+        notes.append(f"{row.measure}: {number(row.ours)} {row.unit} (target {number(row.target)}: "
+                     f"{'met' if row.met else 'MISSED'}; {mlflow})")
     metrics = {
         "import_s": figures["import"],
         "new_store_first_run_s": figures["new store + first run"],
@@ -257,14 +308,17 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         "search_200_runs_s": figures["search over 200 runs"],
         "search_200_runs_filtered_s": t_filtered,
         "bytes_per_point": figures["bytes per point on disk"],
+        "ui_runs_page_10k_s": figures["ui: runs page, 10,000 runs"],
+        "ui_chart_100k_s": figures["ui: chart, 100,000 points"],
         "targets_met": int(table["met"].sum()),
     }
-    if not export_note:
+    if export_note is None:
         metrics["export_points_per_s"] = figures["export to an MLflow server"]
         metrics["export_our_side_points_per_s"] = export_alone
     params = {"quick": quick, "smoke": smoke, "points_one_by_one": n_single, "points_batched": n_batch,
               "keys_per_batch": keys_per_batch, "repeat": repeat}
-    return BenchResult("tracking_speed", table, params, metrics, fig, notes)
+    columns = {"mlflow_3_17": ("MLflow 3.17", number), "ours_better_by": ("ours better by", times)}
+    return BenchResult("tracking_speed", table, params, metrics, fig, notes, columns)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from math import gcd
 import numpy as np
 from numba import njit
 
+from ._progress import check_progress, reporter
 from ._validation import NoExactChange, check_amount, check_coins
 from .result import Change
 
@@ -18,12 +19,11 @@ MAX_TABLE = 2**29
 
 
 @njit(cache=True)
-def _min_coins_kernel(amount, coins):
-    """best[a] = fewest coins paying a (int32 max when a cannot be paid)."""
+def _min_coins_kernel(best, lo, hi, coins):
+    """Fill best[a] for a in [lo, hi): fewest coins paying a (int32 max when it cannot
+    be paid), from best[0 .. lo - 1], already filled."""
     unreachable = np.iinfo(np.int32).max
-    best = np.full(amount + 1, unreachable, dtype=np.int32)
-    best[0] = 0
-    for a in range(1, amount + 1):
+    for a in range(lo, hi):
         b = unreachable
         for c in coins:
             if c <= a:
@@ -49,22 +49,38 @@ def _reconstruct_kernel(best, amount, coins):
     return counts
 
 
-def min_coins_table(limit: int, coins: tuple[int, ...], what: str, note: str = "") -> np.ndarray:
+#: With progress reports, the table is filled in chunks of at least this many amounts.
+PROGRESS_CHUNK = 2**20
+
+
+def min_coins_table(limit: int, coins: tuple[int, ...], what: str, note: str = "",
+                    progress=None) -> np.ndarray:
     """Fewest coins for every amount 0..limit (int32; ``int32 max`` = cannot be paid).
 
     ``coins`` must already be validated (distinct positive ints, largest first).
     A table over MAX_TABLE amounts is refused with a ValueError that starts with
     ``what`` (the caller's words for what it tabulates), ``note`` after the size.
+    ``progress``: None, True (a tqdm bar) or ``progress(done, total)`` in amounts.
     """
     if limit > MAX_TABLE:
         raise ValueError(
             f"{what} is too large for the exact table: it would need {4 * (limit + 1) / 2**30:.1f} GiB "
             f"for {limit + 1} amounts{note}; the limit is {MAX_TABLE + 1} amounts"
         )
-    return _min_coins_kernel(limit, np.asarray(coins, dtype=np.int64))
+    best = np.full(limit + 1, _UNREACHABLE, dtype=np.int32)
+    best[0] = 0
+    coins = np.asarray(coins, dtype=np.int64)
+    with reporter(progress, limit + 1, f"tabulating {what}") as report:
+        chunk = limit + 1 if report is None else max(PROGRESS_CHUNK, (limit + 1) // 100)
+        for lo in range(1, limit + 1, chunk):
+            hi = min(lo + chunk, limit + 1)
+            _min_coins_kernel(best, lo, hi, coins)
+            if report is not None:
+                report(hi)
+    return best
 
 
-def optimal_change(amount, coins) -> Change:
+def optimal_change(amount, coins, *, progress=None) -> Change:
     """Pay ``amount`` with the fewest coins (exact, by dynamic programming).
 
     Parameters
@@ -73,6 +89,9 @@ def optimal_change(amount, coins) -> Change:
         Non-negative amount to pay (up to 2**29 times the coins' gcd).
     coins : iterable of int
         The coin system: distinct positive integers, in any order.
+    progress : None, True or callable, optional
+        Reports while the table fills: True draws a ``tqdm`` bar on stderr; a
+        callable is called as ``progress(done, total)`` (in amounts tabulated).
 
     Returns
     -------
@@ -107,6 +126,7 @@ def optimal_change(amount, coins) -> Change:
     """
     amount = check_amount(amount)
     coins = check_coins(coins)
+    check_progress(progress)
     g = gcd(*coins)
     if amount % g:
         raise NoExactChange(
@@ -122,7 +142,7 @@ def optimal_change(amount, coins) -> Change:
     if not usable:
         raise NoExactChange(f"no combination of coins {list(coins)} pays {amount}: every coin is larger")
     note = "" if g == 1 else f" (divided by the coins' gcd {g}: {target})"
-    best = min_coins_table(target, usable, f"amount {amount}", note)
+    best = min_coins_table(target, usable, f"amount {amount}", note, progress)
     if best[target] == _UNREACHABLE:
         raise NoExactChange(f"no combination of coins {list(coins)} pays {amount}")
     used = _reconstruct_kernel(best, target, np.asarray(usable, dtype=np.int64))

@@ -21,6 +21,13 @@ from ._validation import as_float_array, check_int
 
 __all__ = ["plot_contour", "plot_loss_curves", "plot_range_test", "plot_sweep"]
 
+#: ``plot_contour`` marks every step of a path with at most this many points.
+MARKED_STEPS = 100
+
+#: ``plot_sweep`` draws 2/L and 2/(mu+L) as one line when they are this close (relative):
+#: on a log axis spanning a few decades, 1% is about a pixel.
+SAME_LINE = 0.01
+
 
 def _axes(ax, figsize):
     import matplotlib.pyplot as plt
@@ -112,7 +119,11 @@ def plot_contour(problem, traces=None, ax=None, bounds=None, levels=30, title=No
     problem : Problem
         Must have ``dim == 2``.
     traces : mapping of label -> Trace, optional
-        Paths to draw; each start is a square, each end a dot.
+        Paths to draw, in this order, the first widest (3 points) and the last
+        thinnest (1 point), so a path drawn over another leaves the one beneath
+        visible at its edges; each start is a square, each end a dot, every
+        step a small dot when a path has at most ``MARKED_STEPS`` points (more
+        would merge into a thick line).
     ax : matplotlib Axes, optional
     bounds : (xmin, xmax, ymin, ymax), optional
         Default: a box around the paths and the known minima, 10% margin.
@@ -173,14 +184,16 @@ def plot_contour(problem, traces=None, ax=None, bounds=None, levels=30, title=No
     if top > 0:
         lv = zmin + np.geomspace(max(top * 1e-6, 1e-12), top, levels)
         ax.contour(gx, gy, z, levels=np.unique(lv), cmap="viridis", linewidths=0.8)
-    for key, tr in traces.items():
+    widths = np.linspace(3.0, 1.0, len(traces)) if len(traces) > 1 else [1.0]
+    for (key, tr), lw in zip(traces.items(), widths):
         p = np.asarray(tr.path)
         p = p[np.all(np.isfinite(p), axis=1)]
-        line = ax.plot(p[:, 0], p[:, 1], ".-", ms=3, lw=1, label=_label(key))[0]
-        ax.plot(p[0, 0], p[0, 1], "s", color=line.get_color(), ms=6)
-        ax.plot(p[-1, 0], p[-1, 1], "o", color=line.get_color(), ms=6)
+        style = ".-" if len(p) <= MARKED_STEPS else "-"
+        line = ax.plot(p[:, 0], p[:, 1], style, ms=3, lw=lw, label=_label(key))[0]
+        ax.plot(p[0, 0], p[0, 1], "s", color=line.get_color(), ms=6, zorder=3)
+        ax.plot(p[-1, 0], p[-1, 1], "o", color=line.get_color(), ms=6, mec="white", zorder=3)
     if minima.size:
-        ax.plot(minima[:, 0], minima[:, 1], "k*", ms=12, label="minima")
+        ax.plot(minima[:, 0], minima[:, 1], "k*", ms=12, label="minima", zorder=5)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_xlabel("x[0]")
@@ -199,7 +212,9 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
         From ``lr_sweep``.
     problem : Problem, optional
         When its L is known (and > 0), mark 2/L, and 2/(mu+L) when mu > 0; when its minimum is
-        known and ``y="final_loss"``, plot the excess f - f*.
+        known and ``y="final_loss"``, plot the excess f - f*. When the two rates are closer
+        than ``SAME_LINE`` (relative: 2/(mu+L) = 2/L * kappa / (kappa + 1), so when kappa
+        > 99) they are one line, and its label says so.
     y : {"final_loss", "steps"}
         Final loss (log y), or steps to converge (``converged_at``; runs that
         did not converge are drawn at the step budget with an open marker).
@@ -260,9 +275,16 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
         ax.plot(lr[div], np.full(div.sum(), top), "rx", ms=6, label="diverged")
     L, mu = getattr(problem, "L", None), getattr(problem, "mu", None)
     if L is not None and L > 0:
-        ax.axvline(stable_lr_bound(problem), color="r", ls="--", lw=1, label="2/L")
-        if mu is not None and mu > 0:  # no optimal constant rate when mu = 0
-            ax.axvline(optimal_lr(problem), color="g", ls=":", lw=1, label="2/(mu+L)")
+        bound = stable_lr_bound(problem)
+        best = optimal_lr(problem) if mu is not None and mu > 0 else None  # none when mu = 0
+        apart = None if best is None else 1.0 - best / bound  # = 1 / (kappa + 1)
+        if apart is not None and apart < SAME_LINE:
+            ax.axvline(bound, color="r", ls="--", lw=1,
+                       label=f"2/L and 2/(mu+L), one line: {apart:.1e} apart (kappa {L / mu:.2g})")
+        else:
+            ax.axvline(bound, color="r", ls="--", lw=1, label="2/L")
+            if best is not None:
+                ax.axvline(best, color="g", ls=":", lw=1, label="2/(mu+L)")
     ax.set_xscale("log")
     ax.set_xlabel("learning rate")
     name = df["optimizer"].iloc[0] if "optimizer" in df and len(df) else ""

@@ -342,3 +342,54 @@ def sql_like(pattern: str, text: str, case_sensitive: bool = True) -> bool:
     regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
     flags = re.DOTALL if case_sensitive else re.DOTALL | re.IGNORECASE
     return re.fullmatch(regex, text, flags) is not None
+
+
+def chart_points(steps, values, buckets: int):
+    """What a metric chart draws of a history, written out point by point.
+
+    Points sorted by step (ties in logging order). Finite ones: all of them when
+    there are at most 4 * buckets; else the steps are cut into ``buckets`` equal
+    spans (span of x: int((x - lo) * (buckets / (hi - lo))), at most buckets - 1)
+    and each span keeps its first, its last, its first smallest and its last
+    largest point. Each kind of non-finite point ('nan', 'posinf', 'neginf'):
+    its steps, one per span of its own steps when there are more than
+    ``buckets``. Returns (kept finite (step, value) pairs, {kind: (steps, count)}).
+    """
+    order = sorted(range(len(steps)), key=lambda i: steps[i])
+    points = [(int(steps[i]), float(values[i])) for i in order]
+
+    def span(x, lo, hi):
+        return 0 if hi == lo else min(int((float(x) - lo) * (buckets / (hi - lo))), buckets - 1)
+
+    finite = [p for p in points if math.isfinite(p[1])]
+    if len(finite) > 4 * buckets:
+        lo, hi = float(finite[0][0]), float(finite[-1][0])
+        groups: dict = {}
+        for j, (x, _) in enumerate(finite):
+            groups.setdefault(span(x, lo, hi), []).append(j)
+        keep = set()
+        for js in groups.values():
+            smallest = largest = js[0]
+            for j in js:
+                if finite[j][1] < finite[smallest][1]:
+                    smallest = j
+                if finite[j][1] >= finite[largest][1]:
+                    largest = j
+            keep |= {js[0], js[-1], smallest, largest}
+        finite = [finite[j] for j in sorted(keep)]
+    marks = {}
+    for kind, test in (("nan", math.isnan), ("posinf", lambda v: v == math.inf),
+                       ("neginf", lambda v: v == -math.inf)):
+        at = [x for x, v in points if test(v)]
+        count = len(at)
+        if count > buckets:
+            lo, hi = float(at[0]), float(at[-1])
+            seen, first = set(), []
+            for x in at:
+                s = span(x, lo, hi)
+                if s not in seen:
+                    seen.add(s)
+                    first.append(x)
+            at = first
+        marks[kind] = (at, count)
+    return finite, marks

@@ -31,8 +31,10 @@ MODULES_WITH_EXAMPLES = [
     "tsp.tour",
     "tsp.tsplib",
     "tracking",
+    "tracking.charts",
     "tracking.run",
     "tracking.search",
+    "tracking.ui",
 ]
 
 

@@ -5,6 +5,7 @@ against the slow twins in tests/reference.py (nn_walk, walk_length,
 brute_force_tsp_length), invariants, reproducibility and bad input.
 """
 
+import collections
 import doctest
 import importlib
 import unittest
@@ -395,6 +396,35 @@ def test_plots_return_figures():
     assert fig2.axes[0].get_title() == "20 simulations"
     with pytest.raises(ValueError, match="no coordinates"):
         plot.plot_route(SEED, sim.best)
+    plt.close("all")
+
+
+def test_plot_lengths_one_bin_per_integer_length_and_distinct_best_and_optimum_lines():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    every = simulate(SEED, starts="all")  # 15 integer lengths, 128..180
+    ax = plot.plot_lengths(every, optimum=128.0).axes[0]
+    bars = ax.patches
+    assert len(bars) == 180 - 128 + 1 and {b.get_width() for b in bars} == {1.0}
+    counts = {round(b.get_x() + 0.5): b.get_height() for b in bars if b.get_height()}
+    assert counts == dict(collections.Counter(every.lengths.astype(int).tolist()))
+    assert counts[128] == 2  # GPS and PCG: the bin holds exactly the optimal starts
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["best 128 = optimum"]  # one line, not one hidden under the other
+
+    ax = plot.plot_lengths(every, optimum=120.0).axes[0]
+    lines = [line for line in ax.lines if line.get_label().startswith(("best", "optimum"))]
+    assert [line.get_label() for line in lines] == ["best 128", "optimum 120"]
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()
+    assert lines[0].get_color() != lines[1].get_color()
+
+    # a wide integer range: bins of a whole number of integers, edges at half-integers
+    wide = np.arange(7000.0, 10001.0, 7.0)
+    edges = np.array([b.get_x() for b in plot.plot_lengths(wide).axes[0].patches])
+    assert len(edges) <= plot.MAX_BINS and np.all(edges % 1 == 0.5)
     plt.close("all")
 
 

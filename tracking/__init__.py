@@ -15,12 +15,12 @@ Which function to pick:
   ``$OPTSANDBOX_TRACKING_URI``, else ``sqlite:///runs/tracking.db`` under the
   working directory; artifacts go to ``artifacts/<run_id>/`` beside the database.
 
-``python -m tracking runs|show|compare|plot|export-mlflow`` does the same from a shell.
+``python -m tracking runs|show|compare|plot|export-mlflow`` does the same from a shell,
+and ``python -m tracking ui`` in a browser (``tracking.ui``; Flask, imported only there).
 
 Examples
 --------
->>> import tempfile, tracking
->>> tracking.set_tracking_uri(tempfile.mkdtemp() + "/tracking.db")
+>>> import tracking                      # the store: runs/tracking.db here (see above)
 >>> with tracking.start_run(experiment="gd", run_name="lr=0.1") as run:
 ...     run.log_params({"lr": 0.1, "steps": 3})
 ...     run.log_metrics({"loss": 4.0, "grad_norm": 2.0}, step=0)
@@ -30,7 +30,6 @@ Examples
 ('FINISHED', '0.1', 2.0)
 >>> tracking.metric_history(run.run_id, "loss")["value"].tolist()
 [4.0, nan]
->>> tracking.set_tracking_uri(None)
 """
 
 from ._validation import RunNotFound

@@ -3,7 +3,9 @@
 Metric points go to the run's ``MetricBuffer`` (``tracking.buffer``: when it is
 written, and why a clean exit, an exception, KeyboardInterrupt or SIGTERM lose
 nothing); the run writes params and tags at once, and ends by flushing its
-buffer. Runs still open when the interpreter exits are ended then: FINISHED,
+buffer. When the last open run of the process on a store ends, the store is
+checkpointed (``Store.checkpoint``): a copy of the database file alone then
+holds every ended run. Runs still open when the interpreter exits are ended then: FINISHED,
 FAILED after an uncaught exception, KILLED after Ctrl-C or SIGTERM.
 
 While a run is active in the main thread, SIGTERM is turned into ``Terminated``
@@ -270,6 +272,8 @@ class Run:
             self.end_ms = end_ms
             self._metrics.close()
             _forget(self)
+            if not _store_in_use(self._store):
+                self._store.checkpoint()  # the process's last run: the database file alone is whole
 
 
 def _put(dest: Path, write) -> Path:
@@ -336,6 +340,12 @@ def _forget(run: Run) -> None:
         _signals.uninstall()
 
 
+def _store_in_use(store: Store) -> bool:
+    """Whether a run of this process is still open on ``store``."""
+    with _open_lock:
+        return any(run._store is store for run in _open_runs)
+
+
 def _at_exit() -> None:
     """End the runs still open when the interpreter exits (flushing them)."""
     stop_flusher()
@@ -389,15 +399,14 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
 
     Examples
     --------
-    >>> import tempfile, tracking
-    >>> uri = tempfile.mkdtemp() + "/t.db"
-    >>> with tracking.start_run(experiment="demo", run_name="first", uri=uri) as run:
+    >>> import tracking
+    >>> with tracking.start_run(experiment="demo", run_name="first") as run:
     ...     run.log_param("lr", 0.1)
     ...     for step in range(3):
     ...         run.log_metric("loss", 1.0 / (step + 1))
     >>> run.status
     'FINISHED'
-    >>> tracking.metric_history(run.run_id, "loss", uri=uri)["value"].round(3).tolist()
+    >>> tracking.metric_history(run.run_id, "loss")["value"].round(3).tolist()
     [1.0, 0.5, 0.333]
     """
     experiment = check_name(experiment, "experiment")

@@ -195,13 +195,12 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
 
     Examples
     --------
-    >>> import tempfile, tracking
-    >>> uri = tempfile.mkdtemp() + "/t.db"
+    >>> import tracking
     >>> for n in (10, 15):
-    ...     with tracking.start_run(experiment="tsp", run_name=f"tsp-{n}", uri=uri) as run:
+    ...     with tracking.start_run(experiment="tsp", run_name=f"tsp-{n}") as run:
     ...         run.log_param("n", n)
     ...         run.log_metric("best", 10.0 * n)
-    >>> df = tracking.search_runs(filter="metrics.best < 130 and params.n = '10'", uri=uri)
+    >>> df = tracking.search_runs(experiment="tsp", filter="metrics.best < 130 and params.n = '10'")
     >>> df[["run_name", "params.n", "metrics.best"]].to_string(index=False)
     'run_name params.n  metrics.best\\n  tsp-10       10         100.0'
     """

@@ -2,9 +2,11 @@
 
 The rest of the package never writes SQL: runs, buffers and searches call the
 ``Store`` methods below (``create_run``, ``end_run``, ``add_params``, ``set_tags``,
-``write_metrics``, ``find_runs``, ``read_run``, ``read_history``), which also own
+``write_metrics``, ``checkpoint``, ``find_runs``, ``read_run``, ``read_history``, and
+for the browser view ``experiments``, ``runs_page``, ``run_links``...), which also own
 the packed format of metric chunks, both ways. The filter language is turned
-into an SQL condition by ``_filter.to_sql``, which only ``find_runs`` calls.
+into an SQL condition by ``_filter.to_sql``, which only ``find_runs`` and
+``runs_page`` call.
 
 One file holds everything but the artifacts::
 
@@ -32,11 +34,15 @@ The journal is WAL (readers never block the writer, and a commit survives a
 killed process), writes are ``BEGIN IMMEDIATE`` transactions with a busy timeout,
 and the schema is created under that same lock with ``CREATE ... IF NOT
 EXISTS`` and retried while another process holds it, so any number of processes
-may create or open the same new store at once.
+may create or open the same new store at once. When the last run of a process
+ends (and so at exit), ``checkpoint`` copies the WAL into the database file: the
+file alone then holds every finished run, and can be copied or mailed as it is.
+A ``Store(path, readonly=True)`` (the browser view's) can never write.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import sys
@@ -116,6 +122,17 @@ CREATE TABLE IF NOT EXISTS run_processes (
     run INTEGER PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, started INTEGER
 )"""
 _SWAP = sys.byteorder != "little"
+# runs_page's sort keys: run columns, and a key's value (params reading as numbers sort as numbers)
+_SORT_COLUMNS = {"run_name": "r.run_name", "status": "r.status", "start_time": "r.start_ms",
+                 "duration_s": "(r.end_ms - r.start_ms)"}
+_SORT_BY_KEY = {
+    "params": "(SELECT CASE WHEN json_valid(x.value) THEN CASE WHEN json_type(x.value) IN ('integer', 'real') "
+              "THEN CAST(x.value AS REAL) ELSE x.value END ELSE x.value END "
+              "FROM params x WHERE x.run = r.id AND x.key = ?)",
+    "metrics": "(SELECT l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+               "WHERE l.run = r.id AND k.key = ?)",
+    "tags": "(SELECT x.value FROM tags x WHERE x.run = r.id AND x.key = ?)",
+}
 
 _uri: str | None = None
 _stores: dict[Path, "Store"] = {}
@@ -165,8 +182,9 @@ class Store:
     background flusher thread and the caller's thread can share it.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
+        self.readonly = readonly
         self.artifact_root = self.path.parent / "artifacts"
         self.pid = os.getpid()
         self.lock = threading.RLock()
@@ -174,15 +192,19 @@ class Store:
         self._exp_ids: dict[str, int] = {}
         if self.path.is_dir():
             raise ValueError(f"tracking store {str(self.path)!r} is a directory, not a database file")
+        if readonly and not self.path.is_file():
+            raise ValueError(f"tracking store {str(self.path)!r} does not exist")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not readonly:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(
-                str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+                self.path.absolute().as_uri() + "?mode=ro" if readonly else str(self.path),
+                uri=readonly, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
         except (OSError, sqlite3.DatabaseError) as exc:
             raise ValueError(f"tracking store {str(self.path)!r} cannot be opened: {exc}") from None
         try:
-            self._init_schema()
+            self._check_schema() if readonly else self._init_schema()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise ValueError(f"tracking store {str(self.path)!r} cannot be opened: {exc}") from None
@@ -222,6 +244,15 @@ class Store:
                 "(move the old store away and start a new one)"
             )
         conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _check_schema(self) -> None:
+        """A read-only store: the layout must be ours (nothing is created or changed)."""
+        self.conn.execute("PRAGMA query_only = 1")
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"schema version {version}, but this tracking package reads version {SCHEMA_VERSION}"
+                + (" (is it a tracking store?)" if version == 0 else ""))
 
     # -- transactions -------------------------------------------------------
 
@@ -379,6 +410,27 @@ class Store:
             conn.executemany(_INSERT_CHUNK, rows)
             conn.executemany(_UPSERT_LATEST, [(rid, *row) for row in latest])
 
+    def checkpoint(self, tries: int = 5) -> bool:
+        """Copy the WAL's committed pages into the database file, so the file alone is whole.
+
+        A passive checkpoint: it never waits for other connections, and retries a
+        few times (10 ms apart) while a reader's open snapshot holds pages back.
+        Returns True when the whole WAL is in the file. Costs about one fsync.
+        """
+        if self.readonly:
+            return False
+        with self.lock:
+            for attempt in range(tries):
+                if attempt:
+                    time.sleep(0.01)
+                try:
+                    busy, log, done = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.OperationalError:  # another connection is checkpointing
+                    continue
+                if not busy and done == log:
+                    return True
+        return False
+
     # -- reading ------------------------------------------------------------------
 
     def read_history(self, run_id: str, key: str):
@@ -462,6 +514,113 @@ class Store:
                     "SELECT l.run, k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
                     "WHERE l.run IN (SELECT value FROM json_each(?))", ids)]
         return runs, params, metrics, tags
+
+    # -- reading for the browser view (tracking.ui): one query per page, not one per run --------
+
+    def experiments(self) -> list[tuple]:
+        """Every experiment: ``(id, name, runs, running, last activity ms)``, latest activity first.
+
+        Last activity is the latest start or end of its runs, or a running run's
+        last metric point; an experiment without runs counts from its creation.
+        """
+        with self.read() as conn:
+            rows = conn.execute(
+                "SELECT e.id, e.name, COUNT(r.id), COALESCE(SUM(r.status = 'RUNNING'), 0), "
+                "MAX(e.created_ms, COALESCE(MAX(MAX(r.start_ms, COALESCE(r.end_ms, 0))), 0)) "
+                "FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.id GROUP BY e.id").fetchall()
+            live = dict(conn.execute(
+                "SELECT r.experiment_id, MAX(l.ts) FROM runs r JOIN latest_metrics l ON l.run = r.id "
+                "WHERE r.status = 'RUNNING' GROUP BY r.experiment_id"))
+        rows = [(eid, name, n, running, max(last, live.get(eid) or 0)) for eid, name, n, running, last in rows]
+        return sorted(rows, key=lambda row: (-row[4], row[1]))
+
+    def experiment_name(self, experiment_id: int) -> str | None:
+        """The name of experiment ``experiment_id``, or None when there is none."""
+        with self.read() as conn:
+            row = conn.execute("SELECT name FROM experiments WHERE id = ?", (experiment_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def experiment_keys(self, experiment_id: int) -> tuple[list, list]:
+        """The param keys and the metric keys the runs of an experiment have, each sorted."""
+        with self.read() as conn:
+            params = [k for (k,) in conn.execute(
+                "SELECT DISTINCT p.key FROM runs r JOIN params p ON p.run = r.id "
+                "WHERE r.experiment_id = ? ORDER BY p.key", (experiment_id,))]
+            metrics = [k for (k,) in conn.execute(
+                "SELECT k.key FROM metric_keys k WHERE k.id IN (SELECT l.key FROM runs r "
+                "JOIN latest_metrics l ON l.run = r.id WHERE r.experiment_id = ?) ORDER BY k.key",
+                (experiment_id,))]
+        return params, metrics
+
+    def runs_page(self, experiment_id: int, conditions: list, order: tuple, limit: int, offset: int,
+                  param_keys: list, metric_keys: list) -> tuple[int, list, list, list]:
+        """One page of an experiment's runs, filtered and sorted in SQL.
+
+        ``conditions``: parsed filter (``_filter.parse_filter``). ``order``:
+        ``(column, ascending)``, the column one of ``run_name``, ``status``,
+        ``start_time``, ``duration_s``, ``params.<key>``, ``metrics.<key>`` or
+        ``tags.<key>``; missing values go last, params that read as numbers sort
+        as numbers (before text), and ties go newest first. Returns ``(total,
+        runs, params, metrics)``: the number of matching runs; the page's rows
+        ``(row id, run_id, run_name, status, start_ms, end_ms, parent run_id,
+        parent run_name)``; and ``(row id, key, value)`` triples of the page's
+        runs for ``param_keys`` and ``metric_keys`` (a metric's last value).
+        """
+        where, args = to_sql(conditions)
+        where, args = f"r.experiment_id = ? AND ({where})", [experiment_id, *args]
+        column, ascending = order
+        sort_args: list = []
+        if column in _SORT_COLUMNS:
+            sort = _SORT_COLUMNS[column]
+        else:
+            group, _, key = column.partition(".")
+            if group not in ("params", "metrics", "tags") or not key:
+                raise ValueError(f"cannot sort by {column!r}: not a column of the runs table")
+            sort_args = [key]
+            sort = _SORT_BY_KEY[group]
+        direction = "ASC" if ascending else "DESC"
+        params, metrics = [], []
+        with self.read() as conn:
+            source = "FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+            total = conn.execute(f"SELECT COUNT(*) {source} WHERE {where}", args).fetchone()[0]
+            runs = conn.execute(
+                f"SELECT r.id, r.run_id, r.run_name, r.status, r.start_ms, r.end_ms, p.run_id, p.run_name, "
+                f"{sort} AS sort_key {source} LEFT JOIN runs p ON p.id = r.parent_id WHERE {where} "
+                f"ORDER BY sort_key IS NULL, sort_key {direction}, r.start_ms DESC, r.id DESC LIMIT ? OFFSET ?",
+                [*sort_args, *args, limit, offset]).fetchall()
+            runs = [row[:-1] for row in runs]
+            if runs and (param_keys or metric_keys):
+                ids = "[" + ",".join(str(row[0]) for row in runs) + "]"
+                if param_keys:
+                    params = conn.execute(
+                        "SELECT run, key, value FROM params WHERE run IN (SELECT value FROM json_each(?)) "
+                        "AND key IN (SELECT value FROM json_each(?))", (ids, json.dumps(param_keys))).fetchall()
+                if metric_keys:
+                    metrics = [(run, key, _nan(value)) for run, key, value in conn.execute(
+                        "SELECT l.run, k.key, l.value FROM latest_metrics l JOIN metric_keys k ON k.id = l.key "
+                        "WHERE l.run IN (SELECT value FROM json_each(?)) AND k.key IN (SELECT value FROM json_each(?))",
+                        (ids, json.dumps(metric_keys)))]
+        return total, runs, params, metrics
+
+    def run_links(self, run_id: str) -> tuple:
+        """What a run page links to: ``(experiment id, parent, children, point counts)``.
+
+        ``parent`` is ``(run_id, run_name)`` or None; ``children`` rows ``(run_id,
+        run_name, status)`` in start order; ``point counts`` maps each metric key
+        to its number of points. Raises ``RunNotFound`` for an unknown run id.
+        """
+        with self.read() as conn:
+            rid, _ = _find_run(conn, run_id)
+            experiment_id, parent_id, parent_name = conn.execute(
+                "SELECT r.experiment_id, p.run_id, p.run_name FROM runs r "
+                "LEFT JOIN runs p ON p.id = r.parent_id WHERE r.id = ?", (rid,)).fetchone()
+            children = conn.execute(
+                "SELECT run_id, run_name, status FROM runs WHERE parent_id = ? ORDER BY start_ms, id",
+                (rid,)).fetchall()
+            counts = dict(conn.execute(
+                "SELECT k.key, SUM(m.n) FROM metrics m JOIN metric_keys k ON k.id = m.key "
+                "WHERE m.run = ? GROUP BY k.key ORDER BY k.key", (rid,)))
+        return experiment_id, None if parent_id is None else (parent_id, parent_name), children, counts
 
     def close(self) -> None:
         with self.lock:

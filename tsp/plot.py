@@ -89,7 +89,20 @@ def plot_lengths(lengths, ax=None, optimum=None, bins=None):
     """Histogram of simulation lengths (a ``Simulation`` or an array of lengths).
 
     Walks stranded by missing edges (``inf``) are left out and counted in the
-    title. ``optimum``, when given, is drawn as a vertical line.
+    title. ``optimum``, when given, is drawn as a dashed vertical line beside
+    the solid line of the best length; when the two are equal they are one
+    line, labelled so.
+
+    Parameters
+    ----------
+    lengths : Simulation or array_like of float
+    ax : matplotlib Axes, optional
+    optimum : float, optional
+    bins : int or sequence, optional
+        Default: integer lengths (TSPLIB distances, the classroom table) get one
+        bin per integer, or bins of a whole number of integers when their range
+        is wider than ``MAX_BINS``, edges at half-integers so no length sits on
+        an edge; other lengths get ``MAX_BINS`` bins at most.
 
     Returns
     -------
@@ -102,16 +115,19 @@ def plot_lengths(lengths, ax=None, optimum=None, bins=None):
     >>> fig = plot_lengths([3.0, 4.0, 4.0, 5.0], optimum=3.0)
     >>> fig.axes[0].get_xlabel()
     'length'
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['best 3 = optimum']
     """
     values = np.asarray(getattr(lengths, "lengths", lengths), dtype=np.float64)
     ok = values[np.isfinite(values)]
     fig, ax = _axes(ax, (6, 4))
     if ok.size:
-        if bins is None:
-            bins = min(50, max(1, np.unique(ok).size))
-        ax.hist(ok, bins=bins, color="tab:blue", alpha=0.8)
-        ax.axvline(ok.min(), color="tab:green", lw=1.5, label=f"best {ok.min():.6g}")
-    if optimum is not None:
+        best = ok.min()
+        ax.hist(ok, bins=_length_bins(ok) if bins is None else bins, color="tab:blue", alpha=0.8)
+        same = optimum is not None and best == optimum
+        ax.axvline(best, color="tab:green", lw=2,
+                   label=f"best {best:.6g}" + (" = optimum" if same else ""))
+    if optimum is not None and not (ok.size and same):
         ax.axvline(optimum, color="tab:red", ls="--", lw=1.5, label=f"optimum {optimum:.6g}")
     stuck = values.size - ok.size
     ax.set_title(f"{values.size} simulations" + (f" ({stuck} stuck on missing edges)" if stuck else ""))
@@ -123,3 +139,16 @@ def plot_lengths(lengths, ax=None, optimum=None, bins=None):
     if ok.size or optimum is not None:
         ax.legend(loc="best", fontsize=8)
     return fig
+
+
+#: ``plot_lengths`` draws at most about this many bins.
+MAX_BINS = 60
+
+
+def _length_bins(ok):
+    """Bin edges for the finite lengths ``ok`` (see ``plot_lengths``)."""
+    if np.all(ok == np.round(ok)):
+        lo, hi = float(ok.min()), float(ok.max())
+        width = max(1, int(np.ceil((hi - lo + 1) / MAX_BINS)))
+        return lo - 0.5 + width * np.arange(int((hi - lo) // width) + 2)
+    return min(MAX_BINS, max(1, np.unique(ok).size))

@@ -86,8 +86,8 @@ def part1_learning_rates(args, run) -> None:
     # Show only the first steps of a diverging run: after that it leaves the picture.
     shown = {k: replace(tr, path=tr.path[:8]) if tr.diverged else tr for k, tr in traces.items()}
     plots.plot_contour(q, shown, ax=axes[1], bounds=(-5, 4, -2.5, 4.5),
-                       title="Paths on the contours (square = start)")
-    axes[1].legend(fontsize=8, loc="lower right")
+                       title="Paths on the contours (colours as on the left; square = start)")
+    axes[1].get_legend().remove()  # the colours are the left panel's, whose legend is clear of the paths
     plots.plot_sweep(sweep, problem=q, y="steps", ax=axes[2],
                      title=f"Steps to converge over {n} rates")
     fig.suptitle(f"Gradient descent on a quadratic with L = {q.L:g}: the rate must stay below "
@@ -101,59 +101,126 @@ def part2_height_weight(args, run) -> None:
     raw = optim.LeastSquares.from_height_weight()
     std = optim.LeastSquares.from_height_weight(standardize=True)
     steps = 500 if args.quick else 2000
-    tr_raw = optim.minimize(raw, optim.gd(optim.optimal_lr(raw)), steps=steps, tol=1e-6)
-    tr_std = optim.minimize(std, optim.gd(0.5 * optim.optimal_lr(std)), steps=steps, tol=1e-6)
+    # The same relative rate for both: half of each problem's best constant rate 2/(mu + L).
+    share = 0.5
+    lr_raw, lr_std = share * optim.optimal_lr(raw), share * optim.optimal_lr(std)
+    tr_raw = optim.minimize(raw, optim.gd(lr_raw), steps=steps, tol=1e-6)
+    tr_std = optim.minimize(std, optim.gd(lr_std), steps=steps, tol=1e-6)
+    tr_edge = optim.minimize(raw, optim.gd(optim.optimal_lr(raw)), steps=steps, tol=1e-6)
     f_star = float(raw.value(raw.solution()))
     b_raw, w_raw = raw.solution()
-    f_raw = optim.contraction_factor(raw, optim.optimal_lr(raw))
+    h = raw.X[:, 1]
+    h_mean, h_std = float(h.mean()), float(h.std())
+    kappa = optim.condition_number(raw)
     tut.say(f"Least squares on {raw.X.shape[0]:,} people, weight = intercept + slope * height. "
             f"The exact fit (lstsq): intercept {b_raw:.1f} lb, slope {w_raw:.2f} lb/in, mean "
             f"squared error/2 = {f_star:.2f}.")
-    h = raw.X[:, 1]
-    tut.say(f"Raw heights (mean {h.mean():.1f} in, between {h.min():.0f} and {h.max():.0f}: "
-            f"far from 0) make the Hessian ill-conditioned: "
-            f"kappa = {optim.condition_number(raw):.2g}. Even at the best rate the factor is "
-            f"{f_raw:.8f}, about {steps_to_shrink(f_raw):.2g} steps to shrink the error a "
-            f"million times. After {tr_raw.steps_run} steps gradient descent has intercept "
-            f"{tr_raw.x[0]:.2f} and slope {tr_raw.x[1]:.3f}: loss {tr_raw.final_loss:.1f}, "
-            f"{tr_raw.final_loss / f_star:.0f} times the optimum.")
+    tut.say(f"Raw heights (mean {h_mean:.1f} in, between {h.min():.0f} and {h.max():.0f}: "
+            f"far from 0) make the Hessian ill-conditioned: kappa = L/mu = {raw.L:.0f}/"
+            f"{raw.mu:.2g} = {kappa:.2g}; standardized heights (mean 0, std 1) give kappa = "
+            f"{optim.condition_number(std):.3g}. Both runs start at w = 0 and use half their "
+            f"best rate 2/(mu + L): lr = {lr_raw:.3g} on raw heights, {lr_std:.3g} on "
+            f"standardized ones, at most {steps} steps.")
+
     conv = tr_std.converged_at
-    tut.say(f"Standardized heights (mean 0, std 1): kappa = {optim.condition_number(std):.3g}, "
-            f"and even at half the best rate gradient descent "
-            + (f"converges in {conv} steps" if conv is not None else "does not converge")
-            + f" to loss {tr_std.final_loss:.2f}. Same model, same optimum, another "
-              "coordinate system.")
-    run.log_metrics({"height_weight.raw.kappa": optim.condition_number(raw),
-                     "height_weight.raw.final_loss": tr_raw.final_loss,
-                     "height_weight.std.final_loss": tr_std.final_loss,
+    slope_std = tr_std.x[1] / h_std  # back in lb/in
+    tut.say("Standardized: gradient descent "
+            + (f"converges (|grad| <= 1e-6) in {conv} steps" if conv is not None
+               else f"has not converged after {tr_std.steps_run} steps")
+            + f", slope {slope_std:.2f} lb/in, loss {tr_std.final_loss / f_star:.4f} times "
+              "the optimum.")
+    ratio = tr_raw.final_loss / f_star
+    b_gd, w_gd = (float(v) for v in tr_raw.x)
+    tut.say(f"Raw: after {tr_raw.steps_run} steps the loss is {tr_raw.final_loss:.2f}, "
+            f"{ratio:.2f} times the optimal loss: it looks almost converged. The line is not: "
+            f"slope {w_gd:.2f} lb/in instead of {w_raw:.2f}, intercept {round(b_gd, 1) + 0.0:.1f} lb instead "
+            f"of {b_raw:.1f}.")
+
+    # Why: the error w_k - w* in the eigenvectors of H, each shrinking by |1 - lr lambda|.
+    _, vecs = np.linalg.eigh(raw.H)
+    flat, steep = vecs[:, 0], vecs[:, 1]
+    err0, err = -raw.solution() @ vecs, (tr_raw.x - raw.solution()) @ vecs
+    q_steep, q_flat = abs(1 - lr_raw * raw.L), 1 - lr_raw * raw.mu
+    gone = 1 - abs(err[0] / err0[0])
+    tut.say(f"Why: H has a steep direction (L = {raw.L:.0f}, mostly the slope, "
+            f"({steep[0]:.3f}, {steep[1]:.3f}): it moves the whole line up or down) and a flat "
+            f"one (mu = {raw.mu:.2g}, mostly the intercept, ({flat[0]:.3f}, {flat[1]:.3f}): "
+            f"one lb of intercept against 1/{-flat[0] / flat[1]:.0f} lb/in of slope, which "
+            f"turns the line about the height {-flat[0] / flat[1]:.0f} in, next to the mean). "
+            f"Per step the error along the steep direction "
+            f"shrinks by |1 - lr L| = {q_steep:.2g}: gone after the first step, so the line "
+            f"already passes through the average person ({b_gd + w_gd * h_mean:.1f} lb at "
+            f"{h_mean:.1f} in; exact {b_raw + w_raw * h_mean:.1f}). Along the flat direction it "
+            f"shrinks by 1 - lr mu = 1 - 1/(kappa + 1) = {q_flat:.8f}: {tr_raw.steps_run} "
+            f"steps removed {100 * gone:.3f}% of it, and halving it takes "
+            f"{math.log(2) / -math.log(q_flat):.2g} steps. That error costs little loss "
+            f"(mu/2 times its square: {tr_raw.final_loss - f_star:.2f}), so the loss says "
+            f"'almost done' while the slope is {100 * abs(w_gd / w_raw - 1):.0f}% off.")
+    edge_ratio = tr_edge.final_loss / f_star
+    bound = optim.stable_lr_bound(raw)
+    tut.say(f"At the best rate 2/(mu + L) = {optim.optimal_lr(raw):.6g} itself, which is "
+            f"2/L = {bound:.6g} times kappa/(kappa + 1) (they differ by "
+            f"{1 - optim.optimal_lr(raw) / bound:.2g} relative), the steep direction only "
+            f"flips sign each step (factor (kappa - 1)/(kappa + 1) = "
+            f"{optim.contraction_factor(raw, optim.optimal_lr(raw)):.8f}): after "
+            f"{tr_edge.steps_run} steps the loss is still {edge_ratio:.0f} times the optimum. "
+            "A run on the stability edge hides the real lesson of ill-conditioning: at a "
+            "safe rate the loss gets small while the parameters stay wrong.")
+    run.log_params({"height_weight.lr_share_of_optimal": share})
+    run.log_metrics({"height_weight.raw.kappa": kappa,
+                     "height_weight.raw.lr": lr_raw,
+                     "height_weight.std.lr": lr_std,
+                     "height_weight.raw.loss_ratio": ratio,
+                     "height_weight.raw.slope": float(w_gd),
+                     "height_weight.raw.intercept": float(b_gd),
+                     "height_weight.raw.flat_factor": q_flat,
+                     "height_weight.raw.steep_factor": q_steep,
+                     "height_weight.edge.loss_ratio": edge_ratio,
+                     "height_weight.std.slope": float(slope_std),
+                     "height_weight.std.loss_ratio": tr_std.final_loss / f_star,
                      "height_weight.std.converged_at": -1 if conv is None else conv})
 
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
-    for tr, label, color in ((tr_raw, "raw heights", "tab:red"),
-                             (tr_std, "standardized heights", "tab:green")):
-        excess = np.maximum(tr.loss - f_star, np.finfo(float).tiny)
-        axes[0].semilogy(excess, color=color, label=label)
-    axes[0].set_xlabel("step k")
-    axes[0].set_ylabel("f(w_k) - f*")
-    axes[0].set_title("Loss: same data, different features")
-    axes[0].legend()
-    axes[0].grid(alpha=0.3)
-    h, wt = raw.X[:, 1], raw.y
+    fig, axes = plt.subplots(1, 3, figsize=(18, 4.8))
+    k_raw, k_std, k_edge = (np.arange(tr.loss.size) for tr in (tr_raw, tr_std, tr_edge))
+    axes[0].plot(k_edge, tr_edge.loss / f_star, color="0.6", ls="--",
+                 label=f"raw, lr = 2/(mu+L), within {1 - optim.optimal_lr(raw) / bound:.1e} of 2/L: "
+                       f"{edge_ratio:.0f} x f*")
+    axes[0].plot(k_raw, tr_raw.loss / f_star, color="tab:red", lw=2,
+                 label=f"raw, lr = half of 2/(mu+L): {ratio:.3f} x f*")
+    axes[0].plot(k_std, tr_std.loss / f_star, color="tab:green", lw=2,
+                 label=f"standardized, lr = half of 2/(mu+L): {tr_std.final_loss / f_star:.3f} x f*")
+    axes[0].set_yscale("log")
+    axes[0].set_ylabel("loss f(w_k) / f*")
+    axes[0].set_title("Loss: both runs at half their best rate look done")
+    axes[1].axhline(w_raw, color="k", lw=3, label=f"exact slope {w_raw:.2f} (lstsq)")
+    axes[1].plot(k_raw, tr_raw.path[:, 1], color="tab:red", lw=2,
+                 label=f"raw: stuck at {w_gd:.2f}")
+    axes[1].plot(k_std, tr_std.path[:, 1] / h_std, color="tab:green", lw=2, ls="--",
+                 label=f"standardized: {slope_std:.2f} after {tr_std.steps_run} steps")
+    axes[1].set_ylabel("slope w_k[1] (lb per inch)")
+    axes[1].set_title("Slope: raw features leave it far off")
+    for ax in axes[:2]:
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(0, steps)
+        ax.set_xlabel("step k (log scale after 1)")
+        ax.legend(fontsize=9)
+        ax.grid(alpha=0.3)
+    wt = raw.y
     pick = np.random.default_rng(0).choice(h.size, 1500, replace=False)
-    axes[1].scatter(h[pick], wt[pick], s=4, alpha=0.3, color="gray", label="1,500 of the people")
-    grid = np.argsort(h)[[0, -1]]  # the shortest and the tallest person
-    axes[1].plot(h[grid], raw.X[grid] @ raw.solution(), "k-", lw=3, label="exact fit (lstsq)")
-    axes[1].plot(h[grid], raw.X[grid] @ tr_raw.x, "--", color="tab:red",
+    axes[2].scatter(h[pick], wt[pick], s=4, alpha=0.3, color="gray", label="1,500 of the people")
+    ends = np.array([h.min(), h.max()])
+    axes[2].plot(ends, b_raw + w_raw * ends, "k-", lw=3, label="exact fit (lstsq)")
+    axes[2].plot(ends, b_gd + w_gd * ends, color="tab:red", lw=2,
                  label=f"gd, raw, after {tr_raw.steps_run} steps")
-    axes[1].plot(h[grid], std.X[grid] @ tr_std.x, ":", color="tab:green", lw=2,
-                 label=f"gd, standardized, after {tr_std.steps_run} steps")
-    axes[1].set_xlabel("height (in)")
-    axes[1].set_ylabel("weight (lb)")
-    axes[1].set_title("Fitted lines")
-    axes[1].legend(fontsize=9)
-    axes[1].grid(alpha=0.3)
-    fig.suptitle("Standardizing a feature turns kappa = "
-                 f"{optim.condition_number(raw):.1e} into {optim.condition_number(std):.0f}")
+    axes[2].axvline(h_mean, color="tab:blue", ls=":", lw=1.5,
+                    label=f"mean height {h_mean:.1f} in: the lines cross here")
+    axes[2].set_xlabel("height (in)")
+    axes[2].set_ylabel("weight (lb)")
+    axes[2].set_title("Fitted lines: right level, wrong tilt")
+    axes[2].legend(fontsize=9, loc="upper left")
+    axes[2].grid(alpha=0.3)
+    fig.suptitle(f"Raw heights (kappa = {kappa:.1e}) against standardized ones (kappa = 1), "
+                 "both at half their best rate: almost the optimal loss, not the optimal line")
     fig.tight_layout()
     tut.save(fig, "03_height_weight.png", args, run)
 
@@ -231,10 +298,12 @@ def part4_rosenbrock(args, run) -> None:
     tut.section("4. The Rosenbrock valley: momentum and Adam")
     r = optim.Rosenbrock()
     steps = 5000 if args.quick else 10000
-    # gd last, so its path (which stops short of the minimum) is drawn on top.
-    opts = {"adam lr=0.02": optim.adam(0.02),
+    mark = 1000  # where each one is after this many steps: the paths alone hide the speed
+    # The three paths share the valley floor: plot_contour draws the first widest, so
+    # gd (widest, first) stays visible under momentum and Adam.
+    opts = {"gd lr=1e-3": optim.gd(1e-3),
             "momentum lr=1e-3, beta=0.9": optim.momentum(1e-3, 0.9),
-            "gd lr=1e-3": optim.gd(1e-3)}
+            "adam lr=0.02": optim.adam(0.02)}
     traces = {name: optim.minimize(r, opt, steps=steps, tol=1e-6) for name, opt in opts.items()}
     x_star = r.solution()
     tut.say(f"Rosenbrock's banana valley, from ({r.start[0]:g}, {r.start[1]:g}) to the "
@@ -243,8 +312,9 @@ def part4_rosenbrock(args, run) -> None:
         dist = float(np.linalg.norm(tr.x - x_star))
         status = (f"converged in {tr.converged_at} steps" if tr.converged_at is not None
                   else "diverged" if tr.diverged else f"not converged after {tr.steps_run}")
-        print(f"  {name:<27} {status}; distance to the minimum {dist:.2g}, "
-              f"f = {tr.final_loss:.2g}")
+        at = float(np.linalg.norm(tr.path[min(mark, tr.steps_run)] - x_star))
+        print(f"  {name:<27} {status}; distance to the minimum {dist:.2g} "
+              f"(after {mark} steps {at:.2g}), f = {tr.final_loss:.2g}")
         run.log_metrics({f"rosenbrock.{name.split()[0]}.distance": dist,
                          f"rosenbrock.{name.split()[0]}.steps": tr.steps_run})
     tut.say("Plain gradient descent must keep its rate small for the steep walls, so it "
@@ -253,7 +323,13 @@ def part4_rosenbrock(args, run) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(14, 5.2))
     plots.plot_contour(r, traces, ax=axes[0], bounds=(-1.6, 1.6, -0.6, 1.8), levels=25,
-                       title="Paths in the valley (square = start, star = minimum)")
+                       title=f"Paths in the valley (square = start, diamond = step {mark}, "
+                             "star = minimum)")
+    colors = {line.get_label(): line.get_color() for line in axes[0].get_lines()}
+    for name, tr in traces.items():
+        at = tr.path[min(mark, tr.steps_run)]
+        axes[0].plot(*at, "D", color=colors[name], ms=9, mec="black", zorder=4)  # under the star (5)
+    axes[0].legend(fontsize=9, loc="upper center")
     plots.plot_loss_curves(traces, problem=r, ax=axes[1], title="f(x_k) - f* against step")
     fig.suptitle("Rosenbrock: momentum and Adam against plain gradient descent")
     fig.tight_layout()

@@ -152,19 +152,23 @@ def main() -> None:
         axes[0].set_title("metric_history(run_id, 'loss'): best runs bold, all runs faint")
         axes[0].legend(fontsize=9)
         axes[0].grid(alpha=0.3)
+        # Both optimizers share the rates, so their markers can land on one spot (e.g. two
+        # runs that did not converge): gd's markers are drawn larger, momentum's inside them.
+        size = {"gd": 11, "momentum": 6}
         for name, rows in df.groupby("params.optimizer"):
             rows = rows.assign(lr=rows["params.lr"].astype(float)).sort_values("lr")
             conv = rows["metrics.converged"] == 1
             div = rows["metrics.diverged"] == 1
             slow = ~conv & ~div
             axes[1].plot(rows["lr"][conv], rows["metrics.steps_to_converge"][conv], "o-",
-                         color=colors[name], label=f"{name}: steps to converge")
+                         ms=size[name], color=colors[name], label=f"{name}: steps to converge")
             if slow.any():
                 axes[1].plot(rows["lr"][slow], np.full(slow.sum(), steps), "o", mfc="none",
-                             color=colors[name], label=f"{name}: not converged in budget")
+                             mew=1.5, ms=size[name], color=colors[name],
+                             label=f"{name}: not converged in budget")
             if div.any():
-                axes[1].plot(rows["lr"][div], np.full(div.sum(), steps), "x", ms=9,
-                             color=colors[name], label=f"{name}: diverged")
+                axes[1].plot(rows["lr"][div], np.full(div.sum(), steps), "x", mew=1.5,
+                             ms=size[name], color=colors[name], label=f"{name}: diverged")
         axes[1].axvline(optim.stable_lr_bound(problem), color="r", ls="--", lw=1, label="2/L")
         axes[1].set_xscale("log")
         axes[1].set_xlabel("learning rate (params.lr)")

@@ -8,6 +8,7 @@ to the benchmarks' own output, not to assertions.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,26 @@ def test_unknown_benchmark_is_a_one_line_error():
                          cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 2
     assert "invalid choice: 'nope'" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_output_is_for_people(smoke_run):
+    # Numbers a person reads: no raw floats (7.426140e-05, 900.950741), no negative excess
+    # from round-off, no references to the project's issues or to folders a clone lacks.
+    out, _, _ = smoke_run
+    text = out.stdout
+    assert not re.findall(r"[1-9]\d*\.\d{5,}", text), re.findall(r".*[1-9]\d*\.\d{5,}.*", text)[:5]
+    assert not re.search(r"-\d(\.\d+)?e-1\d", text)
+    assert "issue" not in text.lower() and "shared" not in text
+
+
+def test_quick_tsp_quality_measures_every_shipped_instance_and_says_where_the_41_are():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from benchmarks import tsp_quality
+
+    result = tsp_quality.run(quick=True)
+    assert len(result.table) == 11 and (result.table["best_of_all_gap_%"] >= 0).all()
+    notes = "\n".join(result.notes)
+    assert "11 TSPLIB instances shipped with tsp" in notes
+    assert tsp_quality.TSPLIB95_URL in notes and "--tsplib DIR" in notes

@@ -88,3 +88,42 @@ def test_cli_coins_too_large_for_the_canonical_test_still_give_change(coins):
     assert out.returncode == 0, out.stderr
     assert "greedy:" in out.stdout and "optimal:" in out.stdout
     assert "not known whether the system is canonical" in out.stdout
+
+
+def test_cli_help_is_plain_text_with_examples_that_run():
+    out = run_cli("--help")
+    assert out.returncode == 0
+    assert "``" not in out.stdout and ":func:" not in out.stdout  # no reST markup
+    examples = out.stdout.split("examples:\n", 1)[1].splitlines()
+    assert len(examples) == 3
+    for line in examples:  # each example runs
+        args = line.split("python -m greedy ", 1)[1].split("  ", 1)[0].split()
+        assert run_cli(*args).returncode == 0, line
+    # ... and does what its comment says
+    assert "greedy:  120 = 1x100 + 2x10 (3 coins)" in run_cli("120", "--coins", "10,60,100").stdout
+    assert "smallest counterexample 6" in run_cli("6", "--coins", "1,3,4").stdout
+
+
+@pytest.mark.parametrize("amount, unpayable", [("7", True), ("8", False)])
+def test_cli_canonical_without_a_one_coin_says_every_payable_amount(amount, unpayable):
+    # {2, 4}: greedy is optimal on every amount it can pay, but 7 cannot be paid at all.
+    out = run_cli(amount, "--coins", "2,4")
+    assert out.returncode == 0
+    assert "greedy is optimal for every amount it can pay" in out.stdout
+    assert ("7 cannot be paid at all" in out.stdout) == unpayable
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_cli_shows_a_tqdm_bar_for_a_long_table_only_on_a_terminal(monkeypatch, capsys, terminal):
+    from greedy import __main__ as cli
+
+    class Stderr(io.StringIO):
+        def isatty(self):
+            return terminal
+
+    err = Stderr()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(cli, "_PROGRESS_WORK", 1000)  # as if 1,000 amount-steps took a second
+    assert cli.main(["4000", "--coins", "1,3,4"]) == 0
+    assert ("tabulating amount 4000" in err.getvalue()) == terminal
+    assert "tabulating" not in capsys.readouterr().out  # the bar never goes to stdout

@@ -96,3 +96,23 @@ def test_table_limit_message_names_the_amount_asked_for():
     with pytest.raises(ValueError, match=rf"amount {2**29 + 1} is too large for the exact table"):
         optimal_change(2**29 + 1, [1, 6])
     assert optimal_change(3 * 2**20, [3, 6]).n_coins == 2**19  # well inside the limit
+
+
+@given(coins=coin_systems, amount=st.integers(0, 200), chunk=st.integers(1, 50))
+def test_the_table_filled_in_chunks_is_the_table(coins, amount, chunk):
+    # With a progress report the DP table is filled chunk by chunk; every chunk size
+    # must give the same table, and the report counts up to every amount tabulated.
+    from greedy import dynamic
+
+    coins = tuple(sorted(coins, reverse=True))
+    whole = dynamic.min_coins_table(amount, coins, "t")
+    seen = []
+    old, dynamic.PROGRESS_CHUNK = dynamic.PROGRESS_CHUNK, chunk
+    try:
+        chunked = dynamic.min_coins_table(amount, coins, "t", progress=lambda d, t: seen.append((d, t)))
+    finally:
+        dynamic.PROGRESS_CHUNK = old
+    np.testing.assert_array_equal(chunked, whole)
+    assert [t for _, t in seen] == [amount + 1] * len(seen)
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and (done[-1] == amount + 1 if amount else done == [])

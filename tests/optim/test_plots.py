@@ -16,9 +16,12 @@ from optim import (  # noqa: E402
     LeastSquares,
     Quadratic,
     Rosenbrock,
+    adam,
     compare_lrs,
+    gd,
     lr_range_test,
     lr_sweep,
+    minimize,
     optimal_lr,
     stable_lr_bound,
 )
@@ -72,6 +75,22 @@ def test_contour_draws_paths_and_minima():
     assert len(ax.collections) > 0  # the contour set
 
 
+def test_contour_paths_sharing_a_valley_stay_visible():
+    # Rosenbrock: gd and Adam follow the same valley floor. The first path is the widest,
+    # the last the thinnest (the one beneath shows at the edges), and a long path has no
+    # per-step markers (10,000 of them merge into a thick line that hides what is beneath).
+    r = Rosenbrock()
+    traces = {"gd": minimize(r, gd(1e-3), steps=2000), "adam": minimize(r, adam(0.02), steps=2000),
+              "short": minimize(r, gd(1e-3), steps=50)}
+    ax = plot_contour(r, traces).axes[0]
+    paths = {line.get_label(): line for line in ax.lines if line.get_label() in traces}
+    assert [paths[k].get_linewidth() for k in traces] == [3.0, 2.0, 1.0]
+    assert paths["gd"].get_marker() in ("None", "", None) and paths["adam"].get_marker() in ("None", "", None)
+    assert paths["short"].get_marker() == "."
+    star = next(line for line in ax.lines if line.get_marker() == "*")
+    assert star.get_zorder() > max(line.get_zorder() for line in ax.lines if line is not star)
+
+
 def test_contour_default_bounds_contain_diverged_paths_finite_part():
     traces = compare_lrs(Rosenbrock(), [1e-3, 0.01], steps=200)
     fig = plot_contour(Rosenbrock(), traces)
@@ -96,6 +115,23 @@ def test_sweep_marks_two_over_L():
         np.testing.assert_allclose(crosses[0].get_xdata(), lrs[df["diverged"].to_numpy()])
     with pytest.raises(ValueError, match="y must be"):
         plot_sweep(df, y="speed")
+
+
+def test_sweep_says_when_two_over_L_and_the_best_rate_are_one_line():
+    # kappa = 5.9e6: 2/(mu+L) = 2/L * kappa/(kappa+1) is 1.7e-7 below 2/L, the same pixel.
+    raw = LeastSquares.from_height_weight()
+    df = lr_sweep(raw, np.geomspace(1e-6, 5e-4, 10), steps=20, tol=1e-6)
+    ax = plot_sweep(df, problem=raw).axes[0]
+    np.testing.assert_allclose(_vlines(ax), [stable_lr_bound(raw)])
+    apart = 1 - optimal_lr(raw) / stable_lr_bound(raw)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"2/L and 2/(mu+L), one line: {apart:.1e} apart (kappa 5.9e+06)" in labels
+    assert "2/L" not in labels and "2/(mu+L)" not in labels
+    # kappa = 99: 1% apart, still two lines; kappa = 101: one
+    for kappa, lines in ((99.0, 2), (101.0, 1)):
+        q = Quadratic([[1.0, 0.0], [0.0, kappa]], [1.0, 1.0])
+        ax = plot_sweep(lr_sweep(q, [1e-3, 1e-2], steps=5), problem=q).axes[0]
+        assert len(_vlines(ax)) == lines, kappa
 
 
 def test_sweep_on_least_squares():

@@ -4,18 +4,34 @@
 test_processes.py.
 """
 
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from tracking.__main__ import main as cli
+import tracking.__main__ as cli_module
 from tests.tracking.helpers import three_runs
+from tracking import search_runs, start_run
+from tracking.__main__ import main as cli
+
+REPO = Path(__file__).resolve().parents[2]
 
 
-def test_cli_runs_show_compare_plot(capsys, tmp_path):
+def _env() -> dict:
+    return dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
+def test_cli_runs_show_compare_plot(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")  # a terminal with room for the metric
     ids = three_runs()
     assert cli(["runs"]) == 0
     out = capsys.readouterr().out
     assert "tsp-15" in out and "metrics.best" in out and "3 of 3 runs" in out
-    assert cli(["runs", "--filter", "params.n = '15'", "--all"]) == 0
+    assert cli(["runs", "--filter", "params.n = '15'", "--wide"]) == 0
     out = capsys.readouterr().out
     assert "tsp-15" in out and "tsp-10" not in out and "params.n" in out
     assert cli(["show", ids[15][:8]]) == 0
@@ -102,3 +118,91 @@ def test_cli_uri_that_is_a_directory(tmp_path, capsys):
 def test_cli_empty_store(capsys):
     assert cli(["runs"]) == 0
     assert "no runs" in capsys.readouterr().out
+
+
+def _lines(capsys) -> list:
+    return capsys.readouterr().out.rstrip("\n").split("\n")
+
+
+def test_runs_fits_the_terminal_and_says_what_it_left_out(capsys, monkeypatch):
+    for i in range(3):
+        with start_run(experiment="wide", run_name=f"r{i}") as run:
+            run.log_params({f"param_{k}": "v" * 30 for k in range(8)})
+            run.log_metrics({f"metric_{k}": 1.0 / (k + 1) for k in range(8)})
+    for columns in (80, 120):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        assert cli(["runs"]) == 0
+        lines = _lines(capsys)
+        assert max(len(line) for line in lines[:-1]) <= columns
+        assert lines[0].split()[:5] == ["run_id", "run_name", "status", "start_time", "duration_s"]
+        assert "metrics.metric_0" in lines[0]  # metrics first, as many as fit
+        assert re.fullmatch(r"3 of 3 runs; times in UTC; \d+ more columns: --wide shows all, --columns picks",
+                            lines[-1])
+    monkeypatch.setenv("COLUMNS", "80")
+    assert cli(["runs", "--wide"]) == 0
+    header = _lines(capsys)[0]
+    assert "params.param_7" in header and "end_time" in header and "experiment" in header
+    assert cli(["runs", "--columns", "run_name,metrics.metric_3,params.param_0"]) == 0
+    lines = _lines(capsys)
+    assert lines[0].split() == ["run_name", "metrics.metric_3", "params.param_0"]
+    assert lines[1].split() == ["r2", "0.25", "v" * 30] and lines[-1] == "3 of 3 runs"
+
+
+def test_runs_columns_that_do_not_exist_are_one_line_errors(capsys):
+    three_runs()
+    with pytest.raises(SystemExit) as info:
+        cli(["runs", "--columns", "run_name,metrics.nope"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and "no column 'metrics.nope'" in err
+    with pytest.raises(SystemExit):
+        cli(["runs", "--columns", ","])
+
+
+def test_show_prints_both_times_with_their_zone(capsys):
+    ids = three_runs()
+    running = start_run(experiment="live", run_name="going")
+    assert cli(["show", ids[10]]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^start +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$", out, re.M)
+    assert re.search(r"^end +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$", out, re.M)
+    assert cli(["show", running.run_id]) == 0
+    assert re.search(r"^end +- \(running\)$", capsys.readouterr().out, re.M)
+    running.end()
+
+
+def test_help_carries_the_docstring(capsys):
+    with pytest.raises(SystemExit):
+        cli(["--help"])
+    out = capsys.readouterr().out
+    assert "prefix of at least 6 hex digits" in out and "sqlite:///runs/tracking.db" in out
+    assert "OPTSANDBOX_TRACKING_URI" in out and "python -m tracking ui" in out
+    with pytest.raises(SystemExit):
+        cli(["runs", "--help"])
+    out = capsys.readouterr().out
+    assert "--columns" in out and "--wide" in out and "metrics.gap > 0" in out
+
+
+def test_help_filter_examples_use_keys_our_commands_log(capsys, temp_store):
+    """Each example runs, and each key it names is one that `python -m tsp --track` logs."""
+    for instance in ("seed", "tsplib:berlin52"):
+        done = subprocess.run([sys.executable, "-m", "tsp", "20", "--instance", instance, "--seed", "1", "--track"],
+                              capture_output=True, text=True, timeout=300, env=_env())
+        assert done.returncode == 0, done.stderr
+    logged = search_runs(experiment="tsp").dropna(axis="columns", how="all").columns
+    examples = re.findall(r"^ +python -m tracking (runs .*)$", cli_module._FILTER_HELP, re.M)
+    assert len(examples) >= 3
+    for example in examples:
+        argv = shlex.split(example)
+        for key in re.findall(r"(?:params|metrics)\.\w+", example):
+            if "--experiment benchmarks" not in example:
+                assert key in logged, (key, example)
+        assert cli(argv) == 0
+        capsys.readouterr()
+    assert "berlin52-20" in str(search_runs(filter="run_name LIKE 'berlin52-%' and metrics.best_length < 9000")
+                                ["run_name"].tolist())
+
+
+def test_the_ui_command_checks_its_port(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli(["ui", "--port", "70000"])
+    assert info.value.code == 2 and "port number from 0 to 65535" in capsys.readouterr().err

@@ -355,3 +355,34 @@ def test_end_force_and_bad_status(temp_store, capsys):
     assert info.value.code == 2
     assert cli(["end", run.run_id, "--force"]) == 0
     assert get_run(run.run_id).status == "KILLED"
+
+
+def test_the_database_file_alone_is_whole_after_a_process_exits(temp_store, tmp_path):
+    """A run left open is ended at exit, and checkpointed: a copy of tracking.db alone shows it."""
+    child = _spawn("""
+import tracking
+run = tracking.start_run("exit", "left open")
+run.log_params({"lr": 0.5})
+for i in range(3000):
+    run.log_metric("loss", 1.0 / (i + 1))
+""")
+    child.communicate(timeout=60)
+    assert child.returncode == 0
+    copy = tmp_path / "alone" / "tracking.db"
+    copy.parent.mkdir()
+    copy.write_bytes(temp_store.read_bytes())  # no -wal, no -shm
+    df = search_runs(uri=copy)
+    assert df["run_name"].tolist() == ["left open"] and df["status"].tolist() == ["FINISHED"]
+    assert len(metric_history(df["run_id"][0], "loss", uri=copy)) == 3000
+
+
+def test_runs_piped_into_head_ends_quietly(temp_store):
+    for i in range(200):
+        with tracking.start_run("many", f"r{i}") as run:
+            run.log_metric("x", float(i))
+    # head reads one line and exits: our later writes meet a closed pipe
+    shell = f"set -o pipefail; {sys.executable} -m tracking runs | head -1"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env=_env(), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("run_id") and done.stdout.count("\n") == 1
+    assert done.stderr == ""

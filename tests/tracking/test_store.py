@@ -1,14 +1,23 @@
 """tracking/store.py: where the store is (URIs, the default), what a store holds and how."""
 
 import math
+import re
+import shutil
 import sqlite3
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tracking
+from tests.profiles import slow
+from tests.tracking.helpers import three_runs
 from tracking import RunNotFound, get_run, metric_history, search_runs, start_run
+from tracking import store as _store
+from tracking._filter import parse_filter
 
 
 # -- location ------------------------------------------------------------------------------
@@ -191,3 +200,134 @@ def test_a_store_with_a_corrupt_page_is_one_clear_error(temp_store, capsys):
         assert info.value.code == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "is damaged" in err and "Traceback" not in err
+
+
+# -- the database file alone ---------------------------------------------------------------------
+
+
+def _copy_alone(db, tmp_path):
+    """A copy of the database file without its -wal and -shm files."""
+    (tmp_path / "copy").mkdir(exist_ok=True)
+    copy = tmp_path / "copy" / "tracking.db"
+    shutil.copyfile(db, copy)
+    return copy
+
+
+def test_a_copy_of_the_database_file_alone_holds_every_ended_run(temp_store, tmp_path):
+    with start_run(experiment="a", run_name="parent") as parent:
+        with start_run(experiment="a", run_name="child") as child:
+            child.log_params({"lr": 0.1})
+            for i in range(5000):
+                child.log_metric("loss", 1.0 / (i + 1))
+    # the process keeps its connection open: without a checkpoint the rows would sit in -wal
+    assert Path(str(temp_store) + "-wal").exists()
+    copy = _copy_alone(temp_store, tmp_path)
+    df = search_runs(uri=copy).set_index("run_name")
+    assert set(df.index) == {"parent", "child"} and (df["status"] == "FINISHED").all()
+    assert df.loc["child", "params.lr"] == "0.1"
+    assert len(metric_history(child.run_id, "loss", uri=copy)) == 5000
+    assert get_run(parent.run_id, uri=copy).status == "FINISHED"
+
+
+def test_checkpoint_waits_for_no_reader_and_says_whether_it_finished(temp_store):
+    with start_run(run_name="one") as run:
+        run.log_metric("x", 1.0)
+    writer = _store.get_store()
+    reader = _store.Store(temp_store, readonly=True)
+    with reader.read() as conn:  # a reader's snapshot from before the next write holds its pages back
+        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone() == (1,)
+        with start_run(run_name="two", nested=False) as other:
+            other.log_metric("x", 2.0)
+        assert writer.checkpoint(tries=1) is False
+    assert writer.checkpoint() is True
+    reader.close()
+
+
+# -- reading for the browser view ------------------------------------------------------------------
+
+
+def test_experiments_keys_and_links(temp_store):
+    ids = three_runs()
+    with start_run(experiment="tsp", run_name="parent") as parent:
+        with start_run(experiment="tsp", run_name="kid") as kid:
+            kid.log_metrics({"best": 1.0, "gap": 0.0})
+            kid.log_metric("gap", 2.0)
+    store = _store.get_store()
+    rows = store.experiments()
+    assert [(name, n, running) for _, name, n, running, _ in rows] == [("tsp", 4, 0), ("other", 1, 0)]
+    assert rows[0][4] >= rows[1][4] and rows[0][4] == get_run(parent.run_id).end_time.timestamp() * 1000
+    tsp_id = rows[0][0]
+    assert store.experiment_name(tsp_id) == "tsp" and store.experiment_name(10**6) is None
+    assert store.experiment_keys(tsp_id) == (["n", "seed"], ["best", "gap"])
+    eid, up, children, counts = store.run_links(kid.run_id)
+    assert eid == tsp_id and up == (parent.run_id, "parent") and children == [] and counts == {"best": 1, "gap": 2}
+    assert store.run_links(parent.run_id)[1:3] == (None, [(kid.run_id, "kid", "FINISHED")])
+    assert store.run_links(ids[10])[3] == {"best": 2}
+    with pytest.raises(RunNotFound):
+        store.run_links("f" * 32)
+
+
+_PARAM_TEXT = st.one_of(st.integers(-1000, 1000).map(str), st.sampled_from(
+    ["0.1", "1e-05", "2.5", "-0.0", "abc", "007", "1.", "NaN", "True", "", "b", "1e3"]))
+
+
+@st.composite
+def _logged_runs(draw):
+    """Runs of one experiment: (name, status, param p or None, metric m or None, tag t or None)."""
+    n = draw(st.integers(0, 9))
+    return [(f"r{i}", draw(st.sampled_from(["FINISHED", "FAILED"])), draw(st.none() | _PARAM_TEXT),
+             draw(st.none() | st.sampled_from([0.0, 1.5, -2.0, 1.5, math.nan, math.inf])),
+             draw(st.none() | st.sampled_from(["x", "y"]))) for i in range(n)]
+
+
+def _model_order(df, column, ascending):
+    """search_runs' rows (newest first) sorted as runs_page documents it."""
+    numeric = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+
+    def key(row):
+        value = row[column]
+        if column.startswith("params.") and numeric.fullmatch(value):
+            return (0, float(value), "")
+        return (1, 0.0, value) if isinstance(value, str) else (0, value, "")
+
+    rows = df.to_dict("records")
+    gone = [r[column] is None or (isinstance(r[column], float) and math.isnan(r[column])) for r in rows]
+    present = [r for r, g in zip(rows, gone) if not g]
+    missing = [r for r, g in zip(rows, gone) if g]  # NaN metrics too: SQLite keeps NaN as NULL
+    return [r["run_id"] for r in sorted(present, key=key, reverse=not ascending) + missing]
+
+
+@slow
+@given(runs=_logged_runs(), column=st.sampled_from(["params.p", "metrics.m", "tags.t", "run_name", "status"]),
+       ascending=st.booleans(), size=st.integers(1, 4), finished_only=st.booleans())
+def test_runs_page_pages_through_search_runs_in_the_documented_order(tmp_path_factory, runs, column, ascending,
+                                                                    size, finished_only):
+    uri = tmp_path_factory.mktemp("page") / "t.db"
+    for name, status, p, m, t in runs:
+        run = start_run(experiment="e", run_name=name, uri=uri)
+        if p is not None:
+            run.log_param("p", p)
+        if m is not None:
+            run.log_metric("m", m)
+        if t is not None:
+            run.set_tag("t", t)
+        run.end(status)
+    start_run(experiment="other", run_name="elsewhere", uri=uri).end()
+    flt = "status = 'FINISHED'" if finished_only else None
+    df = search_runs("e", flt, uri=uri)
+    store = _store.get_store(uri)
+    eid = next(row[0] for row in store.experiments() if row[1] == "e") if runs else 10**6
+    conditions = parse_filter(flt) if flt else []
+    seen, offset = [], 0
+    while True:
+        total, rows, params, metrics = store.runs_page(eid, conditions, (column, ascending), size, offset,
+                                                       ["p"], ["m"])
+        assert total == len(df)
+        if not rows:
+            break
+        seen += [r[1] for r in rows]
+        page_ids = {r[0] for r in rows}
+        assert {rid for rid, _, _ in params} <= page_ids and {rid for rid, _, _ in metrics} <= page_ids
+        offset += size
+    expected = _model_order(df, column, ascending) if column in df else list(df["run_id"])
+    assert seen == expected

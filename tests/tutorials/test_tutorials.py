@@ -13,10 +13,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 import tracking
+from tests import reference
 
 TUTORIALS = Path(__file__).resolve().parents[2] / "tutorials"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -53,18 +56,38 @@ def test_readme_lists_every_tutorial():
         assert figures[0] in readme
 
 
-@pytest.mark.parametrize("stem", sorted(EXPECTED))
-def test_tutorial_runs_quick(stem, tmp_path):
+def _run_quick(stem, tmp_path):
     out = tmp_path / "out"
     db = tmp_path / "store" / "tracking.db"
     env = dict(os.environ, OPTSANDBOX_TUTORIAL_OUT=str(out),
                OPTSANDBOX_TRACKING_URI=f"sqlite:///{db}", MPLBACKEND="Agg")
     proc = subprocess.run([sys.executable, str(TUTORIALS / f"{stem}.py"), "--quick"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    return SimpleNamespace(proc=proc, out=out, db=db, cwd=tmp_path,
+                           text=" ".join(proc.stdout.split()))
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """``quick_run(stem)``: the tutorial run once in --quick mode, in its own temporary folder."""
+    done = {}
+
+    def get(stem):
+        if stem not in done:
+            done[stem] = _run_quick(stem, tmp_path_factory.mktemp(stem))
+        return done[stem]
+
+    return get
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECTED))
+def test_tutorial_runs_quick(stem, quick_run):
+    r = quick_run(stem)
+    proc, out, db, tmp_path = r.proc, r.out, r.db, r.cwd
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Try next" in proc.stdout
     for phrase in NARRATIVE[stem]:
-        assert phrase in " ".join(proc.stdout.split()), phrase
+        assert phrase in r.text, phrase
     assert "Traceback" not in proc.stderr
 
     for name in EXPECTED[stem]:
@@ -87,6 +110,79 @@ def test_tutorial_runs_quick(stem, tmp_path):
         assert len(sweep) == 8 and set(sweep["status"]) == {"FINISHED"}
         assert set(sweep["tags.sweep"]) == {runs["run_id"].iloc[0][:8]}
         assert tracking.get_run(sweep["run_id"].iloc[0], uri=db).parent_run_id == runs["run_id"].iloc[0]
+
+
+def _height_weight_gd(standardize, lr_share, steps, tol=1e-6):
+    """Gradient descent from w = 0 on the height-weight least squares, computed directly.
+
+    Closed form w_k = w* + (I - lr H)^k (0 - w*) (tests/reference.py), at ``lr_share``
+    of the best constant rate 2/(mu + L), with mu and L from numpy's eigvalsh: nothing
+    of optim's loop, theory or problems is used. Stops at the first k with
+    |grad| <= tol, as the tutorial's runs do.
+    """
+    from optim.datasets import height_weight
+
+    h, y = height_weight()
+    unit = h.std() if standardize else 1.0  # inches per unit of the feature
+    if standardize:
+        h = (h - h.mean()) / unit
+    X = np.column_stack([np.ones_like(h), h])
+    H, b = X.T @ X / len(y), X.T @ y / len(y)
+    mu, L = np.linalg.eigvalsh(H)
+    lr = lr_share * 2 / (mu + L)
+    for k in range(steps + 1):
+        w = reference.quadratic_gd_closed_form(H, b, np.zeros(2), lr, k)
+        if np.linalg.norm(H @ w - b) <= tol:
+            break
+    w_star = np.linalg.solve(H, b)
+    loss = lambda v: np.mean((X @ v - y) ** 2) / 2  # noqa: E731
+    return SimpleNamespace(w=w, k=k, lr=lr, mu=mu, L=L, w_star=w_star, slope=w[1] / unit,
+                           ratio=loss(w) / loss(w_star))
+
+
+def test_03_height_weight_claims_match_a_direct_computation(quick_run):
+    """Tutorial 03, part 2: every number of the raw-against-standardized story, recomputed.
+
+    The lesson: at the same relative rate (half of 2/(mu + L)) raw heights reach a loss
+    close to the optimum while the slope stays far off, because the flat direction
+    contracts by 1 - 1/(kappa + 1) per step. (An earlier version ran the raw features at
+    2/(mu + L) itself, on the stability edge, and drew a false lesson from it.)
+    """
+    r = quick_run("03_gradient_descent_learning_rates")
+    assert r.proc.returncode == 0, r.proc.stderr[-3000:]
+    steps = 500  # --quick
+    raw = _height_weight_gd(standardize=False, lr_share=0.5, steps=steps)
+    std = _height_weight_gd(standardize=True, lr_share=0.5, steps=steps)
+    edge = _height_weight_gd(standardize=False, lr_share=1.0, steps=steps)
+    slope = raw.slope
+
+    # the premises of the lesson, on the direct computation
+    assert raw.k == steps and std.k < 50  # raw never converges, standardized quickly
+    assert 1 < raw.ratio < 1.1  # the loss looks almost converged ...
+    assert abs(slope / raw.w_star[1] - 1) > 0.3  # ... while the slope is far off
+    assert edge.ratio > 100  # at 2/(mu + L) itself nothing moves at all
+
+    # what the learner reads, against the direct computation
+    for phrase in [
+        f"{raw.ratio:.2f} times the optimal loss",
+        f"slope {slope:.2f} lb/in instead of {raw.w_star[1]:.2f}",
+        f"lr = {raw.lr:.3g} on raw heights, {std.lr:.3g} on standardized ones",
+        f"converges (|grad| <= 1e-6) in {std.k} steps, slope {std.slope:.2f} lb/in",
+        f"1 - lr mu = 1 - 1/(kappa + 1) = {1 - raw.lr * raw.mu:.8f}",
+        f"|1 - lr L| = {abs(1 - raw.lr * raw.L):.2g}",
+        f"kappa = L/mu = {raw.L:.0f}/{raw.mu:.2g} = {raw.L / raw.mu:.2g}",
+        f"still {edge.ratio:.0f} times the optimum",
+    ]:
+        assert phrase in r.text, phrase
+
+    # what the run logged, to more digits
+    run = tracking.search_runs(experiment="tutorials", uri=r.db).iloc[0]
+    assert run["params.height_weight.lr_share_of_optimal"] == "0.5"
+    for key, want in {"raw.lr": raw.lr, "std.lr": std.lr, "raw.loss_ratio": raw.ratio,
+                      "raw.slope": slope, "raw.intercept": raw.w[0],
+                      "raw.flat_factor": 1 - raw.lr * raw.mu, "edge.loss_ratio": edge.ratio,
+                      "std.converged_at": std.k, "std.slope": std.slope}.items():
+        assert run[f"metrics.height_weight.{key}"] == pytest.approx(want, rel=1e-6, abs=1e-9), key
 
 
 def test_bad_flag_exits_2_without_traceback(tmp_path):
