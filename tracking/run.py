@@ -22,7 +22,6 @@ import json
 import math
 import os
 import shutil
-import socket
 import sys
 import threading
 import time
@@ -448,6 +447,8 @@ def _this_process() -> tuple:
     """(pid, host, start time or None) of this process, worked out once per process."""
     global _process
     if _process is None or _process[0] != os.getpid():
+        import socket  # here, not at import: ``import tracking`` stays light
+
         stat = _proc_stat(os.getpid())
         _process = (os.getpid(), socket.gethostname(), stat[1] if stat else None)
     return _process
@@ -507,6 +508,8 @@ def end_stale_run(run_id: str, status: str = "KILLED", *, force: bool = False, u
         started it is still alive on this host (same pid and start time), or it
         was started on another host, where this cannot be checked.
     """
+    import socket
+
     check_status(status)
     store = get_store(uri, create=False)
     if store is None:
