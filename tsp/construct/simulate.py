@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _metric
+from ..improve import local_search as improve
 from .._validation import check_flag, check_int, check_seed, check_starts
 from ..instance import check_instance
 from ..neighbors import candidates
@@ -114,7 +115,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def simulate(instance, n_simulations=None, seed=None, closed: bool = False, starts=None,
-             *, progress=None) -> Simulation:
+             *, progress=None, local_search: bool = False) -> Simulation:
     """Nearest-neighbour walks from many starts; keep the shortest.
 
     Parameters
@@ -135,6 +136,10 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     progress : callable, optional
         Called as ``progress(done, total)`` (counted in distinct starts) while
         the walks run; for progress bars.
+    local_search : bool, default False
+        Improve every complete walk with ``tsp.local_search`` (2-opt and Or-opt)
+        inside the parallel loop, before the best is kept: ``lengths`` are then
+        the improved lengths and ``best`` the best improved tour.
 
     Returns
     -------
@@ -166,6 +171,7 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     """
     instance = check_instance(instance)
     closed = check_flag("closed", closed)
+    local_search = check_flag("local_search", local_search)
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable as progress(done, total) or None, got {progress!r}")
     if n_simulations is not None:
@@ -191,11 +197,19 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     distinct = np.flatnonzero(np.bincount(starts, minlength=n))
     metric, lists = _metric.of(instance), candidates(instance)
     by_start = np.full(n, np.nan)
-    kernel = walk_many if distinct.size * n >= PARALLEL_MIN_WORK else walk_each
+    parallel = distinct.size * n >= PARALLEL_MIN_WORK
+    if local_search:
+        moves = improve.context(instance, improve.K_MOVES, closed)
+        kernel = improve.improved_walks_many if parallel else improve.improved_walks_each
+    else:
+        kernel = walk_many if parallel else walk_each
     chunk = distinct.size if progress is None else max(64, distinct.size // 50)
     for lo in range(0, distinct.size, chunk):
         part = distinct[lo:lo + chunk]
-        lengths_part, _ = kernel(metric, lists, part, closed)
+        if local_search:
+            lengths_part = kernel(*moves, lists, part, closed)
+        else:
+            lengths_part, _ = kernel(metric, lists, part, closed)
         by_start[part] = lengths_part
         if progress is not None:
             progress(min(lo + chunk, distinct.size), distinct.size)
@@ -207,7 +221,10 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     else:
         i_best, n_best = 0, 0
     order = np.empty(n, dtype=np.int64)  # walk the best start again for its order
-    _, steps, _ = walk(metric, lists, int(starts[i_best]), closed, order)
+    if local_search:
+        _, steps = improve.improved_walk(moves, lists, int(starts[i_best]), closed, order)
+    else:
+        _, steps, _ = walk(metric, lists, int(starts[i_best]), closed, order)
     best = Tour.from_order(instance, order[:steps], closed=closed)
     seconds = time.perf_counter() - t0
     return Simulation(best=best, lengths=_readonly(lengths), starts=_readonly(starts),
