@@ -145,6 +145,30 @@ def candidate_lists(dist, k: int):
     return cand, cdist, count, cut
 
 
+def quadrant_lists(dist, xy, near: int, per_quadrant: int):
+    """Each city's ``near`` nearest finite neighbours plus the ``per_quadrant`` nearest in
+    each quadrant (x >= x_i or not, y >= y_i or not), merged without repeats and sorted by
+    (distance, index); padded like ``candidate_lists``. ``cut``: finite neighbours left out."""
+    n = len(dist)
+    k = near + 4 * per_quadrant
+    cand = np.full((n, k), -1, dtype=np.int64)
+    cdist = np.full((n, k), np.inf)
+    count = np.zeros(n, dtype=np.int64)
+    cut = np.zeros(n, dtype=bool)
+    for i in range(n):
+        ranked = sorted((float(dist[i][j]), j) for j in range(n) if j != i and dist[i][j] != np.inf)
+        chosen = set(ranked[:near])
+        for qx in (False, True):
+            for qy in (False, True):
+                inside = [(d, j) for d, j in ranked if (xy[j][0] >= xy[i][0]) == qx and (xy[j][1] >= xy[i][1]) == qy]
+                chosen |= set(inside[:per_quadrant])
+        for t, (d, j) in enumerate(sorted(chosen)):
+            cand[i, t], cdist[i, t] = j, d
+        count[i] = len(chosen)
+        cut[i] = len(ranked) > len(chosen)
+    return cand, cdist, count, cut
+
+
 # ---------------------------------------------------------------------------
 # tsp: local search, exhaustively (2-opt and Or-opt moves, first improvement)
 # ---------------------------------------------------------------------------

@@ -85,8 +85,12 @@ def _move(ctx, st, s1, s2, x, y, reverse):
 
 
 @njit(cache=True)
-def try_or_opt(ctx, st, a):
+def try_or_opt(ctx, st, a, edges):
     """Make the best improving Or-opt move found from city ``a`` (see the module notes).
+
+    ``edges``: also try the edges at a's sides (part 2 of the search). Without
+    it the search is faster but may miss improving moves whose new edges are
+    all longer than what taking the segment out gains.
 
     Returns the gain, 0.0 when none improves; the cities whose edges changed are
     queued. Time O(K) per segment on a symmetric instance; on an asymmetric one
@@ -145,7 +149,7 @@ def try_or_opt(ctx, st, a):
                         if improves(removed, added) and removed - added > best:
                             best, b1, b2, bx, by, brev = removed - added, s1, s2, x, y, reverse
     # 2. the edges at a's sides, taking in a segment that ends at a candidate t3 of a
-    if sym:
+    if sym and edges:
         for direction in range(2):
             t1 = succ(tour, pos, a) if direction == 0 else pred(tour, pos, a)
             d_at1 = cost(m, depot, a, t1)

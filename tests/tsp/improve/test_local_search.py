@@ -20,7 +20,7 @@ from tests.data import matrices_with_a_tour, planar_point_lists
 from tests.profiles import slow
 from tests.tsp.parallel import assert_parallel_from_warm_cache
 from tsp import Instance, Tour, local_search, nearest_neighbor, or_opt, read_tour, read_tsplib, seed_routes, two_opt
-from tsp.improve.local_search import BOTH, context, improved_walks_each, improved_walks_many, is_symmetric
+from tsp.improve.local_search import context, improved_walks_each, improved_walks_many, is_symmetric
 from tsp.neighbors import candidates
 from tsp.tsplib import BUNDLED_DIR
 
@@ -187,6 +187,3 @@ class LocalSearchValidation(unittest.TestCase):
             local_search(walk, neighbors=0)
         with self.assertRaisesRegex(TypeError, "neighbors must be a positive integer, got 2.0"):
             local_search(walk, neighbors=2.0)
-
-    def test_the_descent_constant_is_both_moves(self):
-        self.assertEqual(BOTH, 3)

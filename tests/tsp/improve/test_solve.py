@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests import reference as ref
 from tests.data import holed_integer_matrices, planar_point_lists, tie_heavy_matrices
 from tests.profiles import slow
-from tsp import Instance, Solution, read_tsplib, seed_routes, solve
+from tsp import Instance, Solution, nearest_neighbor, read_tsplib, seed_routes, solve
 from tsp.exact import held_karp
 from tsp.tsplib import BUNDLED_DIR
 
@@ -129,6 +129,8 @@ class SolutionTests(unittest.TestCase):
         self.assertLessEqual(sol.best.length, sol.start.length)
         self.assertTrue(sol.best.closed and sol.best.complete)
         self.assertEqual(sol.best.order[0], sol.start.order[0])
+        walk = nearest_neighbor(self.inst, int(sol.start.order[0]), closed=True)  # a true greedy walk
+        np.testing.assert_array_equal(sol.start.order, walk.order)
         self.assertEqual(sol.best.length, ref.walk_length(self.inst.dist, sol.best.order.tolist(), True))
         self.assertIn("kicks=2000", repr(sol))
 
