@@ -307,12 +307,11 @@ def read_tsplib(path) -> Instance:
 
     Examples
     --------
-    >>> import pathlib, tempfile
     >>> text = "NAME: tri\\nDIMENSION: 3\\nEDGE_WEIGHT_TYPE: EUC_2D\\n"
     >>> text += "NODE_COORD_SECTION\\n1 0 0\\n2 3 4\\n3 0 4.6\\nEOF\\n"
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.tsp"
-    >>> _ = path.write_text(text)
-    >>> inst = read_tsplib(path)
+    >>> with open("tri.tsp", "w") as f:
+    ...     _ = f.write(text)
+    >>> inst = read_tsplib("tri.tsp")
     >>> inst.name, inst.names
     ('tri', ('1', '2', '3'))
     >>> inst.dist
@@ -380,10 +379,9 @@ def read_tour(path) -> np.ndarray:
 
     Examples
     --------
-    >>> import pathlib, tempfile
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.opt.tour"
-    >>> _ = path.write_text("TYPE : TOUR\\nDIMENSION : 3\\nTOUR_SECTION\\n1\\n3\\n2\\n-1\\nEOF\\n")
-    >>> read_tour(path)
+    >>> with open("tri.opt.tour", "w") as f:
+    ...     _ = f.write("TYPE : TOUR\\nDIMENSION : 3\\nTOUR_SECTION\\n1\\n3\\n2\\n-1\\nEOF\\n")
+    >>> read_tour("tri.opt.tour")
     array([0, 2, 1])
     """
     scan = _scan(path, bare_section="TOUR_SECTION")
