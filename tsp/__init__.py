@@ -12,7 +12,7 @@ Which function to pick:
   ``read_tour(path)`` reads a TSPLIB ``.opt.tour`` file.
 
 Modules loaded on first use (``import tsp`` stays lean): ``tsp.exact``, ``tsp.tsplib``
-(the reader and ``BUNDLED_DIR``), ``tsp.sources``
+(the reader, ``BUNDLED_DIR``, ``published_optimum``), ``tsp.sources``
 (``instance_from_spec``: what ``--instance`` takes) and ``tsp.plot`` (imports matplotlib).
 
 ``python -m tsp`` runs it from the command line (``python -m tsp --help``).
