@@ -207,8 +207,8 @@ def figure(instance, result, opt):
     if instance.coords is not None:
         plot_route(instance, tour, ax=axes[0, k])
         if opt is not None and tour.complete:
-            axes[0, k].set_title(gap_line(f"{instance.name}, best {'tour' if tour.closed else 'path'}",
-                                          tour.length, opt), fontsize=10)
+            what = f"best {'tour' if tour.closed else 'path'}" if sim is not None else "this walk"
+            axes[0, k].set_title(gap_line(f"{instance.name}, {what}", tour.length, opt), fontsize=10)
         k += 1
     if sim is not None:
         plot_lengths(sim.lengths, ax=axes[0, k], optimum=None if opt is None else opt.length,

@@ -119,3 +119,12 @@ def test_figure_draws_the_published_optimum_and_the_gap():
 
 def test_no_figure_for_one_walk_without_coordinates():
     assert _report.figure(seed_routes(), nearest_neighbor(seed_routes(), 0), None) is None
+
+
+def test_the_figure_of_one_walk_gives_its_gap():
+    inst = Instance.random_uniform(10, seed=4)
+    walk = nearest_neighbor(inst, 3)
+    opt = _report.known_optimum(inst, closed=False)
+    (route,) = _report.figure(inst, walk, opt).axes
+    assert route.get_title() == _report.gap_line("random:10, this walk", walk.length, opt)
+    assert route.get_title().endswith(f"({100 * (walk.length / opt.length - 1):.2f} %)")
