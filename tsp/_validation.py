@@ -7,9 +7,9 @@ city, a number of simulations, explicit starts, a seed, a visiting order; and th
 one rule for memory (``check_memory``): a request that cannot fit is refused up
 front, naming the parameter and the memory it needs, never a raw MemoryError.
 
-This module depends on numpy (and os) only. It never imports ``Instance``: checks that take
-an instance use only its ``n`` and ``names`` (``tsp.instance.check_instance`` does
-the type check), so every module of the package can import it without a cycle.
+This module depends on numpy (and os) only. It never imports ``Instance``: checks
+that take an instance use only its ``n`` and ``names`` (``tsp.instance.check_instance``
+does the type check), so every module of the package can import it without a cycle.
 """
 
 from __future__ import annotations
@@ -122,9 +122,10 @@ def check_memory(need: int, name: str, value, what: str) -> None:
 
     Refused when ``need`` exceeds ``MEMORY_SHARE`` of ``available_memory()``; the
     message names the parameter (``{name}={value}``), what the bytes are for
-    (``what``) and both sizes. Checked before anything is allocated: a numpy
-    allocation past the memory raises a MemoryError naming nothing, or, with
-    Linux's overcommit, succeeds and gets the process killed when it is filled.
+    (``what``) and both sizes. Call it before allocating: a numpy allocation past
+    the memory raises a MemoryError naming nothing, or, with Linux's overcommit,
+    succeeds and gets the process killed when it is filled. Costs one read of
+    ``/proc/meminfo`` (about 15 us).
     """
     have = available_memory()
     if have is not None and need > MEMORY_SHARE * have:
