@@ -93,6 +93,10 @@ def check_seed(seed) -> np.random.Generator:
 #: bytes per simulation, 1/8 of its 16) and for whatever else the process holds.
 MEMORY_SHARE = 0.8
 
+#: Requests smaller than this (64 MiB) are never refused: no machine that runs numba lacks it,
+#: and reading /proc/meminfo would cost small calls (simulate on 15 cities) a fifth of their time.
+MEMORY_CHECK_FROM = 64 * 2**20
+
 
 def available_memory() -> int | None:
     """Bytes of memory a new array can count on now; None where the platform does not say.
@@ -124,9 +128,12 @@ def check_memory(need: int, name: str, value, what: str) -> None:
     message names the parameter (``{name}={value}``), what the bytes are for
     (``what``) and both sizes. Call it before allocating: a numpy allocation past
     the memory raises a MemoryError naming nothing, or, with Linux's overcommit,
-    succeeds and gets the process killed when it is filled. Costs one read of
-    ``/proc/meminfo`` (about 15 us).
+    succeeds and gets the process killed when it is filled. A request below
+    ``MEMORY_CHECK_FROM`` bytes passes without asking; a larger one costs one read
+    of ``/proc/meminfo`` (about 15 us).
     """
+    if need < MEMORY_CHECK_FROM:
+        return
     have = available_memory()
     if have is not None and need > MEMORY_SHARE * have:
         raise ValueError(f"{name}={value} needs {_size(need)} for {what}, more than this machine can spare "

@@ -172,7 +172,8 @@ class DenseMatrixMemory(unittest.TestCase):
 
     def test_every_constructor_building_a_dense_matrix_checks_it(self):
         chain = [(str(i), str(i + 1), 1.0) for i in range(399)]  # 400 cities
-        with mock.patch.object(_validation, "available_memory", return_value=2**20):  # 1 MiB: n <= 323
+        with mock.patch.object(_validation, "available_memory", return_value=2**20), \
+                mock.patch.object(_validation, "MEMORY_CHECK_FROM", 0):  # 1 MiB, every size checked: n <= 323
             self.assertEqual(Instance.from_points(np.zeros((300, 2))).n, 300)
             self.assertEqual(Instance.from_edges(chain[:299]).n, 300)
             for make in (lambda: Instance.random_uniform(400, seed=0),

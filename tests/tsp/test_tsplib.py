@@ -228,6 +228,7 @@ def test_geo_coordinates_off_the_globe_name_the_line(tmp_path, point, fragment):
 
 def test_a_coordinate_file_too_large_for_a_dense_matrix_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(_validation, "available_memory", lambda: 2**20)  # 1 MiB: n <= 323
+    monkeypatch.setattr(_validation, "MEMORY_CHECK_FROM", 0)  # every size checked
     xy = [(i, 0) for i in range(400)]
     with pytest.raises(ValueError, match=r"^n=400 needs 1\.2 MiB for its dense 400 x 400 distance matrix"):
         read_tsplib(write(tmp_path, coord_text("EUC_2D", xy)))

@@ -77,8 +77,18 @@ def test_check_memory_without_a_figure_from_the_platform_lets_it_through(monkeyp
 
 
 def test_check_matrix_memory_counts_8_n_squared_bytes(monkeypatch):
-    monkeypatch.setattr(_validation, "available_memory", lambda: 2**20)  # 1 MiB: n = 323 fits, 324 not
-    _validation.check_matrix_memory(323)
-    with pytest.raises(ValueError, match=r"^n=324 needs 0\.8 MiB for its dense 324 x 324 distance matrix "
-                                         r"\(8 n\^2 bytes\), more than this machine can spare \(80% of the 1\.0 MiB"):
-        _validation.check_matrix_memory(324)
+    monkeypatch.setattr(_validation, "available_memory", lambda: 2**30)  # 1 GiB: n = 10362 fits, 10363 not
+    _validation.check_matrix_memory(10362)
+    with pytest.raises(ValueError, match=r"^n=10363 needs 819\.3 MiB for its dense 10363 x 10363 distance matrix "
+                                         r"\(8 n\^2 bytes\), more than this machine can spare \(80% of the 1\.0 GiB"):
+        _validation.check_matrix_memory(10363)
+
+
+def test_check_memory_lets_small_requests_through_without_asking(monkeypatch):
+    def asked():
+        raise AssertionError("available_memory() read for a small request")
+
+    monkeypatch.setattr(_validation, "available_memory", asked)
+    _validation.check_memory(_validation.MEMORY_CHECK_FROM - 1, "count", 1, "the counts")
+    with pytest.raises(AssertionError, match="small request"):
+        _validation.check_memory(_validation.MEMORY_CHECK_FROM, "count", 1, "the counts")

@@ -230,7 +230,8 @@ class SimulateValidation(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, r"^n_simulations=1000000000000 needs 14,901\.2 GiB for the starts "
                                                 r"and lengths of the walks \(16 bytes per simulation\), more than"):
             simulate(SEED, 10**12, seed=0)
-        with mock.patch.object(_validation, "available_memory", return_value=2**20):  # 1 MiB: N <= 52428
+        with mock.patch.object(_validation, "available_memory", return_value=2**20), \
+                mock.patch.object(_validation, "MEMORY_CHECK_FROM", 0):  # 1 MiB, every size checked: N <= 52428
             self.assertEqual(simulate(SEED, 52_428, seed=0).n_simulations, 52_428)
             with self.assertRaisesRegex(ValueError, r"^n_simulations=52429 needs 0\.8 MiB"):
                 simulate(SEED, 52_429, seed=0)
