@@ -28,11 +28,7 @@ def _random(arg, seed) -> Instance:
         raise ValueError(f"instance 'random:N' needs an integer N >= 2, got 'random:{arg or ''}'") from None
     if n < 2:
         raise ValueError(f"instance 'random:N' needs an integer N >= 2, got N={n}")
-    need, have = 8 * n * n, _physical_memory()
-    if have is not None and need > have:
-        raise ValueError(f"instance 'random:{n}' needs {need / 2**30:.1f} GiB for its distance matrix "
-                         f"(8 * N^2 bytes), more than this machine's {have / 2**30:.1f} GiB")
-    return Instance.random_uniform(n, seed=seed)
+    return Instance.random_uniform(n, seed=seed)  # refuses a matrix that cannot fit
 
 
 def _tsplib(arg, seed) -> Instance:
@@ -42,14 +38,6 @@ def _tsplib(arg, seed) -> Instance:
     if arg not in names:
         raise ValueError(f"instance 'tsplib:NAME' needs one of {', '.join(names)}; got 'tsplib:{arg or ''}'")
     return read_tsplib(os.path.join(BUNDLED_DIR, f"{arg}.tsp"))
-
-
-def _physical_memory():
-    """Bytes of RAM, or None where the platform does not say."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
 
 
 #: name -> (arg, seed) -> Instance. ``"seed"``: the classroom table;
