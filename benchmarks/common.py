@@ -16,17 +16,20 @@ import os
 import platform
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 __all__ = [
-    "BenchResult", "best_time", "format_table", "machine_params", "number", "percent", "progress_bar",
-    "report", "seconds", "times", "OUTPUT_DIR",
+    "BenchResult", "MLFLOW_BIN", "best_time", "format_table", "machine_params", "mlflow_env", "mlflow_server",
+    "number", "percent", "progress_bar", "report", "seconds", "times", "OUTPUT_DIR",
 ]
 
 OUTPUT_DIR = Path(os.environ.get("OPTSANDBOX_BENCH_DIR", "benchmarks/output"))
+#: MLflow's own venv (``make mlflow``): the export benchmark and tests run MLflow from there
+MLFLOW_BIN = Path(__file__).resolve().parents[1] / ".venv-mlflow" / "bin"
 
 
 @dataclass(eq=False)
@@ -240,3 +243,56 @@ def report(result: BenchResult, out_dir: Path | None = None, run=None) -> Path:
         if png_path is not None:
             run.log_artifact(png_path)
     return csv_path
+
+
+def mlflow_env() -> dict:
+    """The environment for a process of .venv-mlflow: this checkout importable, MLflow's
+    telemetry off (no traffic leaves the machine), localhost never proxied."""
+    return dict(os.environ, PYTHONPATH=str(MLFLOW_BIN.parents[1]), MLFLOW_DISABLE_TELEMETRY="true",
+                DO_NOT_TRACK="true", NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+
+
+@contextmanager
+def mlflow_server(home: Path, workers: int = 2, timeout: float = 180.0):
+    """A real ``mlflow server`` from .venv-mlflow on a free 127.0.0.1 port; yields its URL.
+
+    Its database (sqlite) and proxied artifacts live in ``home``; its log is
+    ``home/server.log``. Raises RuntimeError when it does not answer within
+    ``timeout`` seconds; on leaving, stops it and its workers (the process group it
+    was started in).
+    """
+    import signal
+    import socket
+    import subprocess
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with open(home / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [MLFLOW_BIN / "mlflow", "server", "--backend-store-uri", f"sqlite:///{home / 'mlflow.db'}",
+             "--artifacts-destination", str(home / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(workers)],
+            cwd=home, env=mlflow_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/health", timeout=5) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"mlflow server did not start: {(home / 'server.log').read_text()[-2000:]}")
+                time.sleep(0.25)
+            yield url
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)  # the server and its workers: the group started here
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(30)

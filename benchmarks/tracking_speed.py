@@ -12,6 +12,14 @@ Browser view (issue 14; server time through Flask's test client, no MLflow
 figure to compare): the runs page of an experiment with 10,000 runs <= 200 ms
 (the slowest of: newest first, sorted by a metric, filtered and sorted by a
 param); the chart of a 100,000-point history <= 300 ms.
+
+Export (issue 15): ``export_mlflow`` of one run of 100,000 points (500,000 with
+--full) into a real ``mlflow server`` started here from ``.venv-mlflow`` (``make
+mlflow``; the row is left out, with a note, when that venv is missing, and in a
+smoke run), target >= 50,000 points/s. Its MLflow figure is MLflow's own client
+sending 1000-point ``log_batch`` requests one after another (the export before
+issue 15). A second export with ``log_batch`` doing nothing measures our side
+alone (reading the store, building MLflow's entities): where the time goes.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ MLFLOW = {
     "10k-point history read": 0.57,
     "search over 200 runs": 0.145,
     "bytes per point on disk": 240.0,
+    "export to an MLflow server": 6946.0,  # 1000-point log_batch requests one after another
 }
 # (unit, target, higher is better)
 TARGETS = {
@@ -50,7 +59,48 @@ TARGETS = {
     "bytes per point on disk": ("bytes", 80.0, False),
     "ui: runs page, 10,000 runs": ("ms", 200.0, False),
     "ui: chart, 100,000 points": ("ms", 300.0, False),
+    "export to an MLflow server": ("points/s", 50_000.0, True),
 }
+
+_EXPORT = """
+import json, sys
+from tracking.export import export_mlflow
+to, uri, alone = sys.argv[1], sys.argv[2], sys.argv[3] == "alone"
+if alone:  # our side only: every request but log_batch is made
+    from mlflow.tracking import MlflowClient
+    MlflowClient.log_batch = lambda self, *args, **kwargs: None
+result = export_mlflow(to, uri=uri)
+print(json.dumps({"points": result.points, "seconds": result.seconds}))
+"""
+
+
+def _export_speed(tmp: Path, n_points: int) -> tuple[float, float]:
+    """(points/s into a real MLflow server, points/s of our side alone), one run each."""
+    import json
+
+    import tracking
+    from benchmarks.common import MLFLOW_BIN, mlflow_env, mlflow_server
+
+    stores = []
+    # a warm-up (every server worker imports its code on its first requests), then one store
+    # per measurement: a later export must not find an earlier one's run in the server
+    for which, n in (("warm-up", 20_000), ("server", n_points), ("alone", n_points)):
+        uri = tmp / f"export-{which}" / "tracking.db"
+        with tracking.start_run(experiment="export", run_name=which, uri=uri) as run:
+            run.log_params({"n": n, "which": which})
+            for i in range(n):
+                run.log_metric("loss", 1.0 / (i + 1))
+        stores.append(uri)
+    home = tmp / "mlflow-server"
+    home.mkdir()
+    rates = []
+    with mlflow_server(home, workers=4) as url:  # mlflow server's default worker count
+        for uri, which in zip(stores, ("warm-up", "server", "alone")):
+            done = subprocess.run([MLFLOW_BIN / "python", "-c", _EXPORT, url, str(uri), which],
+                                  capture_output=True, text=True, env=mlflow_env(), check=True)
+            out = json.loads(done.stdout.strip().splitlines()[-1])
+            rates.append(out["points"] / out["seconds"])
+    return rates[1], rates[2]
 
 
 def _import_time(repeat: int) -> float:
@@ -119,7 +169,12 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     keys_per_batch = 100
     repeat = 1 if smoke else 3 if quick else 7
     figures = {}
-    bar = progress_bar(len(TARGETS), "tracking_speed", unit="measure")
+    export_note = None
+    if smoke:
+        export_note = "export to an MLflow server: not measured in a smoke run (it starts a server)"
+    elif not (REPO / ".venv-mlflow" / "bin" / "python").exists():
+        export_note = "export to an MLflow server: not measured, no .venv-mlflow (`make mlflow` makes it)"
+    bar = progress_bar(len(TARGETS) - (export_note is not None), "tracking_speed", unit="measure")
 
     def done(measure, value):  # between timings: the bar never runs inside one
         figures[measure] = value
@@ -196,6 +251,10 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         done("bytes per point on disk", (_store_size(size_uri) - empty) / n_size)
         for measure, value in _ui_figures(tmp, repeat, *((1_000, 10_000) if smoke else ())).items():
             done(measure, value)  # smoke: fewer runs and points, the program runs
+        if export_note is None:
+            n_export = 100_000 if quick else 500_000
+            rate, export_alone = _export_speed(tmp, n_export)
+            done("export to an MLflow server", rate)
 
     rows = []
     for measure, ours in figures.items():
@@ -231,6 +290,11 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     notes = [f"filtered search over 200 runs: {t_filtered * 1e3:.2f} ms",
              "MLflow 3.17's figures: measured once on this machine with its SQLite store, not rerun "
              "(MLflow is not a dependency)"]
+    if export_note:
+        notes.append(export_note)
+    else:
+        notes.append(f"export of {n_export:,} points, our side alone (log_batch doing nothing): "
+                     f"{number(export_alone)} points/s; the rest of the time is MLflow's server")
     for row in table.itertuples():
         mlflow = "no MLflow figure" if row.mlflow_3_17 != row.mlflow_3_17 else f"MLflow {number(row.mlflow_3_17)}"
         notes.append(f"{row.measure}: {number(row.ours)} {row.unit} (target {number(row.target)}: "
@@ -248,6 +312,9 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         "ui_chart_100k_s": figures["ui: chart, 100,000 points"],
         "targets_met": int(table["met"].sum()),
     }
+    if export_note is None:
+        metrics["export_points_per_s"] = figures["export to an MLflow server"]
+        metrics["export_our_side_points_per_s"] = export_alone
     params = {"quick": quick, "smoke": smoke, "points_one_by_one": n_single, "points_batched": n_batch,
               "keys_per_batch": keys_per_batch, "repeat": repeat}
     columns = {"mlflow_3_17": ("MLflow 3.17", number), "ours_better_by": ("ours better by", times)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numbers
 
-__all__ = ["NoExactChange", "check_amount", "check_coins"]
+__all__ = ["NoExactChange", "check_amount", "check_coins", "check_limit"]
 
 
 class NoExactChange(ValueError):
@@ -29,6 +29,14 @@ def check_amount(amount) -> int:
     if amount < 0:
         raise ValueError(f"amount must be a non-negative integer, got {amount}")
     return amount
+
+
+def check_limit(name: str, value) -> int:
+    """A positive integer limit (``max_coins``), or raise naming it."""
+    if not _is_integer(value) or value < 1:
+        raise (ValueError if _is_integer(value) else TypeError)(
+            f"{name} must be a positive integer, got {value!r}")
+    return int(value)
 
 
 def check_coins(coins) -> tuple[int, ...]:

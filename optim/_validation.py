@@ -12,10 +12,12 @@ import functools
 import inspect
 import math
 import numbers
+import os
 
 import numpy as np
 
 __all__ = [
+    "allocate",
     "as_float_array",
     "check_int",
     "check_interval",
@@ -85,6 +87,27 @@ def check_int(name: str, value, minimum: int) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
     return value
+
+
+def allocate(shapes, name: str, value, what: str) -> list:
+    """``numpy.empty`` arrays of float64 ``shapes``, or a ValueError naming the parameter
+    ``name`` (= ``value``) that asked for them and the memory needed.
+
+    Refused up front when they need more than the machine's physical memory, and
+    when numpy cannot get the memory (a raw MemoryError names nothing).
+    """
+    need = 8 * sum(math.prod(shape) for shape in shapes)
+    try:
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # the platform does not say
+        have = None
+    message = f"{name}={value} needs {need / 2**30:,.1f} GiB for {what}"
+    if have is not None and need > have:
+        raise ValueError(f"{message}, more than this machine's {have / 2**30:.1f} GiB")
+    try:
+        return [np.empty(shape) for shape in shapes]
+    except MemoryError:
+        raise ValueError(f"{message}, more than is free now") from None
 
 
 def _is_rate(value) -> bool:

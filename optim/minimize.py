@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
+    allocate,
     check_int,
     check_optimizer,
     check_problem,
@@ -184,7 +185,8 @@ def minimize(problem, optimizer, *, x0=None, steps=1000, tol=None) -> Trace:
     TypeError, ValueError
         For a problem or optimizer of the wrong kind, x0 of the wrong shape or
         not finite, ``steps`` < 1, or ``tol`` <= 0, or x0, steps or tol passed
-        by position; ValueError when f(x0) is not finite.
+        by position; ValueError when f(x0) is not finite, or when the trace of
+        ``steps`` points would not fit in memory (the message says how much it needs).
 
     Notes
     -----
@@ -211,9 +213,9 @@ def minimize(problem, optimizer, *, x0=None, steps=1000, tol=None) -> Trace:
     tol = check_tol(tol)
 
     d = x.shape[0]
-    path = np.empty((steps + 1, d))
-    loss = np.empty(steps + 1)
-    gnorm = np.empty(steps + 1)
+    path, loss, gnorm = allocate([(steps + 1, d), (steps + 1,), (steps + 1,)], "steps", steps,
+                                 f"the trace of {steps + 1} points in {d} dimensions "
+                                 "(path, loss and gradient norm, 8 (steps + 1)(d + 2) bytes)")
     converged_at = None
     is_diverged = False
 

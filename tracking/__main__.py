@@ -6,12 +6,15 @@
     python -m tracking plot RUN_ID METRIC [-o file.png] [--logy]
     python -m tracking export-mlflow --to URI [--experiment X] [--filter F]
     python -m tracking ui [--host 127.0.0.1] [--port 5000]
+    python -m tracking end RUN_ID [--status KILLED|FAILED|FINISHED] [--force]
 
 Run ids may be shortened to a unique prefix of at least 6 hex digits, as in
 ``show 3f2a9c``. ``--uri`` (before the command) picks the store; the default is
 ``$OPTSANDBOX_TRACKING_URI``, else ``sqlite:///runs/tracking.db`` under the
 working directory. Bad arguments and unknown runs: one line on stderr, exit
-code 2. ``runs`` shows the columns that fit the terminal.
+code 2. ``runs`` shows the columns that fit the terminal. ``end`` marks a run
+left RUNNING by a process that died (SIGKILL, a crash) as ended, and refuses
+while that process is alive.
 
 A filter is comparisons joined by AND (the language of ``tracking.search_runs``);
 params and tags are text, metrics numbers (their last value). With the keys
@@ -176,7 +179,10 @@ def _cmd_plot(args) -> int:
 
     rec = get_run(args.run_id, uri=args.uri)
     hist = metric_history(rec.run_id, args.metric, uri=args.uri)
-    out = args.output or f"{rec.run_id[:SHORT]}_{args.metric.replace('/', '_').replace(' ', '_')}.png"
+    default = f"{rec.run_id[:SHORT]}_{args.metric.replace('/', '_').replace(' ', '_')}.png"
+    out = args.output or default
+    if out.endswith(("/", os.sep)) or Path(out).is_dir():
+        out = str(Path(out) / default)  # a folder given: the default name inside it
     if not Path(out).suffix:
         out += ".png"  # what savefig would add: say the file's real name
     if not Path(out).parent.is_dir():
@@ -191,19 +197,49 @@ def _cmd_plot(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from .export import export_mlflow
+    import warnings
+
+    from .export import ExportWarning, export_mlflow
 
     try:
-        mapping = export_mlflow(args.to, experiment=args.experiment, filter=args.filter, uri=args.uri)
-    except (ValueError, TypeError):
-        raise  # a bad filter or run id: our own message is clear
-    except Exception as exc:  # MLflow's errors (server down, value refused) have many types
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ExportWarning)
+            result = export_mlflow(args.to, experiment=args.experiment, filter=args.filter, uri=args.uri)
+    except (ValueError, TypeError, OSError):
+        raise  # a bad filter, a run MLflow would refuse, a server down: our own message is clear
+    except Exception as exc:  # MLflow's errors (value refused) have many types
         first = str(exc).splitlines()[0] if str(exc) else ""
         raise ValueError(f"export to {args.to} failed: {type(exc).__name__}: {first}") from exc
-    for ours, theirs in mapping.items():
-        print(f"{ours} -> {theirs}")
-    print(f"exported {len(mapping)} runs to {args.to}")
+    for w in caught:
+        if issubclass(w.category, ExportWarning):
+            print(f"python -m tracking: warning: {w.message}", file=sys.stderr)
+    done = {**dict.fromkeys(result.created, "created"), **dict.fromkeys(result.updated, "updated"),
+            **dict.fromkeys(result.skipped, "up to date")}
+    for ours, theirs in result.runs.items():
+        print(f"{ours} -> {theirs} ({done[ours]})")
+    rate = f", {result.points / result.seconds:,.0f} points/s" if result.points else ""
+    print(f"exported {len(result.runs)} runs to {args.to}: {len(result.created)} created, "
+          f"{len(result.updated)} updated, {len(result.skipped)} already up to date; "
+          f"{result.points:,} metric points in {result.seconds:.1f} s{rate}")
     return 0
+
+
+def _cmd_end(args) -> int:
+    from .run import end_stale_run
+
+    run_id, end_ms = end_stale_run(args.run_id, args.status, force=args.force, uri=args.uri)
+    from datetime import datetime, timezone
+
+    when = _fmt_time(datetime.fromtimestamp(end_ms / 1000, tz=timezone.utc))
+    print(f"run {run_id} marked {args.status}, end time {when} (its last logged point)")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (no usage block) and a pointer to --help."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (`{self.prog} --help` for usage)\n")
 
 
 def _cmd_ui(args) -> int:
@@ -249,8 +285,8 @@ def _port(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tracking", description=_HELP,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="python -m tracking", description=_HELP,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--uri", type=_uri, default=None,
                         help="store, e.g. sqlite:///runs/tracking.db (default: $OPTSANDBOX_TRACKING_URI)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -288,6 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--experiment", action="append")
     p.add_argument("--filter")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("end", help="mark a run left RUNNING by a dead process (SIGKILL) as ended")
+    p.add_argument("run_id")
+    p.add_argument("--status", default="KILLED", choices=["KILLED", "FAILED", "FINISHED"],
+                   help="the status to store (default KILLED)")
+    p.add_argument("--force", action="store_true",
+                   help="end it even if its process may still be alive (or ran on another host)")
+    p.set_defaults(func=_cmd_end)
 
     p = sub.add_parser("ui", help="browse the runs in a web browser (read-only)")
     p.add_argument("--host", default="127.0.0.1",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import math
 import os
 import shutil
 import sys
@@ -30,6 +31,7 @@ from pathlib import Path
 from . import _signals
 from ._signals import Terminated, critical
 from ._validation import (
+    RunNotFound,
     check_artifact_name,
     check_key,
     check_mapping,
@@ -38,10 +40,10 @@ from ._validation import (
     check_status,
     check_tags,
 )
-from .buffer import MetricBuffer, stop_flusher
+from .buffer import MetricBuffer, flush_pending, stop_flusher
 from .store import Store, get_store
 
-__all__ = ["Run", "Terminated", "active_run", "end_run", "start_run"]
+__all__ = ["Run", "Terminated", "active_run", "end_run", "end_stale_run", "start_run"]
 
 _time = time.time
 _local = threading.local()          # .stack: this thread's active runs, innermost last
@@ -185,14 +187,33 @@ class Run:
         if default_suffix and (not suffix or (known_suffixes is not None
                                               and suffix[1:].lower() not in known_suffixes)):
             name += default_suffix
-        self.artifact_dir.mkdir(parents=True, exist_ok=True)
-        return self.artifact_dir / name
+        folder = self.artifact_dir
+        if folder.is_symlink():
+            raise ValueError(f"the run's artifact folder {str(folder)!r} is a symlink: artifacts "
+                             "are written only into a real folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    def _refuse_a_folder_holding_the_store(self, src: Path) -> None:
+        """Copying a folder that holds the database or this run's artifacts would copy
+        the live database, and the copy into itself, again and again."""
+        folder = Path(os.path.realpath(src))
+        for what, inside in (("the tracking store", self._store.path),
+                             ("this run's artifact folder", self.artifact_dir)):
+            real = Path(os.path.realpath(inside))
+            if real == folder or folder in real.parents:
+                raise ValueError(
+                    f"cannot log the folder {str(src)!r} as an artifact: it holds {what} "
+                    f"({str(inside)!r}), which would be copied into itself; log the files or "
+                    "a folder inside it instead"
+                )
 
     def log_artifact(self, path, name: str | None = None) -> Path:
         """Copy the file (or directory) ``path`` into the run's artifact directory.
 
         An artifact of the same name is replaced whole (a directory's old files do
-        not linger). Returns the path of the copy.
+        not linger). Returns the path of the copy. A folder that holds the tracking
+        store or this run's artifacts (``"."`` with the default store) is refused.
         """
         self._check_running()
         if not isinstance(path, (str, os.PathLike)):
@@ -200,18 +221,14 @@ class Run:
         src = Path(path)
         if not src.exists():
             raise ValueError(f"artifact path does not exist: {str(src)!r}")
-        dest = self._artifact_path(Path(os.path.abspath(src)).name if name is None else name)
-        if dest.exists() and os.path.samefile(src, dest):
-            return dest  # already this run's artifact
-        if dest.is_dir() and not dest.is_symlink():
-            shutil.rmtree(dest)
-        elif dest.exists() and src.is_dir():
-            dest.unlink()
         if src.is_dir():
-            shutil.copytree(src, dest)
-        else:
-            shutil.copyfile(src, dest)
-        return dest
+            self._refuse_a_folder_holding_the_store(src)
+        dest = self._artifact_path(Path(os.path.abspath(src)).name if name is None else name)
+        if dest.exists() and not dest.is_symlink() and os.path.samefile(src, dest):
+            return dest  # already this run's artifact
+        if src.is_dir():
+            return _put(dest, lambda tmp: shutil.copytree(src, tmp))
+        return _put(dest, lambda tmp: shutil.copyfile(src, tmp))
 
     def log_figure(self, fig, name: str) -> Path:
         """Save a matplotlib Figure as an artifact: PNG unless ``name`` ends in another
@@ -220,19 +237,20 @@ class Run:
             raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
         formats = fig.canvas.get_supported_filetypes() if hasattr(fig, "canvas") else {"png": ""}
         dest = self._artifact_path(name, ".png", known_suffixes=formats)
-        fig.savefig(dest, dpi=110, bbox_inches="tight")
-        return dest
+        return _put(dest, lambda tmp: fig.savefig(tmp, dpi=110, bbox_inches="tight"))
 
     def log_dict(self, d: dict, name: str) -> Path:
         """Save a dict as a JSON artifact (``.json`` added when ``name`` has no suffix).
 
-        numpy scalars and arrays are written as numbers and lists.
+        numpy scalars and arrays are written as numbers and lists. The file is strict
+        JSON (RFC 8259), which has no NaN or infinity: NaN and +-inf are written as
+        ``null``, as JavaScript's ``JSON.stringify`` does. An artifact of the same
+        name is replaced, even a directory.
         """
         d = check_mapping(d, "d")
         dest = self._artifact_path(name, ".json")
-        text = json.dumps(d, indent=2, default=_json_default)
-        dest.write_text(text + "\n", encoding="utf-8")
-        return dest
+        text = json.dumps(_finite_or_null(d), indent=2, default=_json_default, allow_nan=False)
+        return _put(dest, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
     # -- ending ---------------------------------------------------------------
 
@@ -255,6 +273,40 @@ class Run:
             _forget(self)
             if not _store_in_use(self._store):
                 self._store.checkpoint()  # the process's last run: the database file alone is whole
+
+
+def _put(dest: Path, write) -> Path:
+    """Write an artifact under a temporary name beside ``dest`` (``write(tmp)``), then move
+    it into place. What stood at ``dest`` is replaced whole — a file, a directory, or a
+    symlink itself, never what the link points to. Returns ``dest``."""
+    tmp = dest.with_name(f".tmp-{uuid.uuid4().hex[:12]}-{dest.name}")  # same suffix: savefig's format
+    try:
+        write(tmp)
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        elif tmp.is_dir() and os.path.lexists(dest):
+            dest.unlink()  # a directory cannot be renamed over a file or a link
+        os.replace(tmp, dest)
+    except BaseException:
+        if tmp.is_dir() and not tmp.is_symlink():
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif os.path.lexists(tmp):
+            tmp.unlink()
+        raise
+    return dest
+
+
+def _finite_or_null(obj):
+    """``obj`` with every NaN and +-inf replaced by None (numpy values made plain first)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite_or_null(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [_finite_or_null(v) for v in obj]
+    if hasattr(obj, "tolist") and hasattr(obj, "dtype"):  # numpy scalars and arrays
+        return _finite_or_null(obj.tolist())
+    return obj
 
 
 def _json_default(obj):
@@ -369,11 +421,13 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     if run_name is None:
         run_name = f"run-{run_id[:8]}"
     start_ms = int(_time() * 1000)
+    process = _this_process()
     watching = _signals.install()  # before the row exists: a signal then ends the run properly
     run = None
     try:
         with critical:  # the row, the Run and its registration: all or nothing
-            rid = store.create_run(run_id, experiment, run_name, start_ms, parent._rid if parent else None, tags)
+            rid = store.create_run(run_id, experiment, run_name, start_ms, parent._rid if parent else None,
+                                   tags, process)
             run = Run(store, rid, run_id, experiment, run_name, parent.run_id if parent else None, start_ms)
             run._watch_signal = watching
             with _open_lock:
@@ -384,6 +438,98 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
             _signals.uninstall()
         raise
     return run
+
+
+_process: tuple | None = None
+
+
+def _this_process() -> tuple:
+    """(pid, host, start time or None) of this process, worked out once per process."""
+    global _process
+    if _process is None or _process[0] != os.getpid():
+        import socket  # here, not at import: ``import tracking`` stays light
+
+        stat = _proc_stat(os.getpid())
+        _process = (os.getpid(), socket.gethostname(), stat[1] if stat else None)
+    return _process
+
+
+def _proc_stat(pid: int) -> tuple | None:
+    """(state letter, start time in clock ticks since boot) of process ``pid`` from
+    Linux's /proc, or None where there is no such file."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()  # after the command name: field 3 on
+        return fields[0], int(fields[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int, started: int | None) -> bool:
+    """Is the process ``pid`` of this host that started at ``started`` still running?
+    (A zombie is not: it has stopped writing. Another start time: the pid was reused.)"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        pass
+    stat = _proc_stat(pid)
+    if stat is None:  # no /proc to tell: the pid exists, so it may be the writer
+        return True
+    state, now = stat
+    return state != b"Z" and (started is None or now == started)
+
+
+def end_stale_run(run_id: str, status: str = "KILLED", *, force: bool = False, uri=None) -> tuple:
+    """End a run left RUNNING by a process that died (SIGKILL, a crash, power loss).
+
+    Parameters
+    ----------
+    run_id : str
+        The run's id (or a unique prefix of at least 6 hex digits).
+    status : str
+        KILLED (default), FAILED or FINISHED.
+    force : bool
+        End it even when its process may still be writing it.
+    uri : str or path, optional
+        Store; default ``tracking.get_tracking_uri()``.
+
+    Returns
+    -------
+    (str, int)
+        The full run id and the end time stored (Unix ms): the run's last
+        logged point, or its start when it logged none.
+
+    Raises
+    ------
+    ValueError
+        The run has already ended; or, without ``force``, the process that
+        started it is still alive on this host (same pid and start time), or it
+        was started on another host, where this cannot be checked.
+    """
+    import socket
+
+    check_status(status)
+    store = get_store(uri, create=False)
+    if store is None:
+        raise RunNotFound(f"no run with id {run_id!r}: the tracking store does not exist yet")
+    flush_pending(store)
+    full_id, state, process = store.run_process(run_id)
+    if state != "RUNNING":
+        raise ValueError(f"run {full_id} has already ended ({state})")
+    if process is not None and not force:
+        pid, host, started = process
+        if host != socket.gethostname():
+            raise ValueError(f"run {full_id} was started by process {pid} on host {host!r}: whether it "
+                             "still runs cannot be checked from here (--force ends it anyway)")
+        if _alive(pid, started):
+            raise ValueError(f"run {full_id} is still being written by process {pid}, alive on this "
+                             "host: stop that process first (or --force)")
+    end_ms = store.end_stale_run(full_id, status)
+    if end_ms is None:
+        raise ValueError(f"run {full_id} has already ended ({store.run_process(full_id)[1]})")
+    return full_id, end_ms
 
 
 def active_run() -> Run | None:

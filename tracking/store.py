@@ -17,6 +17,7 @@ One file holds everything but the artifacts::
     metric_keys(id, key)                    -- a small integer per metric name
     metrics(run, key, seq, n, steps, vals, ts)  -- WITHOUT ROWID, key (run, key, seq)
     latest_metrics(run, key, step, seq, value, ts)
+    run_processes(run, pid, host, started)  -- who writes a run (made on first use)
 
 Metric points are written in chunks: one ``metrics`` row holds the ``n`` points
 of one key that one flush wrote, as little-endian arrays (``steps`` and ``ts``
@@ -55,7 +56,7 @@ from ._filter import to_sql
 from ._signals import critical
 from ._validation import RunNotFound, db_path_from_uri
 
-__all__ = ["DEFAULT_URI", "Store", "get_store", "get_tracking_uri", "set_tracking_uri"]
+__all__ = ["DEFAULT_URI", "Store", "StoreDamaged", "get_store", "get_tracking_uri", "set_tracking_uri"]
 
 DEFAULT_URI = "sqlite:///runs/tracking.db"
 ENV_VAR = "OPTSANDBOX_TRACKING_URI"
@@ -116,6 +117,10 @@ ON CONFLICT(run, key) DO UPDATE SET
 WHERE excluded.step > latest_metrics.step
    OR (excluded.step = latest_metrics.step AND excluded.seq >= latest_metrics.seq)
 """
+_RUN_PROCESSES = """
+CREATE TABLE IF NOT EXISTS run_processes (
+    run INTEGER PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, started INTEGER
+)"""
 _SWAP = sys.byteorder != "little"
 # runs_page's sort keys: run columns, and a key's value (params reading as numbers sort as numbers)
 _SORT_COLUMNS = {"run_name": "r.run_name", "status": "r.status", "start_time": "r.start_ms",
@@ -154,6 +159,15 @@ def get_tracking_uri() -> str:
     """The store in use: ``set_tracking_uri``, else ``$OPTSANDBOX_TRACKING_URI``, else
     ``sqlite:///runs/tracking.db`` (relative to the working directory)."""
     return _uri or os.environ.get(ENV_VAR) or DEFAULT_URI
+
+
+class StoreDamaged(ValueError):
+    """The database file is damaged (a corrupt page): nothing can be read or written."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")  # Python 3.11+
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc)
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -246,8 +260,9 @@ class Store:
     def write(self):
         """A ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any
         exception, which then propagates. Ctrl-C and SIGTERM (with a run active) are
-        held until it has ended, so they never leave it half open or half believed."""
-        with self.lock, critical:  # Ctrl-C/SIGTERM wait until the transaction has ended
+        held until it has ended, so they never leave it half open or half believed.
+        A damaged database file raises ``StoreDamaged``."""
+        with self.lock, critical, self._damage_named():  # Ctrl-C/SIGTERM wait for the end
             conn = self.conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -260,8 +275,9 @@ class Store:
 
     @contextmanager
     def read(self):
-        """A read transaction: every query inside sees the same snapshot."""
-        with self.lock:
+        """A read transaction: every query inside sees the same snapshot. A damaged
+        database file raises ``StoreDamaged``."""
+        with self.lock, self._damage_named():
             conn = self.conn
             try:
                 conn.execute("BEGIN")
@@ -269,6 +285,19 @@ class Store:
             finally:
                 if conn.in_transaction:
                     conn.execute("COMMIT")
+
+    @contextmanager
+    def _damage_named(self):
+        """SQLite's "database disk image is malformed" as ``StoreDamaged`` naming the file."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise
+            raise StoreDamaged(
+                f"tracking store {str(self.path)!r} is damaged ({exc}): move it away and start a "
+                "new one, or try to rescue its data with the sqlite3 shell's .recover"
+            ) from None
 
     # -- ids ----------------------------------------------------------------
 
@@ -295,10 +324,12 @@ class Store:
     # -- writing runs -----------------------------------------------------------
 
     def create_run(self, run_id: str, experiment: str, run_name: str, start_ms: int,
-                   parent: int | None, tags: dict) -> int:
+                   parent: int | None, tags: dict, process: tuple | None = None) -> int:
         """Insert a RUNNING run (and its experiment, on first use) with its first tags.
 
-        ``parent`` is the row id of the enclosing run, or None. Returns the new
+        ``parent`` is the row id of the enclosing run, or None; ``process`` the
+        writing process's ``(pid, host, start time or None)``, kept so that a run
+        left RUNNING can be told from one still being written. Returns the new
         run's row id, which the other methods take as ``rid``.
         """
         with self.write() as conn:
@@ -310,6 +341,10 @@ class Store:
             ).lastrowid
             if tags:
                 conn.executemany(_UPSERT_TAG, [(rid, k, v) for k, v in tags.items()])
+            if process is not None:
+                conn.execute(_RUN_PROCESSES)
+                conn.execute("INSERT INTO run_processes(run, pid, host, started) VALUES (?, ?, ?, ?)",
+                             (rid, *process))
         # cached only once committed: an id from a rolled-back transaction would point at nothing
         self._exp_ids[experiment] = eid
         return rid
@@ -318,6 +353,35 @@ class Store:
         """Store a run's final status and end time."""
         with self.write() as conn:
             conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ?", (status, end_ms, rid))
+
+    def run_process(self, run_id: str) -> tuple:
+        """``(full run id, status, (pid, host, start time) or None)`` of a run: the process
+        that started it, when the store knows it."""
+        with self.read() as conn:
+            rid, full_id = _find_run(conn, run_id)
+            status = conn.execute("SELECT status FROM runs WHERE id = ?", (rid,)).fetchone()[0]
+            try:
+                process = conn.execute("SELECT pid, host, started FROM run_processes WHERE run = ?",
+                                       (rid,)).fetchone()
+            except sqlite3.OperationalError:  # a store older than the table, or no run wrote it yet
+                process = None
+        return full_id, status, process
+
+    def end_stale_run(self, run_id: str, status: str) -> int | None:
+        """End a run left RUNNING (its process died): ``status``, and as end time its last
+        logged point (its start when it has none). Returns that end time, or None when
+        the run was no longer RUNNING."""
+        with self.write() as conn:
+            rid, _ = _find_run(conn, run_id)
+            start_ms = conn.execute("SELECT start_ms FROM runs WHERE id = ?", (rid,)).fetchone()[0]
+            end_ms = start_ms
+            for (stamps,) in conn.execute(  # each key's newest chunk: its last point is the key's last
+                    "SELECT ts FROM metrics m WHERE run = ? AND seq = "
+                    "(SELECT max(seq) FROM metrics WHERE run = m.run AND key = m.key)", (rid,)):
+                end_ms = max(end_ms, _unpack_last(stamps))
+            done = conn.execute("UPDATE runs SET status = ?, end_ms = ? WHERE id = ? AND status = 'RUNNING'",
+                                (status, end_ms, rid)).rowcount
+        return end_ms if done else None
 
     def add_params(self, rid: int, params: dict) -> None:
         """Insert params (text); a key the run already has keeps its stored value."""
@@ -569,6 +633,11 @@ def _pack(code: str, values: list) -> bytes:
     if _SWAP:
         arr.byteswap()
     return arr.tobytes()
+
+
+def _unpack_last(stamps: bytes) -> int:
+    """The last int64 of a packed little-endian array."""
+    return int.from_bytes(stamps[-8:], "little", signed=True)
 
 
 def _nan(value):

@@ -149,10 +149,10 @@ def _simulate(parser, args, instance, rng):
         else:
             sim = simulate(instance, args.n, seed=rng, closed=args.closed, progress=progress)
         return sim, _jit.loading_seconds() - loaded
-    except MemoryError:
-        count = instance.n if args.all_starts else args.n
-        parser.error(f"not enough memory for {count} simulations (about {16 * count / 2**30:.1f} GiB "
-                     f"for their starts and lengths)")
+    except ValueError as exc:  # more simulations than the memory holds: simulate names the GiB
+        parser.error(f"N: {exc}")
+    except MemoryError:  # the memory went elsewhere after simulate's check
+        parser.error(f"not enough memory for {instance.n if args.all_starts else args.n} simulations")
 
 
 @contextlib.contextmanager

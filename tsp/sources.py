@@ -28,11 +28,7 @@ def _random(arg, seed) -> Instance:
         raise ValueError(f"instance 'random:N' needs an integer N >= 2, got 'random:{arg or ''}'") from None
     if n < 2:
         raise ValueError(f"instance 'random:N' needs an integer N >= 2, got N={n}")
-    need, have = 8 * n * n, _physical_memory()
-    if have is not None and need > have:
-        raise ValueError(f"instance 'random:{n}' needs {need / 2**30:.1f} GiB for its distance matrix "
-                         f"(8 * N^2 bytes), more than this machine's {have / 2**30:.1f} GiB")
-    return Instance.random_uniform(n, seed=seed)
+    return Instance.random_uniform(n, seed=seed)  # refuses a matrix that cannot fit
 
 
 def _tsplib(arg, seed) -> Instance:
@@ -60,14 +56,6 @@ def _hint(name: str) -> str:
                 "and pass its path")
     close = difflib.get_close_matches(stem, shipped, n=1)
     return f"; did you mean 'tsplib:{close[0]}'?" if close else ""
-
-
-def _physical_memory():
-    """Bytes of RAM, or None where the platform does not say."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
 
 
 #: name -> (arg, seed) -> Instance. ``"seed"``: the classroom table;

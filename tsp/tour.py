@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_indices, check_order, check_square
+from ._validation import as_array, check_dist, check_indices, check_order
+from .instance import Instance
 
 __all__ = ["Tour", "tour_length"]
 
@@ -14,16 +15,18 @@ __all__ = ["Tour", "tour_length"]
 def tour_length(dist, order, closed: bool = False) -> float:
     """Sum of ``dist`` along ``order`` (back to the start when ``closed``).
 
-    ``dist`` is an ``Instance`` or a square matrix; ``order`` holds city indices
-    in 0..n-1 (TypeError for non-integers, ValueError when out of range). The legs
-    are added left to right, as the kernels add them; a missing edge makes it inf.
+    ``dist`` is an ``Instance`` or a matrix, checked (on a copy) exactly as an
+    ``Instance`` checks one: square, at least 2 x 2, real, no NaN, no negative
+    entry (``inf`` is a missing edge). ``order`` holds city indices in 0..n-1
+    (TypeError for non-integers, ValueError when out of range). The legs are
+    added left to right, as the kernels add them; a missing edge makes it inf.
 
     Examples
     --------
     >>> tour_length([[0, 1, 2], [1, 0, 3], [2, 3, 0]], [0, 1, 2], closed=True)
     6.0
     """
-    dist = check_square(np.asarray(getattr(dist, "dist", dist), dtype=np.float64))
+    dist = dist.dist if isinstance(dist, Instance) else check_dist(as_array(dist, "dist"))
     order = check_indices(np.array(order), dist.shape[0])
     if order.size < 2:
         return 0.0

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._metric import build_matrix
+from ._metric import build_matrix, geo_degrees
 from .instance import Instance, _default_names
 
 __all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "OPTIMA_CSV", "PublishedOptimum",
@@ -270,8 +270,30 @@ def _missing(seen, n: int) -> tuple:
     return count, shown
 
 
-def _node_coords(scan: _Scan, section: str, n: int) -> np.ndarray:
-    """The (n, 2) coordinates of a NODE_COORD_SECTION or DISPLAY_DATA_SECTION."""
+#: GEO (latitude, longitude) bounds in degrees, after TSPLIB's DDD.MM conversion
+#: (``_metric.geo_degrees``), to within ``GEO_SLACK`` degrees of float rounding.
+GEO_LIMITS = (("latitude", 90.0), ("longitude", 180.0))
+GEO_SLACK = 1e-9
+
+
+def _check_geo(scan: _Scan, line: int, node: int, tokens, point) -> None:
+    """A GEO point must lie on the globe: latitude within -90..90, longitude -180..180 degrees.
+
+    Minutes of 60 or more are not refused: TSPLIB's conversion carries them into
+    the degrees, and the published ali535 writes three (45.80, -24.80, 40.62).
+    """
+    for (what, limit), token, value in zip(GEO_LIMITS, tokens, point):
+        angle = float(geo_degrees(value))
+        if abs(angle) > limit + GEO_SLACK:
+            raise scan.error(line, f"GEO {what} must be within -{limit:g}..{limit:g} degrees, got {token!r} "
+                                   f"for node {node} (DDD.MM: {angle:.2f} degrees)")
+
+
+def _node_coords(scan: _Scan, section: str, n: int, geo: bool = False) -> np.ndarray:
+    """The (n, 2) coordinates of a NODE_COORD_SECTION or DISPLAY_DATA_SECTION.
+
+    ``geo``: the points are GEO latitudes and longitudes, checked by ``_check_geo``.
+    """
     start, rows = scan.sections[section]
     coords = {}  # node -> (x, y); nothing of size n before the nodes are all there
     for line, tokens in rows:
@@ -283,6 +305,8 @@ def _node_coords(scan: _Scan, section: str, n: int) -> np.ndarray:
         if node in coords:
             raise scan.error(line, f"node {node} is given twice")
         coords[node] = (_number(scan, line, tokens[1], "x"), _number(scan, line, tokens[2], "y"))
+        if geo:
+            _check_geo(scan, line, node, tokens[1:], coords[node])
     if len(coords) < n:
         count, shown = _missing(coords, n)
         raise scan.error(start, f"{section} lacks {count} of the {n} nodes: {shown}")
@@ -354,7 +378,11 @@ def read_tsplib(path) -> Instance:
     TSPLIBFormatError
         A ``ValueError`` naming the file and line: missing DIMENSION or
         EDGE_WEIGHT_TYPE, an unknown type or format, a non-numeric token, the wrong
-        number of weights, a node missing or given twice.
+        number of weights, a node missing or given twice, a GEO point off the
+        globe (latitude beyond -90..90 or longitude beyond -180..180 degrees).
+    ValueError
+        When the n x n matrix of a coordinate type cannot fit in memory (the
+        message names n and the memory it needs).
 
     Notes
     -----
@@ -363,7 +391,9 @@ def read_tsplib(path) -> Instance:
     - EUC_2D: ``nint(sqrt(dx^2 + dy^2))``; CEIL_2D: ``ceil(sqrt(dx^2 + dy^2))``;
     - ATT: ``r = sqrt((dx^2 + dy^2) / 10)``, ``t = nint(r)``, ``t + 1`` if ``t < r`` else ``t``;
     - GEO: each DDD.MM value becomes ``PI * (deg + 5 * min / 3) / 180`` with
-      ``deg`` its truncation and ``PI = 3.141592``; then
+      ``deg`` its truncation and ``PI = 3.141592`` (in degrees, ``deg + 5 * min / 3``
+      must lie within -90..90 for a latitude, -180..180 for a longitude; minutes
+      of 60 or more carry over, as in the published ali535); then
       ``int(6378.388 * acos(0.5 ((1 + q1) q2 - (1 - q1) q3)) + 1)`` with
       ``q1 = cos(dlon)``, ``q2 = cos(dlat)``, ``q3 = cos(lat_i + lat_j)``;
     - EXPLICIT: the numbers fill the matrix in the order of EDGE_WEIGHT_FORMAT; a
@@ -404,7 +434,7 @@ def read_tsplib(path) -> Instance:
     elif wtype in EDGE_WEIGHT_TYPES:
         if "NODE_COORD_SECTION" not in scan.sections:
             raise scan.error(scan.last_line, f"EDGE_WEIGHT_TYPE {wtype} needs a NODE_COORD_SECTION")
-        coords = _node_coords(scan, "NODE_COORD_SECTION", n)
+        coords = _node_coords(scan, "NODE_COORD_SECTION", n, geo=wtype == "GEO")
         dist = build_matrix(wtype, coords)
         if np.isinf(dist).any():  # inf would read as "no edge"
             i, j = np.argwhere(np.isinf(dist))[0]

@@ -102,3 +102,29 @@ def test_small_integer_dtypes_do_not_overflow(dtype):
     assert smallest_counterexample(np.array([100, 120, 127], dtype=dtype)) == ref.smallest_counterexample_scan(
         {100, 120, 127}, 1000
     )
+
+
+def test_a_canonical_test_that_would_take_minutes_is_refused_with_its_time():
+    with pytest.raises(ValueError) as info:
+        is_canonical(range(1, 5001))
+    text = str(info.value)
+    assert "5000 coins would take about 5 minutes" in text and "O(n^3)" in text
+    assert "max_coins=5000" in text
+    with pytest.raises(ValueError, match="of 1001 coins"):
+        smallest_counterexample(range(1, 1002))
+    with pytest.raises(ValueError, match="of 4 coins"):
+        is_canonical({1, 2, 3, 4}, max_coins=3)
+    assert is_canonical({1, 2, 3, 4}, max_coins=4)
+    for bad, err in ((0, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(err, match="max_coins must be a positive integer"):
+            is_canonical({1, 2}, max_coins=bad)
+
+
+def test_the_sliced_canonical_test_finds_what_one_pass_finds(monkeypatch):
+    import greedy.canonical as canonical
+
+    coins = (97, 61, 60, 33, 25, 10, 7, 3, 1)
+    whole = canonical.smallest_counterexample(coins)
+    monkeypatch.setattr(canonical, "_OPS_PER_SLICE", 1)  # one row per kernel call
+    assert canonical.smallest_counterexample(coins) == whole
+    assert whole == ref.smallest_counterexample_scan(coins, coins[0] + coins[1])

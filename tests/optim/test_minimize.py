@@ -166,3 +166,17 @@ def test_descend_drops_the_columns_left_out():
         pass
     assert k == 10
     np.testing.assert_allclose(x, full[-1][:, [0, 2]], rtol=1e-14, atol=1e-14)
+
+
+def test_a_trace_too_large_for_memory_is_refused_naming_steps():
+    q = quadratic_case(12).problem
+    with pytest.raises(ValueError, match=r"steps=1000000000000 needs 37,252\.9 GiB for the trace .* more than this machine's"):
+        minimize(q, gd(0.1), x0=np.ones(3), steps=10**12)
+
+
+def test_a_trace_numpy_cannot_allocate_is_refused_naming_steps(monkeypatch):
+    import optim._validation as validation
+
+    monkeypatch.setattr(validation.os, "sysconf", lambda name: 1 << 40)  # "plenty of RAM": numpy still says no
+    with pytest.raises(ValueError, match=r"steps=1000000000000 needs 37,252\.9 GiB .*more than is free now"):
+        minimize(quadratic_case(12).problem, gd(0.1), x0=np.ones(3), steps=10**12)

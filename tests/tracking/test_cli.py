@@ -57,6 +57,18 @@ def test_cli_plot_output_problems(tmp_path, capsys):
     assert f"saved {tmp_path / 'noext.png'} " in out and (tmp_path / "noext.png").exists()
 
 
+def test_cli_plot_into_a_directory_writes_a_file_inside_it(tmp_path, capsys):
+    ids = three_runs()
+    folder = tmp_path / "plots"
+    folder.mkdir()
+    for out in (str(folder), str(folder) + "/"):
+        assert cli(["plot", ids[10], "best", "-o", out]) == 0
+        inside = folder / f"{ids[10][:8]}_best.png"
+        assert f"saved {inside} " in capsys.readouterr().out
+        assert inside.read_bytes()[:4] == b"\x89PNG"
+    assert not (tmp_path / "plots.png").exists()
+
+
 @pytest.mark.parametrize("argv, message", [
     (["show", "f" * 32], "no run with id"),
     (["compare", "0123456789"], "no run with id"),
@@ -74,13 +86,25 @@ def test_cli_errors_are_one_line_exit_2(argv, message, capsys):
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv", [["bogus"], ["runs", "--limit", "0"], ["plot", "abc"], [],
-                                  ["--uri", "mysql://x", "runs"]])
-def test_cli_bad_arguments_exit_2(argv, capsys):
+@pytest.mark.parametrize("argv, where", [(["bogus"], "python -m tracking"),
+                                         (["runs", "--limit", "0"], "python -m tracking runs"),
+                                         (["plot", "abc"], "python -m tracking plot"),
+                                         ([], "python -m tracking"),
+                                         (["--uri", "mysql://x", "runs"], "python -m tracking"),
+                                         (["end"], "python -m tracking end")])
+def test_cli_bad_arguments_are_one_line_with_a_help_hint(argv, where, capsys):
     with pytest.raises(SystemExit) as info:
         cli(argv)
     assert info.value.code == 2
-    assert "error:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"{where}: error: ") and "usage:" not in err
+    assert err.rstrip().endswith(f"(`{where} --help` for usage)")
+
+
+def test_cli_help_still_prints_usage(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli(["runs", "--help"])
+    assert info.value.code == 0 and "usage: python -m tracking runs" in capsys.readouterr().out
 
 
 def test_cli_uri_that_is_a_directory(tmp_path, capsys):

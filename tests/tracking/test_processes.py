@@ -283,6 +283,80 @@ def test_signals_landing_inside_a_transaction_lose_nothing(temp_store, signame):
         assert values == [float(i) for i in range(len(values))]
 
 
+@POSIX
+def test_end_marks_a_sigkilled_run_and_refuses_a_live_one(temp_store, capsys):
+    from tracking.__main__ import main as cli
+
+    child = _spawn("""
+import time, tracking
+run = tracking.start_run("stale", "victim")
+run.log_metric("x", 1.0)
+run.log_metric("x", 2.0)
+run.flush()
+print(run.run_id, flush=True)
+while True:
+    time.sleep(0.05)
+""")
+    try:
+        run_id = child.stdout.readline().strip()
+        assert len(run_id) == 32, child.stderr.read()
+        with pytest.raises(SystemExit) as info:
+            cli(["end", run_id])
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"process {child.pid}" in err and "still" in err
+        assert get_run(run_id).status == "RUNNING"
+    finally:
+        child.kill()
+        child.wait(30)
+    assert cli(["end", run_id[:8]]) == 0
+    assert f"run {run_id} marked KILLED" in capsys.readouterr().out
+    rec = get_run(run_id)
+    last = int(metric_history(run_id, "x")["timestamp"].max())
+    assert rec.status == "KILLED" and round(rec.end_time.timestamp() * 1000) == last
+    with pytest.raises(SystemExit) as info:
+        cli(["end", run_id])
+    assert info.value.code == 2 and "already ended (KILLED)" in capsys.readouterr().err
+
+
+def test_end_knows_a_reused_pid_and_another_host(temp_store, capsys):
+    import sqlite3
+
+    from tracking.__main__ import main as cli
+
+    run = tracking.start_run("stale", "mine")  # this very process: alive
+    with pytest.raises(SystemExit):
+        cli(["end", run.run_id])
+    assert f"process {os.getpid()}" in capsys.readouterr().err
+
+    def record(**fields):
+        con = sqlite3.connect(temp_store)
+        with con:
+            for name, value in fields.items():
+                con.execute(f"UPDATE run_processes SET {name} = ?", (value,))
+        con.close()
+
+    record(host="elsewhere")
+    with pytest.raises(SystemExit):
+        cli(["end", run.run_id])
+    err = capsys.readouterr().err
+    assert "on host 'elsewhere'" in err and "--force" in err
+    record(host=__import__("socket").gethostname(), started=1)  # same pid, another process's start
+    assert cli(["end", run.run_id, "--status", "FAILED"]) == 0
+    assert get_run(run.run_id).status == "FAILED"
+
+
+def test_end_force_and_bad_status(temp_store, capsys):
+    from tracking.__main__ import main as cli
+
+    run = tracking.start_run("stale", "forced")
+    with pytest.raises(SystemExit) as info:
+        cli(["end", run.run_id, "--status", "RUNNING"])
+    assert info.value.code == 2
+    assert cli(["end", run.run_id, "--force"]) == 0
+    assert get_run(run.run_id).status == "KILLED"
+
+
 def test_the_database_file_alone_is_whole_after_a_process_exits(temp_store, tmp_path):
     """A run left open is ended at exit, and checkpointed: a copy of tracking.db alone shows it."""
     child = _spawn("""

@@ -5,7 +5,6 @@ Ctrl-C and SIGTERM handling in test_signals.py.
 """
 
 import json
-import math
 import signal
 import time
 
@@ -211,7 +210,7 @@ def test_artifacts(tmp_path):
     assert copied.read_text() == "a,b\n1,2\n"
     assert png.name == "curve.png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     data = json.loads(js.read_text())
-    assert data["x"] == 0.5 and data["v"] == [0, 1, 2] and math.isnan(data["nan"])
+    assert data["x"] == 0.5 and data["v"] == [0, 1, 2] and data["nan"] is None  # strict JSON
     rec = get_run(run.run_id)
     assert rec.artifacts == ("curve.png", "d.json", "table.csv")
     assert rec.artifact_dir == copied.parent
@@ -270,3 +269,84 @@ def test_an_artifact_logged_twice_is_replaced_whole(tmp_path):
         run.log_artifact(src)  # and a directory replacing a file
         assert run.log_artifact(run.artifact_dir / "out") == run.artifact_dir / "out"  # itself: kept
     assert get_run(run.run_id).artifacts == ("out/a.txt",)
+
+
+def test_a_folder_holding_the_store_is_refused(temp_store, tmp_path):
+    import os
+
+    os.chdir(tmp_path)  # the store is tmp_path/store/tracking.db: under the working directory
+    with start_run() as run:
+        for folder in (".", tmp_path, tmp_path / "store"):
+            with pytest.raises(ValueError, match="holds the tracking store") as info:
+                run.log_artifact(folder)
+            assert repr(str(folder)) in str(info.value)
+        run.log_dict({}, "made")  # the artifact folder now exists
+        with pytest.raises(ValueError, match="holds this run's artifact folder"):
+            run.log_artifact(run.artifact_dir.parent)
+        assert [p.name for p in run.artifact_dir.iterdir()] == ["made.json"]  # nothing copied
+
+
+@pytest.mark.parametrize("writer", ["log_dict", "log_artifact", "log_figure", "log_artifact_dir"])
+@pytest.mark.parametrize("dangling", [False, True])
+def test_artifact_writes_never_follow_a_planted_symlink(writer, dangling, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    outside = tmp_path / "outside" / "victim.txt"
+    outside.parent.mkdir()
+    if not dangling:
+        outside.write_text("precious")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "f.txt").write_text("artifact")
+    fig, ax = plt.subplots()
+    with start_run() as run:
+        run.log_dict({}, "warm")  # makes the artifact folder
+        names = {"log_dict": "a.json", "log_artifact": "f.txt", "log_figure": "a.png", "log_artifact_dir": "src"}
+        planted = run.artifact_dir / names[writer]
+        planted.symlink_to(outside)
+        {"log_dict": lambda: run.log_dict({"a": 1}, "a.json"),
+         "log_artifact": lambda: run.log_artifact(src / "f.txt"),
+         "log_figure": lambda: run.log_figure(fig, "a.png"),
+         "log_artifact_dir": lambda: run.log_artifact(src)}[writer]()
+    plt.close(fig)
+    assert not planted.is_symlink() and planted.exists()
+    if dangling:
+        assert not outside.exists()
+    else:
+        assert outside.read_text() == "precious"
+
+
+def test_a_run_folder_that_is_a_symlink_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with start_run() as run:
+        run.artifact_dir.parent.mkdir(parents=True, exist_ok=True)
+        run.artifact_dir.symlink_to(elsewhere)
+        with pytest.raises(ValueError, match="is a symlink"):
+            run.log_dict({"a": 1}, "a")
+    assert not any(elsewhere.iterdir())
+
+
+def test_log_dict_replaces_a_directory_artifact(tmp_path):
+    folder = tmp_path / "cfg.json"
+    folder.mkdir()
+    (folder / "inner.txt").write_text("x")
+    with start_run() as run:
+        run.log_artifact(folder)
+        path = run.log_dict({"a": 1}, "cfg")
+    assert path.is_file() and json.loads(path.read_text()) == {"a": 1}
+    assert get_run(run.run_id).artifacts == ("cfg.json",)
+
+
+def test_log_dict_writes_strict_json_with_null_for_nan_and_inf():
+    def refuse(token):
+        raise AssertionError(f"not strict JSON: {token}")
+
+    with start_run() as run:
+        path = run.log_dict({"nan": float("nan"), "inf": [float("inf"), -np.inf, 1.5],
+                             "deep": {"x": (np.float32("nan"),)}, "arr": np.array([1.0, np.nan])}, "d")
+    data = json.loads(path.read_text(), parse_constant=refuse)
+    assert data == {"nan": None, "inf": [None, None, 1.5], "deep": {"x": [None]}, "arr": [1.0, None]}

@@ -170,6 +170,38 @@ def test_a_failed_start_leaves_no_dangling_experiment():
     assert get_run(run.run_id).experiment == "fresh"
 
 
+# -- damaged stores -----------------------------------------------------------------------
+
+
+def test_a_store_with_a_corrupt_page_is_one_clear_error(temp_store, capsys):
+    from tests.tracking.helpers import three_runs
+    from tracking import store as _store
+    from tracking.__main__ import main as cli
+
+    ids = three_runs()
+    with start_run(run_name="big") as run:
+        for i in range(20_000):
+            run.log_metric("x", float(i))
+    _store.close_all()  # the last connection folds the WAL back into the file
+    size = temp_store.stat().st_size
+    page = 4096
+    assert size >= 4 * page
+    with open(temp_store, "r+b") as f:  # the header page intact, every later page garbage
+        f.seek(page)
+        f.write(b"\xa5" * (size - page))
+    for call in (search_runs, lambda: get_run(ids[10]), lambda: metric_history(run.run_id, "x")):
+        with pytest.raises(ValueError, match="is damaged") as info:
+            call()
+        assert not isinstance(info.value, sqlite3.DatabaseError)
+        assert str(temp_store) in str(info.value)
+    for argv in (["runs"], ["show", ids[10]], ["plot", ids[10], "best"]):
+        with pytest.raises(SystemExit) as info:
+            cli(argv)
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "is damaged" in err and "Traceback" not in err
+
+
 # -- the database file alone ---------------------------------------------------------------------
 
 

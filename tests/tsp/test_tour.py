@@ -94,3 +94,30 @@ class TourLength(unittest.TestCase):
             tsp.tour_length(d, [0, 5])
         with self.assertRaisesRegex(ValueError, "dist must be square"):
             tsp.tour_length(np.ones((2, 3)), [0, 1])
+
+    def test_a_raw_matrix_is_checked_exactly_as_an_instance_checks_it(self):
+        # review (issue 15): NaN and negative entries gave nan and -5.0, silently.
+        bad = [
+            [[0, np.nan], [1, 0]],
+            [[0, -5], [1, 0]],
+            [[0.0]],
+            [[0, 1e308, 1e308], [1e308, 0, 1e308], [1e308, 1e308, 0]],
+            [[True, False], [False, True]],
+            [["0", "1"], ["1", "0"]],
+        ]
+        for m in bad:
+            with self.subTest(m=m):
+                with self.assertRaises((TypeError, ValueError)) as instance_says:
+                    Instance.from_matrix(m)
+                with self.assertRaises(type(instance_says.exception)) as tour_length_says:
+                    tsp.tour_length(m, [0])
+                self.assertEqual(str(tour_length_says.exception), str(instance_says.exception))
+        with self.assertRaisesRegex(ValueError, r"dist must not contain NaN, got NaN at \[0, 1\]"):
+            tsp.tour_length(np.array(bad[0]), [0, 1])
+        with self.assertRaisesRegex(ValueError, r"dist must be non-negative, got -5\.0 at \[0, 1\]"):
+            tsp.tour_length(bad[1], [0, 1])
+
+    def test_tour_length_leaves_the_callers_matrix_writeable(self):
+        d = np.array([[0, 1], [2, 0.0]])
+        self.assertEqual(tsp.tour_length(d, [1, 0], closed=True), 3.0)
+        self.assertTrue(d.flags.writeable)

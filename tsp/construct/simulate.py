@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _jit, _metric
 from .._progress import check_progress, reporter
-from .._validation import check_flag, check_int, check_seed, check_starts
+from .._validation import check_flag, check_int, check_memory, check_seed, check_starts
 from ..instance import check_instance
 from ..neighbors import candidates
 from ..tour import Tour
@@ -145,7 +145,10 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     Raises
     ------
     TypeError, ValueError
-        For a wrong instance, count, seed, ``closed`` or starts, naming it.
+        For a wrong instance, count, seed, ``closed`` or starts, naming it; a
+        ValueError, before anything is allocated, for more simulations than the
+        memory holds: their starts and lengths take 16 bytes each, at most 80%
+        of the memory available now (``tsp._validation.check_memory``).
 
     Notes
     -----
@@ -172,6 +175,8 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     check_progress(progress)
     if n_simulations is not None:
         n_simulations = check_int("n_simulations", n_simulations, 1, "a positive integer")
+        check_memory(16 * n_simulations, "n_simulations", n_simulations,
+                     "the starts and lengths of the walks (16 bytes per simulation)")
     n = instance.n
     t0 = time.perf_counter()
     if starts is None:

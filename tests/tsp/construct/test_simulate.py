@@ -7,6 +7,7 @@ count, the result's summary, and bad input.
 
 import re
 import unittest
+from unittest import mock
 
 import numba
 import numpy as np
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from tests import reference as ref
 from tests.data import tie_heavy_matrices
 from tests.profiles import slow
-from tsp import Instance, Simulation, Tour, nearest_neighbor, seed_routes, simulate
+from tsp import Instance, Simulation, Tour, _validation, nearest_neighbor, seed_routes, simulate
 
 INF = np.inf
 SEED = seed_routes()
@@ -225,3 +226,14 @@ class SimulateValidation(unittest.TestCase):
         for bad in (5, "yes", [print]):
             with self.assertRaisesRegex(TypeError, "progress must be None, True or callable.*got " + re.escape(repr(bad))):
                 simulate(SEED, 3, progress=bad)
+
+    def test_more_simulations_than_memory_holds_are_refused_up_front(self):
+        # review (issue 15): simulate(inst, 10**12) died in a raw MemoryError naming nothing.
+        with self.assertRaisesRegex(ValueError, r"^n_simulations=1000000000000 needs 14,901\.2 GiB for the starts "
+                                                r"and lengths of the walks \(16 bytes per simulation\), more than"):
+            simulate(SEED, 10**12, seed=0)
+        with mock.patch.object(_validation, "available_memory", return_value=2**20), \
+                mock.patch.object(_validation, "MEMORY_CHECK_FROM", 0):  # 1 MiB, every size checked: N <= 52428
+            self.assertEqual(simulate(SEED, 52_428, seed=0).n_simulations, 52_428)
+            with self.assertRaisesRegex(ValueError, r"^n_simulations=52429 needs 0\.8 MiB"):
+                simulate(SEED, 52_429, seed=0)
