@@ -47,3 +47,13 @@ def test_progress_true_draws_a_tqdm_bar_on_stderr(capsys):
 def test_anything_else_is_refused_before_any_work(bad):
     with pytest.raises(TypeError, match="progress must be None, True or callable"):
         simulate(seed_routes(), 10, progress=bad)
+
+
+def test_the_twin_of_greedy_progress_stays_line_for_line_the_same():
+    import inspect
+
+    from greedy import _progress as greedy_progress
+    from tsp import _progress as tsp_progress
+
+    for name in ("check_progress", "reporter"):
+        assert inspect.getsource(getattr(tsp_progress, name)) == inspect.getsource(getattr(greedy_progress, name))
