@@ -92,7 +92,10 @@ def test_track_logs_a_run(tmp_path):
     finally:
         tracking.set_tracking_uri(None)
     assert row["status"] == "FINISHED"
-    assert float(row["metrics.best_length"]) == simulate(seed_routes(), 20, seed=4).best.length
+    best = simulate(seed_routes(), 20, seed=4).best.length
+    assert float(row["metrics.best_length"]) == best
+    assert row["params.optimum_source"] == "Held-Karp"
+    assert (float(row["metrics.optimum"]), float(row["metrics.gap"])) == (128.0, best - 128)
 
 
 @pytest.mark.parametrize("args, words", [
