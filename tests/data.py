@@ -95,8 +95,18 @@ def matrices_with_a_tour(draw, max_n: int = 9, symmetric=None, closed=None):
 #: plane coordinates as TSPLIB files write them: |v| <= 1e5, three decimals
 planar_coordinates = st.floats(-1e5, 1e5, allow_nan=False, allow_infinity=False).map(lambda v: round(v, 3))
 
-#: TSPLIB GEO points: (latitude, longitude) in DDD.MM, two decimals
-geo_points = st.tuples(st.floats(-90, 90), st.floats(-180, 180)).map(lambda p: (round(p[0], 2), round(p[1], 2)))
+
+def _ddd_mm(limit: int):
+    """TSPLIB DDD.MM values (two decimals) of angles within -limit..limit degrees, by
+    construction: minutes 0..59, or 60..99 (ali535 writes some) a degree or two inside."""
+    whole = st.tuples(st.integers(0, limit - 1), st.integers(0, 59)) | st.just((limit, 0))
+    carried = st.tuples(st.integers(0, limit - 2), st.integers(60, 99))
+    return st.tuples(whole | carried, st.sampled_from((1, -1))).map(
+        lambda t: round(t[1] * (t[0][0] + t[0][1] / 100), 2))
+
+
+#: TSPLIB GEO points on the globe: (latitude, longitude) in DDD.MM, two decimals
+geo_points = st.tuples(_ddd_mm(90), _ddd_mm(180))
 
 
 def planar_point_lists(min_n: int = 2, max_n: int = 12):

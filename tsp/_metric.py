@@ -36,9 +36,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from ._validation import readonly
+from ._validation import check_matrix_memory, readonly
 
-__all__ = ["KINDS", "Metric", "build_matrix", "coords_metric", "dist", "matrix_metric", "of", "size"]
+__all__ = ["KINDS", "Metric", "build_matrix", "coords_metric", "dist", "geo_degrees", "matrix_metric", "of", "size"]
 
 MATRIX, EUCLIDEAN, EUC_2D, CEIL_2D, ATT, GEO = range(6)
 
@@ -80,20 +80,34 @@ def matrix_metric(matrix) -> Metric:
     return Metric(MATRIX, _frozen(matrix), _NO_COORDS)
 
 
+def geo_degrees(ddd_mm):
+    """TSPLIB's DDD.MM (degrees, then minutes as the fraction) in degrees: ``deg + 5 * min / 3``.
+
+    ``deg`` is the truncation and ``min`` the rest (``5 * 0.30 / 3 = 0.5``: 30 minutes).
+    Minutes of 60 or more carry into the degrees (ali535 writes some). A number or an
+    array.
+
+    Examples
+    --------
+    >>> float(geo_degrees(16.30)), float(geo_degrees(-45.80))
+    (16.5, -46.33333333333333)
+    """
+    deg = np.trunc(ddd_mm)
+    return deg + 5.0 * (ddd_mm - deg) / 3.0
+
+
 def coords_metric(kind: str, coords) -> Metric:
     """A coordinate metric (``kind`` a name of ``KINDS`` other than "matrix") on (n, 2) ``coords``.
 
-    GEO coordinates are TSPLIB's DDD.MM (degrees, then minutes as the fraction):
-    they are converted once to radians, ``PI * (deg + 5 * min / 3) / 180`` with
-    ``deg`` the truncation and ``PI = 3.141592``, as TSPLIB95 defines.
+    GEO coordinates are TSPLIB's DDD.MM: they are converted once to radians,
+    ``PI * geo_degrees(v) / 180`` with ``PI = 3.141592``, as TSPLIB95 defines.
     """
     code = KINDS[kind]
     if code == MATRIX:
         raise ValueError("coords_metric needs a coordinate kind, got 'matrix' (use matrix_metric)")
     xy = _frozen(coords)
     if code == GEO:
-        deg = np.trunc(xy)
-        xy = readonly(GEO_PI * (deg + 5.0 * (xy - deg) / 3.0) / 180.0)
+        xy = readonly(GEO_PI * geo_degrees(xy) / 180.0)
     return Metric(code, _NO_MATRIX, xy)
 
 
@@ -157,7 +171,8 @@ def build_matrix(kind: str, coords) -> np.ndarray:
 
     ``coords``: validated (n, 2) finite float64 coordinates. A pair too far apart
     for float64 comes out ``inf``; callers refuse it (``inf`` means "no edge").
-    Time O(n^2), memory O(n^2).
+    A matrix that cannot fit is refused up front, naming n and the memory it
+    needs (``_validation.check_matrix_memory``). Time O(n^2), memory O(n^2).
 
     Examples
     --------
@@ -165,4 +180,6 @@ def build_matrix(kind: str, coords) -> np.ndarray:
     array([[0., 5.],
            [5., 0.]])
     """
-    return _matrix(coords_metric(kind, coords))
+    metric = coords_metric(kind, coords)
+    check_matrix_memory(metric.coords.shape[0])
+    return _matrix(metric)

@@ -1,9 +1,9 @@
-"""``progress=None | True | callable`` for ``simulate``: one contract with ``greedy``.
+"""Progress reports for long runs: ``progress=None | True | callable``, in one place.
 
 ``progress=True`` draws a ``tqdm`` bar on stderr; a callable is called as
 ``progress(done, total)`` after each chunk of work; None (or False) reports nothing.
-This is the twin of ``greedy._progress`` (the algorithm packages never import each
-other), with the unit a parameter.
+``greedy._progress`` is this module's twin, line for line (the algorithm packages
+never import each other): change both or neither.
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ def check_progress(progress):
 
 @contextlib.contextmanager
 def reporter(progress, total: int, desc: str, unit: str):
-    """Yield ``report(done)`` (None when nothing is to be reported) for ``total`` ``unit``s."""
+    """Yield ``report(done)`` (or None when nothing is to be reported) for ``total`` ``unit``s."""
+    check_progress(progress)
     if progress is None or progress is False:
         yield None
     elif progress is True:
         from tqdm import tqdm
 
-        with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False) as bar:
+        with tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, leave=False) as bar:
             yield lambda done: bar.update(done - bar.n)
     else:
         yield lambda done: progress(done, total)

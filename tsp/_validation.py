@@ -3,26 +3,33 @@
 Small checks, each naming the parameter, the value and the rule when it is wrong,
 and returning what the code after it needs (a read-only float64 array, a tuple of
 names, an int index): the matrix, coordinates and names of an instance, a start
-city, a number of simulations, explicit starts, a seed, a visiting order.
+city, a number of simulations, explicit starts, a seed, a visiting order; and the
+one rule for memory (``check_memory``): a request that cannot fit is refused up
+front, naming the parameter and the memory it needs, never a raw MemoryError.
 
-This module depends on numpy only. It never imports ``Instance``: checks that take
-an instance use only its ``n`` and ``names`` (``tsp.instance.check_instance`` does
-the type check), so every module of the package can import it without a cycle.
+This module depends on numpy (and os) only. It never imports ``Instance``: checks
+that take an instance use only its ``n`` and ``names`` (``tsp.instance.check_instance``
+does the type check), so every module of the package can import it without a cycle.
 """
 
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
 __all__ = [
+    "MEMORY_SHARE",
     "as_array",
+    "available_memory",
     "check_coords",
     "check_dist",
     "check_flag",
     "check_indices",
     "check_int",
+    "check_matrix_memory",
+    "check_memory",
     "check_names",
     "check_order",
     "check_seed",
@@ -74,6 +81,68 @@ def check_seed(seed) -> np.random.Generator:
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
     return np.random.default_rng(int(seed))
+
+
+# ---------------------------------------------------------------------------
+# memory: refuse up front what cannot fit
+# ---------------------------------------------------------------------------
+
+#: The share of the available memory one request may take. The rest is headroom for
+#: the temporaries that come with it (the validation masks of a dense matrix, one
+#: byte per entry, are 1/8 of the matrix; the masks over a simulation's lengths, 2
+#: bytes per simulation, 1/8 of its 16) and for whatever else the process holds.
+MEMORY_SHARE = 0.8
+
+#: Requests smaller than this (64 MiB) are never refused: no machine that runs numba lacks it,
+#: and reading /proc/meminfo would cost small calls (simulate on 15 cities) a fifth of their time.
+MEMORY_CHECK_FROM = 64 * 2**20
+
+
+def available_memory() -> int | None:
+    """Bytes of memory a new array can count on now; None where the platform does not say.
+
+    Linux: ``MemAvailable`` of ``/proc/meminfo`` (free memory plus the caches the
+    kernel can reclaim). Elsewhere the physical memory, an upper bound.
+    """
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024  # given in kB
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _size(nbytes: float) -> str:
+    return f"{nbytes / 2**30:,.1f} GiB" if nbytes >= 2**30 else f"{nbytes / 2**20:,.1f} MiB"
+
+
+def check_memory(need: int, name: str, value, what: str) -> None:
+    """Refuse (ValueError) a request for ``need`` bytes of arrays that cannot fit.
+
+    Refused when ``need`` exceeds ``MEMORY_SHARE`` of ``available_memory()``; the
+    message names the parameter (``{name}={value}``), what the bytes are for
+    (``what``) and both sizes. Call it before allocating: a numpy allocation past
+    the memory raises a MemoryError naming nothing, or, with Linux's overcommit,
+    succeeds and gets the process killed when it is filled. A request below
+    ``MEMORY_CHECK_FROM`` bytes passes without asking; a larger one costs one read
+    of ``/proc/meminfo`` (about 15 us).
+    """
+    if need < MEMORY_CHECK_FROM:
+        return
+    have = available_memory()
+    if have is not None and need > MEMORY_SHARE * have:
+        raise ValueError(f"{name}={value} needs {_size(need)} for {what}, more than this machine can spare "
+                         f"({MEMORY_SHARE:.0%} of the {_size(have)} of memory available now)")
+
+
+def check_matrix_memory(n: int) -> None:
+    """Refuse up front a dense n x n float64 distance matrix that cannot fit (``check_memory``)."""
+    check_memory(8 * n * n, "n", n, f"its dense {n} x {n} distance matrix (8 n^2 bytes)")
 
 
 # ---------------------------------------------------------------------------

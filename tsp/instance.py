@@ -15,7 +15,8 @@ from importlib import resources
 import numpy as np
 
 from ._metric import build_matrix
-from ._validation import as_array, check_coords, check_dist, check_int, check_names, check_seed, check_type
+from ._validation import (as_array, check_coords, check_dist, check_int, check_matrix_memory, check_names,
+                          check_seed, check_type)
 
 __all__ = ["Instance", "check_instance", "seed_routes"]
 
@@ -114,7 +115,12 @@ class Instance:
 
     @classmethod
     def from_points(cls, xy, names=None, name: str = "points") -> "Instance":
-        """A symmetric instance with Euclidean distances between 2-D points."""
+        """A symmetric instance with Euclidean distances between 2-D points.
+
+        Its dense n x n matrix (8 n^2 bytes) must fit: when it needs more than 80%
+        of the memory available now, a ValueError names n and the memory it needs
+        (``tsp._validation.check_memory``), before anything is allocated.
+        """
         xy = check_coords(as_array(xy, "xy", "an (n, 2) array of numbers", dtype=np.float64), "xy")
         if names is None:
             names = _default_names(xy.shape[0])
@@ -130,13 +136,17 @@ class Instance:
     def random_uniform(cls, n: int, seed=None) -> "Instance":
         """``n`` cities drawn uniformly in the unit square, Euclidean distances.
 
+        The matrix must fit, as for ``from_points`` (checked before drawing the points).
+
         Examples
         --------
         >>> Instance.random_uniform(5, seed=0).n
         5
         """
         n = check_int("n", n, 2, "an integer, at least 2")
-        xy = check_seed(seed).random((n, 2))
+        rng = check_seed(seed)
+        check_matrix_memory(n)
+        xy = rng.random((n, 2))
         return cls.from_points(xy, name=f"random:{n}")
 
     @classmethod
@@ -146,7 +156,8 @@ class Instance:
         Cities are named by the strings in the rows and sorted alphabetically, so
         index order is alphabetical order. Pairs with no row get ``inf`` (no edge).
         A pair given twice with different distances, a row from a city to itself,
-        and a NaN, negative or boolean distance are errors naming the row.
+        and a NaN, negative or boolean distance are errors naming the row. The
+        dense matrix must fit, as for ``from_points``.
         """
         edges = {}
         for k, row in enumerate(rows):
@@ -175,6 +186,7 @@ class Instance:
             edges[(a, b)] = d
         names = sorted({c for pair in edges for c in pair})
         index = {c: i for i, c in enumerate(names)}
+        check_matrix_memory(len(names))
         m = np.full((len(names), len(names)), np.inf)
         np.fill_diagonal(m, 0.0)
         for (a, b), d in edges.items():

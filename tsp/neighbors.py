@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
-from . import _metric
+from . import _jit, _metric
 from ._metric import dist, size
 
 __all__ = ["Candidates", "K_CANDIDATES", "PARALLEL_MIN_N", "candidate_lists", "candidate_lists_parallel",
@@ -93,7 +93,7 @@ def candidates(instance, k: int = K_CANDIDATES) -> Candidates:
         n = instance.n
         k_eff = max(1, min(int(k), n - 1))
         build = candidate_lists_parallel if n >= PARALLEL_MIN_N else candidate_lists
-        per_instance[k] = build(_metric.of(instance), k_eff)
+        per_instance[k] = _jit.call(build, _metric.of(instance), k_eff)
     return per_instance[k]
 
 

@@ -12,24 +12,92 @@ Supported:
   column-wise twins).
 
 A malformed file raises ``TSPLIBFormatError`` (a ``ValueError``) whose message
-starts with ``<path>, line <k>:``.
+starts with ``<path>, line <k>:``. ``published_optimum(instance)`` gives TSPLIB95's
+published optimum of an instance read here, from ``optima.csv`` (41 instances).
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import os
+from typing import NamedTuple
 
 import numpy as np
 
-from ._metric import build_matrix
+from ._metric import build_matrix, geo_degrees
 from .instance import Instance, _default_names
 
-__all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "TSPLIBFormatError", "read_tour", "read_tsplib"]
+__all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "OPTIMA_CSV", "PublishedOptimum",
+           "TSPLIB95_URL", "TSPLIBFormatError", "bundled_names", "published_optima", "published_optimum",
+           "read_tour", "read_tsplib"]
 
 #: A few TSPLIB95 instances and optimal tours shipped with the package (see its README),
 #: with ``optima.csv``; ``python -m tsp --instance tsplib:NAME`` reads ``NAME.tsp`` here.
 BUNDLED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "tsplib")
+
+#: The published optimal closed-tour lengths of 41 symmetric TSPLIB95 instances
+#: (n = 14 .. 2392), 11 of them shipped in ``BUNDLED_DIR``: columns name, n,
+#: edge_weight_type, edge_weight_format, optimum.
+OPTIMA_CSV = os.path.join(BUNDLED_DIR, "optima.csv")
+
+#: TSPLIB95's public site: every instance of ``OPTIMA_CSV`` is there (``tsp/ALL_tsp.tar.gz``).
+TSPLIB95_URL = "http://comopt.ifi.uni-heidelberg.de/software/TSPLIB95/"
+
+
+class PublishedOptimum(NamedTuple):
+    """One row of ``optima.csv``: an instance and its published optimal tour length."""
+
+    name: str
+    n: int
+    edge_weight_type: str
+    optimum: int
+
+
+def published_optima(path=None) -> dict:
+    """TSPLIB95's published optima: NAME -> ``PublishedOptimum``, read from ``path``
+    (an ``optima.csv``; default ``OPTIMA_CSV``, the 41 symmetric instances).
+
+    The optima are closed-tour lengths under TSPLIB's integer distances, the ones
+    ``read_tsplib`` reproduces.
+
+    Examples
+    --------
+    >>> optima = published_optima()
+    >>> len(optima), optima["berlin52"].optimum, optima["berlin52"].n
+    (41, 7542, 52)
+    """
+    with open(OPTIMA_CSV if path is None else path, newline="") as f:
+        return {row["name"]: PublishedOptimum(row["name"], int(row["n"]), row["edge_weight_type"],
+                                              int(row["optimum"]))
+                for row in csv.DictReader(f)}
+
+
+def published_optimum(instance) -> int | None:
+    """The published optimal closed-tour length of ``instance``, or None.
+
+    Known when the instance's ``name`` (a ``.tsp`` file's NAME line; a trailing
+    ``.tsp``, as in TSPLIB's own ulysses16, is ignored) is one of the 41 of
+    ``optima.csv`` and its number of cities matches. The value holds for
+    that TSPLIB instance only: a file that reuses a NAME with other coordinates
+    gets a value that is not its optimum (a tour shorter than it gives that away).
+
+    Examples
+    --------
+    >>> published_optimum(read_tsplib(os.path.join(BUNDLED_DIR, "berlin52.tsp")))
+    7542
+    >>> from tsp import seed_routes
+    >>> published_optimum(seed_routes()) is None
+    True
+    """
+    name = instance.name[:-4] if instance.name.endswith(".tsp") else instance.name
+    row = published_optima().get(name)
+    return row.optimum if row is not None and row.n == instance.n else None
+
+
+def bundled_names() -> list:
+    """Names of the TSPLIB instances shipped in ``BUNDLED_DIR`` (``tsplib:NAME``), sorted."""
+    return sorted(f[:-4] for f in os.listdir(BUNDLED_DIR) if f.endswith(".tsp"))
 
 
 class TSPLIBFormatError(ValueError):
@@ -202,8 +270,30 @@ def _missing(seen, n: int) -> tuple:
     return count, shown
 
 
-def _node_coords(scan: _Scan, section: str, n: int) -> np.ndarray:
-    """The (n, 2) coordinates of a NODE_COORD_SECTION or DISPLAY_DATA_SECTION."""
+#: GEO (latitude, longitude) bounds in degrees, after TSPLIB's DDD.MM conversion
+#: (``_metric.geo_degrees``), to within ``GEO_SLACK`` degrees of float rounding.
+GEO_LIMITS = (("latitude", 90.0), ("longitude", 180.0))
+GEO_SLACK = 1e-9
+
+
+def _check_geo(scan: _Scan, line: int, node: int, tokens, point) -> None:
+    """A GEO point must lie on the globe: latitude within -90..90, longitude -180..180 degrees.
+
+    Minutes of 60 or more are not refused: TSPLIB's conversion carries them into
+    the degrees, and the published ali535 writes three (45.80, -24.80, 40.62).
+    """
+    for (what, limit), token, value in zip(GEO_LIMITS, tokens, point):
+        angle = float(geo_degrees(value))
+        if abs(angle) > limit + GEO_SLACK:
+            raise scan.error(line, f"GEO {what} must be within -{limit:g}..{limit:g} degrees, got {token!r} "
+                                   f"for node {node} (DDD.MM: {angle:.2f} degrees)")
+
+
+def _node_coords(scan: _Scan, section: str, n: int, geo: bool = False) -> np.ndarray:
+    """The (n, 2) coordinates of a NODE_COORD_SECTION or DISPLAY_DATA_SECTION.
+
+    ``geo``: the points are GEO latitudes and longitudes, checked by ``_check_geo``.
+    """
     start, rows = scan.sections[section]
     coords = {}  # node -> (x, y); nothing of size n before the nodes are all there
     for line, tokens in rows:
@@ -215,6 +305,8 @@ def _node_coords(scan: _Scan, section: str, n: int) -> np.ndarray:
         if node in coords:
             raise scan.error(line, f"node {node} is given twice")
         coords[node] = (_number(scan, line, tokens[1], "x"), _number(scan, line, tokens[2], "y"))
+        if geo:
+            _check_geo(scan, line, node, tokens[1:], coords[node])
     if len(coords) < n:
         count, shown = _missing(coords, n)
         raise scan.error(start, f"{section} lacks {count} of the {n} nodes: {shown}")
@@ -286,7 +378,11 @@ def read_tsplib(path) -> Instance:
     TSPLIBFormatError
         A ``ValueError`` naming the file and line: missing DIMENSION or
         EDGE_WEIGHT_TYPE, an unknown type or format, a non-numeric token, the wrong
-        number of weights, a node missing or given twice.
+        number of weights, a node missing or given twice, a GEO point off the
+        globe (latitude beyond -90..90 or longitude beyond -180..180 degrees).
+    ValueError
+        When the n x n matrix of a coordinate type cannot fit in memory (the
+        message names n and the memory it needs).
 
     Notes
     -----
@@ -295,7 +391,9 @@ def read_tsplib(path) -> Instance:
     - EUC_2D: ``nint(sqrt(dx^2 + dy^2))``; CEIL_2D: ``ceil(sqrt(dx^2 + dy^2))``;
     - ATT: ``r = sqrt((dx^2 + dy^2) / 10)``, ``t = nint(r)``, ``t + 1`` if ``t < r`` else ``t``;
     - GEO: each DDD.MM value becomes ``PI * (deg + 5 * min / 3) / 180`` with
-      ``deg`` its truncation and ``PI = 3.141592``; then
+      ``deg`` its truncation and ``PI = 3.141592`` (in degrees, ``deg + 5 * min / 3``
+      must lie within -90..90 for a latitude, -180..180 for a longitude; minutes
+      of 60 or more carry over, as in the published ali535); then
       ``int(6378.388 * acos(0.5 ((1 + q1) q2 - (1 - q1) q3)) + 1)`` with
       ``q1 = cos(dlon)``, ``q2 = cos(dlat)``, ``q3 = cos(lat_i + lat_j)``;
     - EXPLICIT: the numbers fill the matrix in the order of EDGE_WEIGHT_FORMAT; a
@@ -307,12 +405,11 @@ def read_tsplib(path) -> Instance:
 
     Examples
     --------
-    >>> import pathlib, tempfile
     >>> text = "NAME: tri\\nDIMENSION: 3\\nEDGE_WEIGHT_TYPE: EUC_2D\\n"
     >>> text += "NODE_COORD_SECTION\\n1 0 0\\n2 3 4\\n3 0 4.6\\nEOF\\n"
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.tsp"
-    >>> _ = path.write_text(text)
-    >>> inst = read_tsplib(path)
+    >>> with open("tri.tsp", "w") as f:
+    ...     _ = f.write(text)
+    >>> inst = read_tsplib("tri.tsp")
     >>> inst.name, inst.names
     ('tri', ('1', '2', '3'))
     >>> inst.dist
@@ -337,7 +434,7 @@ def read_tsplib(path) -> Instance:
     elif wtype in EDGE_WEIGHT_TYPES:
         if "NODE_COORD_SECTION" not in scan.sections:
             raise scan.error(scan.last_line, f"EDGE_WEIGHT_TYPE {wtype} needs a NODE_COORD_SECTION")
-        coords = _node_coords(scan, "NODE_COORD_SECTION", n)
+        coords = _node_coords(scan, "NODE_COORD_SECTION", n, geo=wtype == "GEO")
         dist = build_matrix(wtype, coords)
         if np.isinf(dist).any():  # inf would read as "no edge"
             i, j = np.argwhere(np.isinf(dist))[0]
@@ -380,10 +477,9 @@ def read_tour(path) -> np.ndarray:
 
     Examples
     --------
-    >>> import pathlib, tempfile
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.opt.tour"
-    >>> _ = path.write_text("TYPE : TOUR\\nDIMENSION : 3\\nTOUR_SECTION\\n1\\n3\\n2\\n-1\\nEOF\\n")
-    >>> read_tour(path)
+    >>> with open("tri.opt.tour", "w") as f:
+    ...     _ = f.write("TYPE : TOUR\\nDIMENSION : 3\\nTOUR_SECTION\\n1\\n3\\n2\\n-1\\nEOF\\n")
+    >>> read_tour("tri.opt.tour")
     array([0, 2, 1])
     """
     scan = _scan(path, bare_section="TOUR_SECTION")

@@ -5,10 +5,11 @@ here, through the constructors a user calls.
 """
 
 import unittest
+from unittest import mock
 
 import numpy as np
 
-from tsp import Instance, nearest_neighbor, seed_routes
+from tsp import Instance, _validation, nearest_neighbor, seed_routes
 from tsp.instance import check_instance
 
 INF = np.inf
@@ -154,3 +155,29 @@ class InstanceValidation(unittest.TestCase):
             Instance.random_uniform(3, seed=True)
         with self.assertRaisesRegex(TypeError, "seed"):
             Instance.random_uniform(3, seed=1.5)
+
+
+class DenseMatrixMemory(unittest.TestCase):
+    """Until geometric instances compute distances on demand (issue 12), every
+    constructor holds a dense n x n matrix: one that cannot fit is refused up front."""
+
+    def test_a_million_random_cities_are_refused_naming_n_and_the_memory(self):
+        # review (issue 15): a raw MemoryError naming nothing.
+        with self.assertRaisesRegex(ValueError, r"^n=1000000 needs 7,450\.6 GiB for its dense 1000000 x 1000000 "
+                                                r"distance matrix \(8 n\^2 bytes\), more than this machine can spare"):
+            Instance.random_uniform(10**6, seed=0)
+        # before drawing 10^12 points (16 TB) for it
+        with self.assertRaisesRegex(ValueError, r"^n=1000000000000 needs"):
+            Instance.random_uniform(10**12, seed=0)
+
+    def test_every_constructor_building_a_dense_matrix_checks_it(self):
+        chain = [(str(i), str(i + 1), 1.0) for i in range(399)]  # 400 cities
+        with mock.patch.object(_validation, "available_memory", return_value=2**20), \
+                mock.patch.object(_validation, "MEMORY_CHECK_FROM", 0):  # 1 MiB, every size checked: n <= 323
+            self.assertEqual(Instance.from_points(np.zeros((300, 2))).n, 300)
+            self.assertEqual(Instance.from_edges(chain[:299]).n, 300)
+            for make in (lambda: Instance.random_uniform(400, seed=0),
+                         lambda: Instance.from_points(np.zeros((400, 2))),
+                         lambda: Instance.from_edges(chain)):
+                with self.assertRaisesRegex(ValueError, r"^n=400 needs 1\.2 MiB for its dense 400 x 400"):
+                    make()

@@ -45,8 +45,39 @@ class TourTests(unittest.TestCase):
         inst = Instance.from_matrix([[0, 1, 2], [1, 0, 3], [2, 3, 0]], names=("a", "b", "c"))
         tour = Tour.from_order(inst, [0, 1, 2], closed=True)
         self.assertEqual(str(tour), "closed tour of length 6: a -(1)-> b -(3)-> c -(2)-> a")
-        self.assertEqual(tour.render().splitlines()[-1], "   3  c  a         2          6")
+        self.assertEqual(tour.render().splitlines(), ["step  from  to  leg  total",
+                                                      "   1  a     b     1      1",
+                                                      "   2  b     c     3      4",
+                                                      "   3  c     a     2      6"])
         self.assertFalse(tour.order.flags.writeable or tour.legs.flags.writeable)
+
+    def test_a_table_of_non_integer_legs_lines_up(self):
+        # review: legs like 0.0313832 overflowed the 8-wide column; names narrower than "from"
+        for seed in range(20):
+            inst = Instance.random_uniform(12, seed=seed)
+            for closed in (False, True):
+                lines = tsp.nearest_neighbor(inst, seed % 12, closed=closed).render().splitlines()
+                self.assertEqual(len({len(line) for line in lines}), 1, lines)
+                for column in ("leg", "total"):  # decimal points in one place, 6 significant digits
+                    end = lines[0].index(column) + len(column)
+                    points = {line[:end].rindex(".") for line in lines[1:]}
+                    self.assertEqual(len(points), 1, lines)
+                self.assertRegex(lines[-1], r"\s\d\.\d{5}$")
+
+    def test_table_numbers_are_the_legs_and_their_running_total(self):
+        inst = Instance.random_uniform(9, seed=3)
+        tour = tsp.nearest_neighbor(inst, 0, closed=True)
+        rows = [line.split() for line in tour.render().splitlines()[1:]]
+        np.testing.assert_allclose([float(r[3]) for r in rows], tour.legs, atol=5e-6)
+        np.testing.assert_allclose([float(r[4]) for r in rows], np.cumsum(tour.legs), atol=5e-6)
+        self.assertEqual([r[1] for r in rows], list(tour.names))
+        self.assertEqual(rows[-1][2], tour.names[0])  # back to the start
+
+    def test_large_integer_lengths_are_written_in_full(self):
+        inst = Instance.from_matrix([[0, 18660188], [18660188, 0]])
+        tour = Tour.from_order(inst, [0, 1], closed=True)
+        self.assertEqual(str(tour), "closed tour of length 37320376: 0 -(18660188)-> 1 -(18660188)-> 0")
+        self.assertEqual(tour.render().splitlines()[-1].split(), ["2", "1", "0", "18660188", "37320376"])
 
 
 class TourLength(unittest.TestCase):
@@ -63,3 +94,30 @@ class TourLength(unittest.TestCase):
             tsp.tour_length(d, [0, 5])
         with self.assertRaisesRegex(ValueError, "dist must be square"):
             tsp.tour_length(np.ones((2, 3)), [0, 1])
+
+    def test_a_raw_matrix_is_checked_exactly_as_an_instance_checks_it(self):
+        # review (issue 15): NaN and negative entries gave nan and -5.0, silently.
+        bad = [
+            [[0, np.nan], [1, 0]],
+            [[0, -5], [1, 0]],
+            [[0.0]],
+            [[0, 1e308, 1e308], [1e308, 0, 1e308], [1e308, 1e308, 0]],
+            [[True, False], [False, True]],
+            [["0", "1"], ["1", "0"]],
+        ]
+        for m in bad:
+            with self.subTest(m=m):
+                with self.assertRaises((TypeError, ValueError)) as instance_says:
+                    Instance.from_matrix(m)
+                with self.assertRaises(type(instance_says.exception)) as tour_length_says:
+                    tsp.tour_length(m, [0])
+                self.assertEqual(str(tour_length_says.exception), str(instance_says.exception))
+        with self.assertRaisesRegex(ValueError, r"dist must not contain NaN, got NaN at \[0, 1\]"):
+            tsp.tour_length(np.array(bad[0]), [0, 1])
+        with self.assertRaisesRegex(ValueError, r"dist must be non-negative, got -5\.0 at \[0, 1\]"):
+            tsp.tour_length(bad[1], [0, 1])
+
+    def test_tour_length_leaves_the_callers_matrix_writeable(self):
+        d = np.array([[0, 1], [2, 0.0]])
+        self.assertEqual(tsp.tour_length(d, [1, 0], closed=True), 3.0)
+        self.assertTrue(d.flags.writeable)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from tests import reference as ref
 from tests.data import points_for
-from tsp import Tour
-from tsp.tsplib import BUNDLED_DIR
+from tsp import Instance, Tour, _validation, seed_routes
+from tsp.tsplib import BUNDLED_DIR, bundled_names, published_optima, published_optimum
 from tsp.tsplib import EDGE_WEIGHT_FORMATS, EDGE_WEIGHT_TYPES, TSPLIBFormatError, read_tour, read_tsplib
 
 DATA = Path(BUNDLED_DIR)
@@ -194,6 +194,47 @@ def test_geo_truncates_degrees(tmp_path):
     assert inst.dist[0, 1] == 153
 
 
+# Every GEO value of the ten published GEO instances (burma14, ulysses16/22, gr96, gr137,
+# gr202, gr229, gr431, gr666, ali535) lies within these: gr666 has both poles (90.00,
+# -90.00) and longitudes -175.12 .. 178.25; ali535 writes three values with "minutes"
+# of 60 or more (node 187: 45.80, node 429: -24.80, node 501: 40.62), so minutes are
+# not required to be below 60: TSPLIB's conversion carries them into the degrees.
+GEO_EDGES = [(90.00, 0.00), (-90.00, 180.00), (0.00, -180.00), (89.60, 179.60), (40.62, 45.80), (-24.80, -0.59)]
+
+
+def test_geo_accepts_the_poles_the_date_line_and_minutes_past_60(tmp_path):
+    inst = read_tsplib(write(tmp_path, coord_text("GEO", GEO_EDGES)))
+    assert np.array_equal(inst.dist, ref.tsplib_matrix("GEO", GEO_EDGES))
+
+
+@pytest.mark.parametrize(
+    "point, fragment",
+    [
+        ((500.00, 10.00), r"GEO latitude must be within -90\.\.90 degrees, got '500\.00' for node 2 "
+                          r"\(DDD\.MM: 500\.00 degrees\)"),
+        ((-90.01, 10.00), r"GEO latitude must be within -90\.\.90 degrees, got '-90\.01' for node 2 \(DDD\.MM: -90\.02"),
+        ((89.61, 10.00), r"latitude .* got '89\.61' for node 2 \(DDD\.MM: 90\.02 degrees\)"),  # 89 deg 61 min
+        ((10.00, 180.01), r"GEO longitude must be within -180\.\.180 degrees, got '180\.01' for node 2"),
+        ((10.00, -179.99), r"longitude .* got '-179\.99' for node 2 \(DDD\.MM: -180\.65 degrees\)"),
+    ],
+)
+def test_geo_coordinates_off_the_globe_name_the_line(tmp_path, point, fragment):
+    # review (issue 15): a latitude of 500 degrees was read without a word.
+    path = write(tmp_path, coord_text("GEO", [(16.47, 96.10), tuple(f"{v:.2f}" for v in point)]), "bad.tsp")
+    with pytest.raises(TSPLIBFormatError, match=fragment) as info:
+        read_tsplib(path)
+    assert str(info.value).startswith(f"{path}, line 7: ")
+
+
+def test_a_coordinate_file_too_large_for_a_dense_matrix_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(_validation, "available_memory", lambda: 2**20)  # 1 MiB: n <= 323
+    monkeypatch.setattr(_validation, "MEMORY_CHECK_FROM", 0)  # every size checked
+    xy = [(i, 0) for i in range(400)]
+    with pytest.raises(ValueError, match=r"^n=400 needs 1\.2 MiB for its dense 400 x 400 distance matrix"):
+        read_tsplib(write(tmp_path, coord_text("EUC_2D", xy)))
+    assert read_tsplib(write(tmp_path, coord_text("EUC_2D", xy[:300]))).n == 300
+
+
 def test_nodes_may_come_in_any_order(tmp_path):
     text = coord_text("EUC_2D", [(0, 0), (3, 4), (1, 1)]).replace("1 0 0\n2 3 4\n3 1 1", "3 1 1\n1 0 0\n2 3 4")
     inst = read_tsplib(write(tmp_path, text))
@@ -336,6 +377,33 @@ def test_published_optima_cover_every_shipped_file_and_the_well_known_values():
     known = {"berlin52": 7542, "eil51": 426, "st70": 675, "kroA100": 21282, "att48": 10628,
              "pr1002": 259045, "a280": 2579, "pr2392": 378032}
     assert {name: int(PUBLISHED[name]["optimum"]) for name in known} == known
+
+
+def test_published_optima_read_the_table_as_it_is_written():
+    got = published_optima()
+    assert list(got) == list(PUBLISHED)  # the file's order
+    for name, row in PUBLISHED.items():
+        assert tuple(got[name]) == (name, int(row["n"]), row["edge_weight_type"], int(row["optimum"]))
+
+
+def test_bundled_names_are_the_shipped_files():
+    assert bundled_names() == sorted(SHIPPED)
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_every_shipped_instance_knows_its_published_optimum(name):
+    assert published_optimum(read_tsplib(DATA / f"{name}.tsp")) == int(PUBLISHED[name]["optimum"])
+
+
+def test_a_file_whose_name_is_listed_gets_the_optimum_only_with_the_right_size(tmp_path):
+    header = "NAME: berlin52\nTYPE: TSP\nEDGE_WEIGHT_TYPE: EUC_2D\n"
+    rows = "".join(f"{i + 1} {i} {i * i}\n" for i in range(52))
+    same_size = write(tmp_path, header + "DIMENSION: 52\nNODE_COORD_SECTION\n" + rows + "EOF\n")
+    assert published_optimum(read_tsplib(same_size)) == 7542  # by NAME and DIMENSION, as documented
+    smaller = write(tmp_path, header + "DIMENSION: 51\nNODE_COORD_SECTION\n" + rows.rsplit("52 ", 1)[0] + "EOF\n")
+    assert published_optimum(read_tsplib(smaller)) is None
+    assert published_optimum(seed_routes()) is None
+    assert published_optimum(Instance.random_uniform(52, seed=0)) is None
 
 
 @needs_shared

@@ -25,7 +25,7 @@ def test_depends_on_numpy_only():
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, f"relative import from {node.module!r}"
             imported.add(node.module.split(".")[0])
-    assert imported <= {"__future__", "numbers", "numpy"}, imported
+    assert imported <= {"__future__", "numbers", "os", "numpy"}, imported
 
 
 @pytest.mark.parametrize("value, error", [(0, ValueError), (-3, ValueError), (2.0, TypeError), (True, TypeError),
@@ -50,3 +50,45 @@ def test_readonly_and_as_array():
     assert not np.shares_memory(copy, frozen)
     with pytest.raises(ValueError, match="dist must be a rectangular array of numbers"):
         _validation.as_array([[0, 1], [1]], "dist")
+
+
+# ---------------------------------------------------------------------------
+# memory: one rule for every "this needs X GiB" refusal of the package
+# ---------------------------------------------------------------------------
+
+
+def test_available_memory_is_a_positive_byte_count():
+    have = _validation.available_memory()
+    assert have is None or (isinstance(have, int) and have > 0)
+
+
+def test_check_memory_refuses_beyond_its_share_of_the_available_memory(monkeypatch):
+    monkeypatch.setattr(_validation, "available_memory", lambda: 10 * 2**30)
+    _validation.check_memory(8 * 2**30, "count", 1, "the counts")  # 80 %: fits
+    with pytest.raises(ValueError) as info:
+        _validation.check_memory(8 * 2**30 + 1, "count", 12345, "the counts (8 bytes each)")
+    assert str(info.value) == ("count=12345 needs 8.0 GiB for the counts (8 bytes each), more than this "
+                               "machine can spare (80% of the 10.0 GiB of memory available now)")
+
+
+def test_check_memory_without_a_figure_from_the_platform_lets_it_through(monkeypatch):
+    monkeypatch.setattr(_validation, "available_memory", lambda: None)
+    _validation.check_memory(2**70, "count", 1, "the counts")
+
+
+def test_check_matrix_memory_counts_8_n_squared_bytes(monkeypatch):
+    monkeypatch.setattr(_validation, "available_memory", lambda: 2**30)  # 1 GiB: n = 10362 fits, 10363 not
+    _validation.check_matrix_memory(10362)
+    with pytest.raises(ValueError, match=r"^n=10363 needs 819\.3 MiB for its dense 10363 x 10363 distance matrix "
+                                         r"\(8 n\^2 bytes\), more than this machine can spare \(80% of the 1\.0 GiB"):
+        _validation.check_matrix_memory(10363)
+
+
+def test_check_memory_lets_small_requests_through_without_asking(monkeypatch):
+    def asked():
+        raise AssertionError("available_memory() read for a small request")
+
+    monkeypatch.setattr(_validation, "available_memory", asked)
+    _validation.check_memory(_validation.MEMORY_CHECK_FROM - 1, "count", 1, "the counts")
+    with pytest.raises(AssertionError, match="small request"):
+        _validation.check_memory(_validation.MEMORY_CHECK_FROM, "count", 1, "the counts")

@@ -5,7 +5,9 @@ Known answers from the classroom table, properties against the slow twins
 count, the result's summary, and bad input.
 """
 
+import re
 import unittest
+from unittest import mock
 
 import numba
 import numpy as np
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 from tests import reference as ref
 from tests.data import tie_heavy_matrices
 from tests.profiles import slow
-from tsp import Instance, Simulation, Tour, nearest_neighbor, seed_routes, simulate
+from tsp import Instance, Simulation, Tour, _validation, nearest_neighbor, seed_routes, simulate
 
 INF = np.inf
 SEED = seed_routes()
@@ -107,7 +109,7 @@ class SimulateTests(unittest.TestCase):
         sim = simulate(SEED, starts=["SWY", "GPS", 5], progress=lambda d, t: calls.append((d, t)))
         self.assertEqual(sim.lengths.tolist(), [180, 128, 128])
         self.assertEqual(sim.n_best, 2)
-        self.assertEqual(calls[-1], (2, 2))  # two distinct starts
+        self.assertEqual(calls, [(3, 3)])  # counted in simulations (two distinct starts walked)
 
     def test_unsigned_starts_out_of_range_are_named_as_given(self):
         big = np.array([1, 2**64 - 1], dtype=np.uint64)  # used to be reported as -1
@@ -220,9 +222,21 @@ class SimulateValidation(unittest.TestCase):
                 with self.assertRaisesRegex(exc, words):
                     simulate(SEED, **kwargs)
 
-    def test_progress_must_be_callable(self):
-        with self.assertRaisesRegex(TypeError, "progress must be callable"):
-            simulate(SEED, 3, progress=5)
+    def test_progress_must_be_none_true_or_callable(self):
+        for bad in (5, "yes", [print]):
+            with self.assertRaisesRegex(TypeError, "progress must be None, True or callable.*got " + re.escape(repr(bad))):
+                simulate(SEED, 3, progress=bad)
+
+    def test_more_simulations_than_memory_holds_are_refused_up_front(self):
+        # review (issue 15): simulate(inst, 10**12) died in a raw MemoryError naming nothing.
+        with self.assertRaisesRegex(ValueError, r"^n_simulations=1000000000000 needs 14,901\.2 GiB for the starts "
+                                                r"and lengths of the walks \(16 bytes per simulation\), more than"):
+            simulate(SEED, 10**12, seed=0)
+        with mock.patch.object(_validation, "available_memory", return_value=2**20), \
+                mock.patch.object(_validation, "MEMORY_CHECK_FROM", 0):  # 1 MiB, every size checked: N <= 52428
+            self.assertEqual(simulate(SEED, 52_428, seed=0).n_simulations, 52_428)
+            with self.assertRaisesRegex(ValueError, r"^n_simulations=52429 needs 0\.8 MiB"):
+                simulate(SEED, 52_429, seed=0)
 
 
 # ---------------------------------------------------------------------------
