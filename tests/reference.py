@@ -145,6 +145,22 @@ def candidate_lists(dist, k: int):
     return cand, cdist, count, cut
 
 
+def segments_cross(p, q, r, s) -> bool:
+    """Whether the segments p-q and r-s cross at a point inside both (orientation test)."""
+    def turn(a, b, c):
+        return np.sign((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
+
+    return turn(p, q, r) * turn(p, q, s) < 0 and turn(r, s, p) * turn(r, s, q) < 0
+
+
+def crossing_legs(xy, order) -> list:
+    """Pairs (i, j) of legs of the closed tour ``order`` through points ``xy`` that cross."""
+    n = len(order)
+    pts = [xy[c] for c in order] + [xy[order[0]]]
+    return [(i, j) for i in range(n) for j in range(i + 2, n)
+            if (j + 1) % n != i and segments_cross(pts[i], pts[i + 1], pts[j], pts[j + 1])]
+
+
 def quadrant_lists(dist, xy, near: int, per_quadrant: int):
     """Each city's ``near`` nearest finite neighbours plus the ``per_quadrant`` nearest in
     each quadrant (x >= x_i or not, y >= y_i or not), merged without repeats and sorted by
