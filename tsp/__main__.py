@@ -47,7 +47,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _seed(text: str) -> int:
+def _non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -64,16 +64,6 @@ def _budget(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
     if not (np.isfinite(value) and value >= 0):
         raise argparse.ArgumentTypeError(f"must be a finite, non-negative number of seconds, got {text}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
     return value
 
 
@@ -103,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--instance", default="seed", metavar="PATH|seed|random:N|tsplib:NAME",
                    help="the classroom table (seed, default), N random cities, a TSPLIB instance "
                         "shipped with tsp (e.g. tsplib:berlin52), or a TSPLIB .tsp file")
-    p.add_argument("--seed", type=_seed, default=None, metavar="S",
+    p.add_argument("--seed", type=_non_negative_int, default=None, metavar="S",
                    help="seed for the random starts (and for random:N cities)")
     p.add_argument("--closed", action="store_true", help="closed tours (return to the start)")
     p.add_argument("--all-starts", action="store_true", help="one walk from every city instead of N random ones")
@@ -118,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--solve", type=_budget, default=None, metavar="SECONDS",
                    help="iterated local search for SECONDS of wall time, from the best of 16 greedy walks "
                         "(no N): the stages, their gaps and the improvement history")
-    p.add_argument("--kicks", type=_count, default=None, metavar="K",
+    p.add_argument("--kicks", type=_non_negative_int, default=None, metavar="K",
                    help="iterated local search of K kicks (with --seed, the same tour every run); "
                         "with --solve, whichever ends first")
     p.add_argument("--track", action="store_true", help="log params, metrics and the plot through `tracking`")

@@ -31,8 +31,9 @@ plus the depot); neighbours only through the candidate lists of
 ``pred``, ``path_costs``) take arrays, not the NamedTuples: a kernel unpacks
 ``Context`` and ``Search`` once on entry. (Reading a NamedTuple's array field
 counts a reference up and down, two atomic operations: inside a loop of
-distance look-ups that made them 25x slower, 125 ns instead of 5 ns.) Nothing here is O(n^2): memory O(N) for the tour, queue and
-log, O(n K) for the lists.
+distance look-ups that made them 25x slower, 125 ns instead of 5 ns.)
+Nothing here is O(n^2): memory O(N) for the tour, queue and log, O(n K) for
+the lists.
 
 Numba caches each kernel on its own file: after editing this module, clear the
 project's ``__pycache__`` folders (the kernels that call these helpers are not

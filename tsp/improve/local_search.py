@@ -15,8 +15,9 @@ it out of there). ``two_opt(tour)`` and ``or_opt(tour)`` use one kind of move,
 
 How it stays fast (Bentley 1992, Johnson and McGeoch 1997):
 
-- moves join a city only to one of its ``neighbors`` nearest cities (the
-  candidate lists of ``tsp.neighbors``): O(K) moves per city, not O(n);
+- moves join a city only to one of its candidates: its ``neighbors`` nearest
+  cities and, with coordinates, the 2 nearest in each quadrant around it
+  (``tsp.neighbors.quadrant_candidates``): O(K) moves per city, not O(n);
 - a queue of cities to look at (don't-look bits): at first every city; a city
   leaves when no move from it helps and comes back when one of its tour edges
   changes. When the queue is empty, every city is looked at once more: the
@@ -44,12 +45,13 @@ from .._validation import check_int, check_type
 from ..construct.nearest import walk
 from ..neighbors import quadrant_candidates
 from ..tour import Tour
-from ._tour_ops import Context, new_search, cost, log_room, pop, push_all, queue_size, read_order
+from ._tour_ops import Context, cost, log_room, new_search, pop, push_all, queue_size, read_order
 from .or_opt import try_or_opt
 from .two_opt import try_two_opt
 
-__all__ = ["ALL_MOVES", "K_MOVES", "OR_EDGES", "OR_OPT", "QUADRANT_MOVES", "TWO_OPT", "context", "descend", "improve", "is_symmetric",
-           "local_search", "or_opt", "two_opt"]
+__all__ = ["ALL_MOVES", "K_MOVES", "OR_EDGES", "OR_OPT", "QUADRANT_MOVES", "TWO_OPT", "context", "descend",
+           "improve", "improved_walk", "improved_walks_each", "improved_walks_many", "is_symmetric", "local_search",
+           "or_opt", "route_length", "two_opt"]
 
 #: Moves, as bits: 2-opt; Or-opt (segments put next to a candidate of their ends);
 #: Or-opt from the edges' side too (needed for a certified local optimum); all of them.
@@ -76,7 +78,8 @@ _symmetric: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 def descend(ctx, st, moves):
     """Make improving moves from the queued cities until the queue is empty.
 
-    ``moves``: bits of ``TWO_OPT``, ``OR_OPT``, ``OR_EDGES`` (all: ``ALL_MOVES``). Returns ``(gain, made, ok)``:
+    ``moves``: bits of ``TWO_OPT``, ``OR_OPT``, ``OR_EDGES`` (all: ``ALL_MOVES``).
+    Returns ``(gain, made, ok)``:
     how much shorter the tour got, how many moves were made, and False when the
     undo log filled up first (the search stopped there; the caller undoes it).
     """
