@@ -9,6 +9,13 @@ nearest unvisited one with the lowest index. ``cut[i]`` says more finite
 neighbours exist than the list holds: only then must a kernel that finds every
 candidate used look further.
 
+Two ways to compute them, one result: a metric without a k-d tree (a matrix) scans
+every row, O(n^2); a geometric instance's metric carries a k-d tree
+(``tsp._kdtree``, built once in O(n log n)) that finds each city's list in about
+O(K log n). The tree's lists equal the scan's to the last bit and index (tested on
+every metric, ties everywhere), and the walk asks the same tree for the nearest
+unvisited city beyond a list.
+
 The nearest-neighbour walk uses them (``tsp.construct.nearest``); local search
 will look for improving moves among them.
 """
@@ -21,11 +28,11 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
-from . import _metric
+from . import _kdtree, _metric
 from ._metric import dist, size
 
-__all__ = ["Candidates", "K_CANDIDATES", "PARALLEL_MIN_N", "candidate_lists", "candidate_lists_parallel",
-           "candidates"]
+__all__ = ["Candidates", "K_CANDIDATES", "K_LARGE", "LARGE_N", "PARALLEL_MIN_N", "candidate_lists",
+           "candidate_lists_parallel", "candidates", "default_k"]
 
 #: How many nearest neighbours per city the walk looks at before scanning the rest.
 #: Measured on random uniform cities (2 threads, all starts): at n=5000 a walk falls
@@ -33,6 +40,14 @@ __all__ = ["Candidates", "K_CANDIDATES", "PARALLEL_MIN_N", "candidate_lists", "c
 #: each fallback pulls a whole matrix row from memory; K=64 was fastest at n=1000
 #: and n=5000 (32 -> 64: about -10 % and -50 %), 96 no better.
 K_CANDIDATES = 64
+
+#: Geometric instances of more than LARGE_N cities get K_LARGE neighbours per city by
+#: default. Their lists cost time and memory in proportion to K (at n = 10^5: 0.09 s
+#: and 19 MB for 16, 0.26 s and 77 MB for 64), and beyond the list the walk asks the
+#: k-d tree (0.5 us), so a longer list saves little per walk: 64 pays off only over
+#: about a hundred walks, which the runs of such sizes do not make.
+LARGE_N = 20_000
+K_LARGE = 16
 
 #: From this many cities on, candidate lists are built in parallel (rows shared out).
 PARALLEL_MIN_N = 500
@@ -65,11 +80,21 @@ class Candidates(NamedTuple):
 _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def candidates(instance, k: int = K_CANDIDATES) -> Candidates:
-    """Candidate lists of ``instance``, computed once per instance and ``k``.
+def default_k(instance) -> int:
+    """How many neighbours per city ``candidates(instance)`` lists: ``K_CANDIDATES``,
+    or ``K_LARGE`` for a geometric instance of more than ``LARGE_N`` cities."""
+    return K_LARGE if instance.geometric and instance.n > LARGE_N else K_CANDIDATES
 
-    Time O(n^2) on the first call per instance (about 10 ms at n=1000 on one
-    thread), then a dictionary look-up. For n <= k + 1 the lists hold whole rows;
+
+def candidates(instance, k: int | None = None) -> Candidates:
+    """Candidate lists of ``instance``, computed once per instance and ``k``
+    (default ``default_k(instance)``).
+
+    On the first call per instance and ``k``: a matrix instance scans its rows,
+    time O(n^2) (about 10 ms at n=1000 on one thread); a geometric instance asks
+    its k-d tree, about O(n k log n) (0.4 us per city at k=10, n=10^6, two
+    threads). Lists for a smaller k are cut from a longer one already computed,
+    O(n k). Then a dictionary look-up. For n <= k + 1 the lists hold whole rows;
     walking them still beats scanning the cities left (measured 4x at n=52: a
     sequential, predictable loop).
 
@@ -80,13 +105,26 @@ def candidates(instance, k: int = K_CANDIDATES) -> Candidates:
     >>> lists.cand.tolist(), lists.cut.tolist()
     ([[2], [0], [0]], [True, True, True])
     """
+    if k is None:
+        k = default_k(instance)
     per_instance = _cache.setdefault(instance, {})
     if k not in per_instance:
         n = instance.n
         k_eff = max(1, min(int(k), n - 1))
-        build = candidate_lists_parallel if n >= PARALLEL_MIN_N else candidate_lists
-        per_instance[k] = build(_metric.of(instance), k_eff)
+        longer = [c for c in per_instance.values() if c.cand.shape[1] >= k_eff]
+        if longer:
+            per_instance[k] = _prefix(min(longer, key=lambda c: c.cand.shape[1]), k_eff)
+        else:
+            build = candidate_lists_parallel if n >= PARALLEL_MIN_N else candidate_lists
+            per_instance[k] = build(_metric.of(instance), k_eff)
     return per_instance[k]
+
+
+def _prefix(lists: Candidates, k: int) -> Candidates:
+    """The first k entries of longer lists: the k-lists themselves (both are prefixes
+    of the one (distance, index) order); a list is cut when it held more than k."""
+    return Candidates(np.ascontiguousarray(lists.cand[:, :k]), np.ascontiguousarray(lists.cdist[:, :k]),
+                      np.minimum(lists.count, k), lists.cut | (lists.count > k))
 
 
 @njit(cache=True)
@@ -94,6 +132,36 @@ def _empty(n, k):
     """Candidates of n cities with k free slots each (-1 / inf, count 0, not cut)."""
     return Candidates(np.full((n, k), -1, dtype=np.int32), np.full((n, k), np.inf),
                       np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_))
+
+
+#: Rows per block with a k-d tree: cities taken in tree order, so that neighbouring
+#: rows search neighbouring leaves (memory stays warm), sharing scratch arrays.
+#: Without a tree a block is one row (each costs O(n) anyway).
+_TREE_BLOCK = 1024
+
+
+@njit(cache=True)
+def _blocks(m):
+    """How many blocks of rows ``_fill_block`` splits the cities of ``m`` into."""
+    n = size(m)
+    return (n + _TREE_BLOCK - 1) // _TREE_BLOCK if _kdtree.has_tree(m) else n
+
+
+@njit(cache=True)
+def _fill_block(m, b, k, cand, cdist, count, cut):
+    """Fill the rows of block b: with a tree, the cities at tree positions
+    b * _TREE_BLOCK ..; without, row b by a scan (``_fill_row``)."""
+    if not _kdtree.has_tree(m):
+        _fill_row(m, b, k, cand, cdist, count, cut)
+        return
+    n = size(m)
+    stack = np.empty(_kdtree.STACK_SIZE, dtype=np.int64)
+    gaps = np.empty(_kdtree.STACK_SIZE)
+    for t in range(b * _TREE_BLOCK, min(n, (b + 1) * _TREE_BLOCK)):
+        i = m.perm[t]
+        _kdtree.knn_row(m, i, k, cand, cdist, stack, gaps)
+        count[i] = k  # every coordinate distance is finite (k <= n - 1)
+        cut[i] = n - 1 > k
 
 
 @njit(cache=True)
@@ -141,22 +209,23 @@ def _fill_row(m, i, k, cand, cdist, count, cut):
 def candidate_lists(m, k):
     """The K nearest finite neighbours of every city of metric ``m``, as ``Candidates``.
 
-    Time O(n^2) (worst case O(n^2 k)); memory O(n k). Serial, so small runs never
-    start the parallel runtime (about 0.2 s); ``candidate_lists_parallel`` is the
-    same per row, for large n.
+    Without a k-d tree time O(n^2) (worst case O(n^2 k)); with one (``m`` of a
+    geometric instance, ``tsp._kdtree``) about O(n k log n). Memory O(n k).
+    Serial, so small runs never start the parallel runtime (about 0.2 s);
+    ``candidate_lists_parallel`` is the same per row, for large n.
     """
     cand, cdist, count, cut = _empty(size(m), k)
-    for i in range(size(m)):
-        _fill_row(m, i, k, cand, cdist, count, cut)
+    for b in range(_blocks(m)):
+        _fill_block(m, b, k, cand, cdist, count, cut)
     return Candidates(cand, cdist, count, cut)
 
 
 @njit(cache=True, parallel=True)
 def candidate_lists_parallel(m, k):
-    """``candidate_lists`` with the rows shared among threads (identical result)."""
+    """``candidate_lists`` with the blocks of rows shared among threads (identical result)."""
     cand, cdist, count, cut = _empty(size(m), k)  # arrays: a parfor body cannot capture a NamedTuple
-    for i in prange(size(m)):
-        # prange counts in uint64: without the cast _fill_row and dist compile a
+    for b in prange(_blocks(m)):
+        # prange counts in uint64: without the cast _fill_block and dist compile a
         # second time for it (0.35 s more in a cold process)
-        _fill_row(m, np.int64(i), k, cand, cdist, count, cut)
+        _fill_block(m, np.int64(b), k, cand, cdist, count, cut)
     return Candidates(cand, cdist, count, cut)

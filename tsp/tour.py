@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _metric
 from ._validation import as_array, check_dist, check_indices, check_order
 from .instance import Instance
 
@@ -15,7 +16,8 @@ __all__ = ["Tour", "tour_length"]
 def tour_length(dist, order, closed: bool = False) -> float:
     """Sum of ``dist`` along ``order`` (back to the start when ``closed``).
 
-    ``dist`` is an ``Instance`` or a matrix, checked (on a copy) exactly as an
+    ``dist`` is an ``Instance`` (a geometric one computes its legs from its
+    coordinates, no matrix) or a matrix, checked (on a copy) exactly as an
     ``Instance`` checks one: square, at least 2 x 2, real, no NaN, no negative
     entry (``inf`` is a missing edge). ``order`` holds city indices in 0..n-1
     (TypeError for non-integers, ValueError when out of range). The legs are
@@ -26,14 +28,28 @@ def tour_length(dist, order, closed: bool = False) -> float:
     >>> tour_length([[0, 1, 2], [1, 0, 3], [2, 3, 0]], [0, 1, 2], closed=True)
     6.0
     """
-    dist = dist.dist if isinstance(dist, Instance) else check_dist(as_array(dist, "dist"))
-    order = check_indices(np.array(order), dist.shape[0])
+    if isinstance(dist, Instance):
+        n = dist.n
+    else:
+        dist = check_dist(as_array(dist, "dist"))
+        n = dist.shape[0]
+    order = check_indices(np.array(order), n)
     if order.size < 2:
         return 0.0
-    legs = dist[order[:-1], order[1:]]
     if closed:
-        legs = np.append(legs, dist[order[-1], order[0]])
-    return _sum_in_order(legs)
+        return _sum_in_order(_legs(dist, order, np.roll(order, -1)))
+    return _sum_in_order(_legs(dist, order[:-1], order[1:]))
+
+
+def _legs(dist, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The distances from ``a[t]`` to ``b[t]`` (int64 arrays) of an ``Instance`` or a
+    matrix: entries of the matrix, or the seam's formula on the coordinates of a
+    geometric instance (its ``dist`` exactly, without building it)."""
+    if not isinstance(dist, Instance):
+        return dist[a, b]
+    if dist.geometric:
+        return _metric.distances(_metric.of(dist, tree=False), a, b)
+    return dist.dist[a, b]
 
 
 def _sum_in_order(legs: np.ndarray) -> float:
@@ -85,11 +101,10 @@ class Tour:
         ValueError for an empty, multi-dimensional, out-of-range or repeating order.
         """
         order = check_order(order, instance.n)
-        d = instance.dist
-        legs = d[order[:-1], order[1:]] if order.size > 1 else np.empty(0)
+        legs = _legs(instance, order[:-1], order[1:]) if order.size > 1 else np.empty(0)
         complete = order.size == instance.n and bool(np.isfinite(legs).all())
         if closed and order.size == instance.n:
-            back = d[order[-1], order[0]]
+            back = _legs(instance, order[-1:], order[:1])[0]
             if np.isfinite(back):
                 legs = np.append(legs, back)
             else:  # no way back: the closing leg was never walked

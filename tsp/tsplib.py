@@ -22,7 +22,8 @@ import os
 
 import numpy as np
 
-from ._metric import build_matrix, geo_degrees
+from ._metric import geo_degrees
+from ._validation import check_matrix_memory
 from .instance import Instance, _default_names
 
 __all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "TSPLIBFormatError", "read_tour", "read_tsplib"]
@@ -276,6 +277,7 @@ def _explicit_matrix(scan: _Scan, n: int) -> np.ndarray:
     if k < expected:
         end = lines[-1][0] if lines else start
         raise scan.error(end, f"EDGE_WEIGHT_SECTION has {k} numbers, {fmt} with DIMENSION {n} needs {expected}")
+    check_matrix_memory(n)
     rows, cols = EDGE_WEIGHT_FORMATS[fmt](n)
     weights = np.array(weights)
     m = np.zeros((n, n))
@@ -298,10 +300,13 @@ def read_tsplib(path) -> Instance:
     -------
     Instance
         Cities named ``"1"`` .. ``"n"`` (TSPLIB's node numbers; index i is node i + 1),
-        ``name`` from the NAME line (the file name when absent), ``dist`` holding
-        TSPLIB's integers as float64, ``coords`` the node coordinates as written in
-        the file (for GEO: latitude, longitude in DDD.MM), for EXPLICIT the
-        DISPLAY_DATA_SECTION (or NODE_COORD_SECTION) when present, else None.
+        ``name`` from the NAME line (the file name when absent). A coordinate type
+        (EUC_2D, CEIL_2D, ATT, GEO) gives a geometric instance: ``metric`` the type,
+        ``coords`` the node coordinates as written in the file (for GEO: latitude,
+        longitude in DDD.MM), distances computed from them, TSPLIB's integers as
+        float64 (``dist`` built on first use). EXPLICIT gives a matrix instance
+        whose ``dist`` holds the weights; ``coords`` the DISPLAY_DATA_SECTION (or
+        NODE_COORD_SECTION) when present, else None.
 
     Raises
     ------
@@ -313,7 +318,7 @@ def read_tsplib(path) -> Instance:
         number of weights, a node missing or given twice, a GEO point off the
         globe (latitude beyond -90..90 or longitude beyond -180..180 degrees).
     ValueError
-        When the n x n matrix of a coordinate type cannot fit in memory (the
+        When the n x n matrix of an EXPLICIT file cannot fit in memory (the
         message names n and the memory it needs).
 
     Notes
@@ -332,8 +337,8 @@ def read_tsplib(path) -> Instance:
       triangle is mirrored. The diagonal is set to 0 (it is never used).
 
     Coordinate types are computed by the compiled per-pair formulas of the
-    distance seam (``tsp._metric``): time O(n^2), memory O(n^2) for the matrix
-    (pr2392: 46 MB).
+    distance seam (``tsp._metric``), pair by pair when needed: reading is time
+    and memory O(n) (EXPLICIT: O(n^2)).
 
     Examples
     --------
@@ -343,8 +348,8 @@ def read_tsplib(path) -> Instance:
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.tsp"
     >>> _ = path.write_text(text)
     >>> inst = read_tsplib(path)
-    >>> inst.name, inst.names
-    ('tri', ('1', '2', '3'))
+    >>> inst.name, inst.names, inst.metric
+    ('tri', ('1', '2', '3'), 'EUC_2D')
     >>> inst.dist
     array([[0., 5., 5.],
            [5., 0., 3.],
@@ -368,19 +373,19 @@ def read_tsplib(path) -> Instance:
         if "NODE_COORD_SECTION" not in scan.sections:
             raise scan.error(scan.last_line, f"EDGE_WEIGHT_TYPE {wtype} needs a NODE_COORD_SECTION")
         coords = _node_coords(scan, "NODE_COORD_SECTION", n, geo=wtype == "GEO")
-        dist = build_matrix(wtype, coords)
-        if np.isinf(dist).any():  # inf would read as "no edge"
-            i, j = np.argwhere(np.isinf(dist))[0]
-            raise scan.error(scan.sections["NODE_COORD_SECTION"][0],
-                             f"coordinates too large: the {wtype} distance from node {i + 1} to node "
-                             f"{j + 1} overflows float64")
+        dist = None
     else:
         known = sorted(EDGE_WEIGHT_TYPES) + ["EXPLICIT"]
         raise scan.error(wtype_line, f"EDGE_WEIGHT_TYPE must be one of {known}, got {wtype!r}")
     name, _ = scan.value("NAME")
     if not name:
         name = os.path.splitext(os.path.basename(scan.path))[0]
-    return Instance._from_owned(_default_names(n, first=1), dist, coords, name=name)
+    if dist is not None:
+        return Instance._from_owned(_default_names(n, first=1), dist, coords, name=name)
+    try:
+        return Instance._from_owned(_default_names(n, first=1), None, coords, name=name, metric=wtype)
+    except ValueError as exc:  # distances that overflow float64 would read as "no edge" (inf)
+        raise scan.error(scan.sections["NODE_COORD_SECTION"][0], f"coordinates too large for {wtype}: {exc}") from None
 
 
 def read_tour(path) -> np.ndarray:

@@ -93,7 +93,7 @@ def test_track_logs_a_run(tmp_path):
     (["--start", "XYZ"], "'XYZ'"),
     (["10", "--plot", "out.xyz"], "--plot"),
     # review: these used to end in a MemoryError traceback
-    (["10", "--instance", "random:10000000"], "GiB"),
+    (["10", "--instance", "random:100000000000"], "GiB"),
     (["10000000000000"], "memory"),
     (["10", "--plot", "/no/such/folder/x.png"], "does not exist"),
     (["--instance", "random:abc"], "random:N"),

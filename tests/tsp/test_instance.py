@@ -158,26 +158,34 @@ class InstanceValidation(unittest.TestCase):
 
 
 class DenseMatrixMemory(unittest.TestCase):
-    """Until geometric instances compute distances on demand (issue 12), every
-    constructor holds a dense n x n matrix: one that cannot fit is refused up front."""
+    """A geometric instance holds its coordinates, O(n); a dense n x n matrix is built
+    only on demand and, like every matrix, refused up front when it cannot fit."""
 
-    def test_a_million_random_cities_are_refused_naming_n_and_the_memory(self):
+    def test_a_million_random_cities_fit_and_their_matrix_is_refused_naming_the_way_out(self):
+        inst = Instance.random_uniform(10**6, seed=0)
+        self.assertEqual((inst.n, inst.metric, inst.coords.shape), (10**6, "euclidean", (10**6, 2)))
+        self.assertAlmostEqual(inst.distance(0, 1), float(np.hypot(*(inst.coords[0] - inst.coords[1]))))
         # review (issue 15): a raw MemoryError naming nothing.
-        with self.assertRaisesRegex(ValueError, r"^n=1000000 needs 7,450\.6 GiB for its dense 1000000 x 1000000 "
-                                                r"distance matrix \(8 n\^2 bytes\), more than this machine can spare"):
-            Instance.random_uniform(10**6, seed=0)
+        with self.assertRaisesRegex(ValueError, r"^instance 'random:1000000' is geometric \(euclidean\): its "
+                                                r"distances come from its coordinates, and its dense matrix cannot "
+                                                r"be built: n=1000000 needs 7,450\.6 GiB for its dense 1000000 x "
+                                                r"1000000 distance matrix \(8 n\^2 bytes\), more than this machine "
+                                                r"can spare .*Use instance\.distance\(i, j\)"):
+            inst.dist
         # before drawing 10^12 points (16 TB) for it
-        with self.assertRaisesRegex(ValueError, r"^n=1000000000000 needs"):
+        with self.assertRaisesRegex(ValueError, r"^n=1000000000000 needs 74,505\.8 GiB for its coordinates and names "
+                                                r"\(about 80 bytes per city\), more than this machine can spare"):
             Instance.random_uniform(10**12, seed=0)
 
-    def test_every_constructor_building_a_dense_matrix_checks_it(self):
+    def test_every_dense_matrix_is_checked_before_it_is_built(self):
         chain = [(str(i), str(i + 1), 1.0) for i in range(399)]  # 400 cities
         with mock.patch.object(_validation, "available_memory", return_value=2**20), \
                 mock.patch.object(_validation, "MEMORY_CHECK_FROM", 0):  # 1 MiB, every size checked: n <= 323
-            self.assertEqual(Instance.from_points(np.zeros((300, 2))).n, 300)
+            self.assertEqual(Instance.from_points(np.zeros((300, 2))).dist.shape, (300, 300))
             self.assertEqual(Instance.from_edges(chain[:299]).n, 300)
-            for make in (lambda: Instance.random_uniform(400, seed=0),
-                         lambda: Instance.from_points(np.zeros((400, 2))),
-                         lambda: Instance.from_edges(chain)):
-                with self.assertRaisesRegex(ValueError, r"^n=400 needs 1\.2 MiB for its dense 400 x 400"):
-                    make()
+            big = (Instance.random_uniform(400, seed=0), Instance.from_points(np.zeros((400, 2))))
+            for inst in big:  # built: they hold no matrix
+                with self.assertRaisesRegex(ValueError, r"n=400 needs 1\.2 MiB for its dense 400 x 400"):
+                    inst.dist
+            with self.assertRaisesRegex(ValueError, r"^n=400 needs 1\.2 MiB for its dense 400 x 400"):
+                Instance.from_edges(chain)

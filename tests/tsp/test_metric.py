@@ -95,10 +95,21 @@ def test_every_metric_has_one_numba_type_and_a_kernel_compiles_once():
     assert len(candidate_lists.signatures) == 1
 
 
-def test_a_metric_of_an_instance_is_its_matrix_without_a_copy():
-    inst = Instance.random_uniform(5, seed=0)
+def test_a_metric_of_a_matrix_instance_is_its_matrix_without_a_copy():
+    inst = Instance.from_matrix(np.ones((5, 5)))
     m = _metric.of(inst)
-    assert m.kind == _metric.MATRIX and m.matrix is inst.dist
+    assert m.kind == _metric.MATRIX and m.matrix is inst.dist and m.perm.size == 0
+
+
+def test_a_metric_of_a_geometric_instance_is_its_coordinates_with_a_tree_built_once():
+    inst = Instance.random_uniform(50, seed=0)
+    plain = _metric.of(inst, tree=False)
+    assert plain.kind == _metric.EUCLIDEAN and plain.perm.size == 0
+    np.testing.assert_array_equal(plain.coords, inst.coords)
+    m = _metric.of(inst)
+    assert m is _metric.of(inst) and m.kind == _metric.EUCLIDEAN
+    assert sorted(m.perm.tolist()) == list(range(50)) and (m.pos[m.perm] == np.arange(50)).all()
+    assert inst._dist is None  # no matrix was built for it
 
 
 def test_coords_metric_refuses_the_matrix_kind():

@@ -1,0 +1,320 @@
+"""A k-d tree over the cities of a coordinate metric: near cities found without a matrix.
+
+The tree answers the two questions the kernels ask of a geometric instance of n
+cities, each in about O(log n) instead of a scan of all n:
+
+- ``knn_row``: the k nearest other cities of a city, in the exact (distance, index)
+  order of ``tsp.neighbors`` (the candidate lists);
+- ``nearest_alive``: the nearest city not yet visited by a walk (the walk's fallback
+  when every candidate is visited), with ``alive`` counts the walk keeps per node
+  (``alive_counts``, ``remove``).
+
+The tree lives in the tree fields of a ``tsp._metric.Metric`` (``indexed(m)`` fills
+them: ``perm``, ``pos``, ``pts``, ``geom``, ``lo``, ``hi``, ``depth``), and the kernels
+here take that Metric.
+
+Layout (implicit, nothing but arrays): the cities sit in *tree order* ``perm``; node
+``v`` has children ``2v + 1`` and ``2v + 2``; node ``p`` of depth ``d`` (``v = 2^d - 1 +
+p``) holds the positions ``p n >> d`` to ``(p + 1) n >> d``, so leaves (depth
+``depth``) hold ``LEAF_SIZE / 2`` to ``LEAF_SIZE`` cities and no range is stored. The
+build splits each node at its middle position along the widest side of its box
+(quickselect, O(n) per level, O(n log n) in all); every node keeps the bounding box
+``lo``/``hi`` of its points.
+
+Exactness: distances come from ``_metric.pair`` on the tree-order copy ``pts`` of the
+coordinates (the same numbers as ``dist``), and a node is skipped only when
+``_metric.box_bound`` of its box is *strictly* above the distance to beat: a city at
+an equal distance with a lower index could still win the tie. For the plane kinds
+the bound is computed with ``pair``'s own arithmetic, hence exact; GEO's boxes are
+boxes of 3-D unit vectors (the sphere, not latitude and longitude), bounded with a
+little slack (``_metric.GEO_ANGLE_SLACK``).
+
+Memory O(n): at n = 10^6, 8 MB of indices, 16 MB of coordinates (GEO: 40), 8 MB of
+boxes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ._metric import GEO, box_bound, frozen_int32, pair, unit_vectors
+from ._validation import readonly
+
+__all__ = ["LEAF_SIZE", "STACK_SIZE", "alive_counts", "has_tree", "indexed", "knn_row", "nearest_alive", "remove"]
+
+#: Most cities per leaf. Leaves are scanned point by point; smaller ones mean more
+#: boxes to test.
+LEAF_SIZE = 8
+
+#: Room for the nodes waiting in a depth-first search: at most ``depth + 1`` (a tree of
+#: depth 62 would hold 2^65 cities).
+STACK_SIZE = 64
+
+
+@njit(cache=True)
+def has_tree(m):
+    """Whether metric ``m`` carries a k-d tree."""
+    return m.perm.size > 0
+
+
+# ---------------------------------------------------------------------------
+# building
+# ---------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _depth(n):
+    """The smallest depth whose leaves hold at most LEAF_SIZE of n points."""
+    d = 0
+    while ((n + (1 << d) - 1) >> d) > LEAF_SIZE:
+        d += 1
+    return d
+
+
+@njit(cache=True)
+def _swap(g, perm, a, b):
+    for c in range(g.shape[1]):
+        g[a, c], g[b, c] = g[b, c], g[a, c]
+    perm[a], perm[b] = perm[b], perm[a]
+
+
+@njit(cache=True)
+def _select(g, perm, lo, hi, kth, dim):
+    """Reorder rows lo..hi-1 of ``g`` (and ``perm`` with them) so that row ``kth`` holds
+    the value of column ``dim`` it would hold sorted, no row before it a larger one and
+    no row after it a smaller one (quickselect, Hoare partition, median-of-three pivot)."""
+    while hi - lo > 1:
+        mid = (lo + hi - 1) // 2
+        a, b, c = g[lo, dim], g[mid, dim], g[hi - 1, dim]
+        pivot = max(min(a, b), min(max(a, b), c))
+        i, j = lo, hi - 1
+        while i <= j:
+            while g[i, dim] < pivot:
+                i += 1
+            while g[j, dim] > pivot:
+                j -= 1
+            if i <= j:
+                _swap(g, perm, i, j)
+                i += 1
+                j -= 1
+        # rows lo..j hold values <= pivot, rows i..hi-1 values >= pivot, rows between equal it
+        if kth <= j:
+            hi = j + 1
+        elif kth >= i:
+            lo = i
+        else:
+            return
+
+
+@njit(cache=True)
+def _box(g, a, b, lo, hi):
+    """The bounding box of rows a..b-1 of ``g`` into the 1-D arrays ``lo`` and ``hi``."""
+    for c in range(g.shape[1]):
+        lo[c] = g[a, c]
+        hi[c] = g[a, c]
+    for t in range(a + 1, b):
+        for c in range(g.shape[1]):
+            x = g[t, c]
+            if x < lo[c]:
+                lo[c] = x
+            elif x > hi[c]:
+                hi[c] = x
+
+
+@njit(cache=True)
+def _build(g, depth):
+    """Split the rows of ``g`` (reordered in place) into the tree; returns perm, pos, lo, hi."""
+    n, dims = g.shape
+    perm = np.arange(n).astype(np.int32)
+    nodes = (1 << (depth + 1)) - 1
+    lo = np.empty((nodes, dims))
+    hi = np.empty((nodes, dims))
+    for d in range(depth + 1):
+        first = (1 << d) - 1
+        for p in range(1 << d):
+            v = first + p
+            a, b = (p * n) >> d, ((p + 1) * n) >> d
+            _box(g, a, b, lo[v], hi[v])
+            if d < depth:
+                dim = np.argmax(hi[v] - lo[v])
+                _select(g, perm, a, b, ((2 * p + 1) * n) >> (d + 1), dim)
+    pos = np.empty(n, dtype=np.int32)
+    for t in range(n):
+        pos[perm[t]] = t
+    return perm, pos, lo, hi
+
+
+def indexed(m):
+    """Coordinate metric ``m`` with its k-d tree: the tree fields of the ``Metric`` filled.
+
+    ``perm`` (int32, tree position -> city), ``pos`` (int32, city -> position),
+    ``pts`` (the coordinates in tree order), ``geom`` (the points the boxes bound, in
+    tree order: ``pts`` itself for the plane kinds, unit vectors for GEO), ``lo`` /
+    ``hi`` (each node's box), ``depth`` (of the leaves). Time O(n log n) (about 0.3 s
+    at n = 10^6), memory O(n).
+    """
+    geom = unit_vectors(m) if m.kind == GEO else np.array(m.coords)  # a copy: reordered in place
+    depth = _depth(geom.shape[0])
+    perm, pos, lo, hi = _build(geom, depth)
+    geom = readonly(geom)
+    pts = readonly(m.coords[perm]) if m.kind == GEO else geom
+    return m._replace(perm=frozen_int32(perm), pos=frozen_int32(pos), pts=pts, geom=geom, lo=readonly(lo),
+                      hi=readonly(hi), depth=int(depth))
+
+
+# ---------------------------------------------------------------------------
+# queries
+# ---------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _gap2(geom, t, lo, hi, v):
+    """Squared distance from point ``geom[t]`` to the box of node ``v``, computed as
+    ``pair`` computes a squared distance (point minus box edge, x first)."""
+    s = 0.0
+    for c in range(geom.shape[1]):
+        x = geom[t, c]
+        if x < lo[v, c]:
+            g = x - lo[v, c]
+        elif x > hi[v, c]:
+            g = x - hi[v, c]
+        else:
+            g = 0.0
+        s += g * g
+    return s
+
+
+@njit(cache=True)
+def _leaf_range(m, v):
+    """Tree positions (first, end) of leaf node ``v``."""
+    n = m.perm.size
+    p = v - ((1 << m.depth) - 1)
+    return (p * n) >> m.depth, ((p + 1) * n) >> m.depth
+
+
+@njit(cache=True)
+def knn_row(m, i, k, cand, cdist, stack, gaps):
+    """City ``i``'s k nearest other cities, in (distance, index) order, into row i of
+    ``cand`` / ``cdist``; k <= n - 1. ``stack`` (int64) and ``gaps`` (float64) are
+    scratch arrays of ``STACK_SIZE``.
+
+    Depth-first, the nearer child first; a node whose box is farther than the k-th
+    distance found so far (``box_bound`` strictly above it) is skipped.
+    """
+    kind, perm, pts, geom, lo, hi = m.kind, m.perm, m.pts, m.geom, m.lo, m.hi
+    first_leaf = (1 << m.depth) - 1
+    ti = m.pos[i]
+    qx, qy = pts[ti, 0], pts[ti, 1]
+    used = 0
+    stack[0] = 0
+    gaps[0] = 0.0
+    top = 1
+    while top > 0:
+        top -= 1
+        v = stack[top]
+        if used == k and box_bound(kind, gaps[top]) > cdist[i, k - 1]:
+            continue
+        if v >= first_leaf:
+            a, b = _leaf_range(m, v)
+            for t in range(a, b):
+                j = perm[t]
+                if j == i:
+                    continue
+                d = pair(kind, qx, qy, pts[t, 0], pts[t, 1])
+                if used == k:
+                    if d > cdist[i, k - 1] or (d == cdist[i, k - 1] and j > cand[i, k - 1]):
+                        continue
+                    p = k - 1
+                else:
+                    p = used
+                    used += 1
+                while p > 0 and (cdist[i, p - 1] > d or (cdist[i, p - 1] == d and cand[i, p - 1] > j)):
+                    cdist[i, p] = cdist[i, p - 1]
+                    cand[i, p] = cand[i, p - 1]
+                    p -= 1
+                cdist[i, p] = d
+                cand[i, p] = j
+        else:
+            left, right = 2 * v + 1, 2 * v + 2
+            gl, gr = _gap2(geom, ti, lo, hi, left), _gap2(geom, ti, lo, hi, right)
+            if gl <= gr:  # push the farther first: the nearer is searched first
+                stack[top], gaps[top], stack[top + 1], gaps[top + 1] = right, gr, left, gl
+            else:
+                stack[top], gaps[top], stack[top + 1], gaps[top + 1] = left, gl, right, gr
+            top += 2
+
+
+@njit(cache=True)
+def alive_counts(m):
+    """How many cities each node holds: a walk's ``alive`` counts before its first step."""
+    n = m.perm.size
+    alive = np.empty((1 << (m.depth + 1)) - 1, dtype=np.int32)
+    for d in range(m.depth + 1):
+        first = (1 << d) - 1
+        for p in range(1 << d):
+            alive[first + p] = (((p + 1) * n) >> d) - ((p * n) >> d)
+    return alive
+
+
+@njit(cache=True)
+def remove(m, alive, c):
+    """City ``c`` is visited: one fewer alive city in its leaf and every node above."""
+    n = m.perm.size
+    leaves = 1 << m.depth
+    v = leaves - 1 + ((m.pos[c] + 1) * leaves - 1) // n  # the leaf holding c's position
+    while True:
+        alive[v] -= 1
+        if v == 0:
+            return
+        v = (v - 1) >> 1
+
+
+@njit(cache=True)
+def nearest_alive(m, i, visited, alive, stack, gaps):
+    """The unvisited city nearest to city ``i``, ties to the lowest index, as
+    ``(city, distance)``; ``(-1, inf)`` when none is left.
+
+    ``alive`` holds the unvisited count of every node (``alive_counts``, ``remove``):
+    nodes without one are skipped, as are nodes whose box is farther than the best
+    so far. Scratch ``stack`` / ``gaps`` as for ``knn_row``.
+    """
+    kind, perm, pts, geom, lo, hi = m.kind, m.perm, m.pts, m.geom, m.lo, m.hi
+    first_leaf = (1 << m.depth) - 1
+    ti = m.pos[i]
+    qx, qy = pts[ti, 0], pts[ti, 1]
+    best = np.inf
+    found = -1
+    if alive[0] == 0:
+        return found, best
+    stack[0] = 0
+    gaps[0] = 0.0
+    top = 1
+    while top > 0:
+        top -= 1
+        v = stack[top]
+        if found >= 0 and box_bound(kind, gaps[top]) > best:
+            continue
+        if v >= first_leaf:
+            a, b = _leaf_range(m, v)
+            for t in range(a, b):
+                j = perm[t]
+                if visited[j]:
+                    continue
+                d = pair(kind, qx, qy, pts[t, 0], pts[t, 1])
+                if d < best or (d == best and j < found):
+                    best = d
+                    found = j
+        else:
+            left, right = 2 * v + 1, 2 * v + 2
+            gl = _gap2(geom, ti, lo, hi, left) if alive[left] > 0 else np.inf
+            gr = _gap2(geom, ti, lo, hi, right) if alive[right] > 0 else np.inf
+            if gl > gr:
+                left, right, gl, gr = right, left, gr, gl
+            if gr < np.inf:  # push the farther first: the nearer is searched first
+                stack[top], gaps[top] = right, gr
+                top += 1
+            if gl < np.inf:
+                stack[top], gaps[top] = left, gl
+                top += 1
+    return found, best
