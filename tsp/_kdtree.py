@@ -9,9 +9,10 @@ cities, each in about O(log n) instead of a scan of all n:
   when every candidate is visited), with ``alive`` counts the walk keeps per node
   (``alive_counts``, ``remove``).
 
-The tree lives in the tree fields of a ``tsp._metric.Metric`` (``indexed(m)`` fills
-them: ``perm``, ``pos``, ``pts``, ``geom``, ``lo``, ``hi``, ``depth``), and the kernels
-here take that Metric.
+``build(m)`` makes the tree's arrays: ``perm``, ``pos``, ``pts``, ``geom``, ``lo``,
+``hi`` and ``depth``. They travel in the candidate lists of a geometric instance
+(``tsp.neighbors.TreeCandidates``, fields of those names), and the kernels here take
+such lists ``tc`` (and the metric ``m`` for its kind).
 
 Layout (implicit, nothing but arrays): the cities sit in *tree order* ``perm``; node
 ``v`` has children ``2v + 1`` and ``2v + 2``; node ``p`` of depth ``d`` (``v = 2^d - 1 +
@@ -38,10 +39,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._metric import GEO, box_bound, frozen_int32, pair, unit_vectors
-from ._validation import readonly
+from ._metric import GEO, box_bound, pair, unit_vectors
 
-__all__ = ["LEAF_SIZE", "STACK_SIZE", "alive_counts", "has_tree", "indexed", "knn_row", "nearest_alive", "remove"]
+__all__ = ["LEAF_SIZE", "STACK_SIZE", "alive_counts", "build", "knn_row", "nearest_alive", "remove"]
 
 #: Most cities per leaf. Leaves are scanned point by point; smaller ones mean more
 #: boxes to test.
@@ -50,12 +50,6 @@ LEAF_SIZE = 8
 #: Room for the nodes waiting in a depth-first search: at most ``depth + 1`` (a tree of
 #: depth 62 would hold 2^65 cities).
 STACK_SIZE = 64
-
-
-@njit(cache=True)
-def has_tree(m):
-    """Whether metric ``m`` carries a k-d tree."""
-    return m.perm.size > 0
 
 
 # ---------------------------------------------------------------------------
@@ -145,22 +139,20 @@ def _build(g, depth):
     return perm, pos, lo, hi
 
 
-def indexed(m):
-    """Coordinate metric ``m`` with its k-d tree: the tree fields of the ``Metric`` filled.
+def build(m) -> tuple:
+    """The k-d tree of the cities of coordinate metric ``m``, as a tuple of its arrays.
 
-    ``perm`` (int32, tree position -> city), ``pos`` (int32, city -> position),
-    ``pts`` (the coordinates in tree order), ``geom`` (the points the boxes bound, in
-    tree order: ``pts`` itself for the plane kinds, unit vectors for GEO), ``lo`` /
-    ``hi`` (each node's box), ``depth`` (of the leaves). Time O(n log n) (about 0.3 s
-    at n = 10^6), memory O(n).
+    ``(perm, pos, pts, geom, lo, hi, depth)``: ``perm`` (int32, tree position ->
+    city), ``pos`` (int32, city -> position), ``pts`` (the coordinates in tree
+    order), ``geom`` (the points the boxes bound, in tree order: ``pts`` itself for
+    the plane kinds, unit vectors for GEO), ``lo`` / ``hi`` (each node's box),
+    ``depth`` (of the leaves). Time O(n log n) (about 0.3 s at n = 10^6), memory O(n).
     """
     geom = unit_vectors(m) if m.kind == GEO else np.array(m.coords)  # a copy: reordered in place
     depth = _depth(geom.shape[0])
     perm, pos, lo, hi = _build(geom, depth)
-    geom = readonly(geom)
-    pts = readonly(m.coords[perm]) if m.kind == GEO else geom
-    return m._replace(perm=frozen_int32(perm), pos=frozen_int32(pos), pts=pts, geom=geom, lo=readonly(lo),
-                      hi=readonly(hi), depth=int(depth))
+    pts = np.ascontiguousarray(m.coords[perm]) if m.kind == GEO else geom
+    return perm, pos, pts, geom, lo, hi, int(depth)
 
 
 # ---------------------------------------------------------------------------
@@ -186,25 +178,27 @@ def _gap2(geom, t, lo, hi, v):
 
 
 @njit(cache=True)
-def _leaf_range(m, v):
+def _leaf_range(tc, v):
     """Tree positions (first, end) of leaf node ``v``."""
-    n = m.perm.size
-    p = v - ((1 << m.depth) - 1)
-    return (p * n) >> m.depth, ((p + 1) * n) >> m.depth
+    n = tc.perm.size
+    p = v - ((1 << tc.depth) - 1)
+    return (p * n) >> tc.depth, ((p + 1) * n) >> tc.depth
 
 
 @njit(cache=True)
-def knn_row(m, i, k, cand, cdist, stack, gaps):
+def knn_row(m, tc, i, stack, gaps):
     """City ``i``'s k nearest other cities, in (distance, index) order, into row i of
-    ``cand`` / ``cdist``; k <= n - 1. ``stack`` (int64) and ``gaps`` (float64) are
-    scratch arrays of ``STACK_SIZE``.
+    ``tc.cand`` / ``tc.cdist`` (k their width, at most n - 1). ``stack`` (int64) and
+    ``gaps`` (float64) are scratch arrays of ``STACK_SIZE``.
 
     Depth-first, the nearer child first; a node whose box is farther than the k-th
     distance found so far (``box_bound`` strictly above it) is skipped.
     """
-    kind, perm, pts, geom, lo, hi = m.kind, m.perm, m.pts, m.geom, m.lo, m.hi
-    first_leaf = (1 << m.depth) - 1
-    ti = m.pos[i]
+    kind, perm, pts, geom, lo, hi = m.kind, tc.perm, tc.pts, tc.geom, tc.lo, tc.hi
+    cand, cdist = tc.cand, tc.cdist
+    k = cand.shape[1]
+    first_leaf = (1 << tc.depth) - 1
+    ti = tc.pos[i]
     qx, qy = pts[ti, 0], pts[ti, 1]
     used = 0
     stack[0] = 0
@@ -216,7 +210,7 @@ def knn_row(m, i, k, cand, cdist, stack, gaps):
         if used == k and box_bound(kind, gaps[top]) > cdist[i, k - 1]:
             continue
         if v >= first_leaf:
-            a, b = _leaf_range(m, v)
+            a, b = _leaf_range(tc, v)
             for t in range(a, b):
                 j = perm[t]
                 if j == i:
@@ -246,11 +240,11 @@ def knn_row(m, i, k, cand, cdist, stack, gaps):
 
 
 @njit(cache=True)
-def alive_counts(m):
+def alive_counts(tc):
     """How many cities each node holds: a walk's ``alive`` counts before its first step."""
-    n = m.perm.size
-    alive = np.empty((1 << (m.depth + 1)) - 1, dtype=np.int32)
-    for d in range(m.depth + 1):
+    n = tc.perm.size
+    alive = np.empty((1 << (tc.depth + 1)) - 1, dtype=np.int32)
+    for d in range(tc.depth + 1):
         first = (1 << d) - 1
         for p in range(1 << d):
             alive[first + p] = (((p + 1) * n) >> d) - ((p * n) >> d)
@@ -258,11 +252,11 @@ def alive_counts(m):
 
 
 @njit(cache=True)
-def remove(m, alive, c):
+def remove(tc, alive, c):
     """City ``c`` is visited: one fewer alive city in its leaf and every node above."""
-    n = m.perm.size
-    leaves = 1 << m.depth
-    v = leaves - 1 + ((m.pos[c] + 1) * leaves - 1) // n  # the leaf holding c's position
+    n = tc.perm.size
+    leaves = 1 << tc.depth
+    v = leaves - 1 + ((tc.pos[c] + 1) * leaves - 1) // n  # the leaf holding c's position
     while True:
         alive[v] -= 1
         if v == 0:
@@ -271,7 +265,7 @@ def remove(m, alive, c):
 
 
 @njit(cache=True)
-def nearest_alive(m, i, visited, alive, stack, gaps):
+def nearest_alive(m, tc, i, visited, alive, stack, gaps):
     """The unvisited city nearest to city ``i``, ties to the lowest index, as
     ``(city, distance)``; ``(-1, inf)`` when none is left.
 
@@ -279,9 +273,9 @@ def nearest_alive(m, i, visited, alive, stack, gaps):
     nodes without one are skipped, as are nodes whose box is farther than the best
     so far. Scratch ``stack`` / ``gaps`` as for ``knn_row``.
     """
-    kind, perm, pts, geom, lo, hi = m.kind, m.perm, m.pts, m.geom, m.lo, m.hi
-    first_leaf = (1 << m.depth) - 1
-    ti = m.pos[i]
+    kind, perm, pts, geom, lo, hi = m.kind, tc.perm, tc.pts, tc.geom, tc.lo, tc.hi
+    first_leaf = (1 << tc.depth) - 1
+    ti = tc.pos[i]
     qx, qy = pts[ti, 0], pts[ti, 1]
     best = np.inf
     found = -1
@@ -296,7 +290,7 @@ def nearest_alive(m, i, visited, alive, stack, gaps):
         if found >= 0 and box_bound(kind, gaps[top]) > best:
             continue
         if v >= first_leaf:
-            a, b = _leaf_range(m, v)
+            a, b = _leaf_range(tc, v)
             for t in range(a, b):
                 j = perm[t]
                 if visited[j]:

@@ -24,9 +24,10 @@ through ``dist`` run on coordinates alone (a million cities fit). A geometric
 coordinate metric, a matrix instance kind ``MATRIX``: ``of(instance)``.
 
 Every coordinate kind is one formula of two points, ``pair``; the plane kinds are a
-non-decreasing function of the squared distance (``planar``), which lets the spatial
-index (``tsp._kdtree``) bound the distance to a whole box of points with the same
-arithmetic (``box_bound``), so its answers equal a scan's to the last bit.
+non-decreasing function of the squared distance (``planar``), which lets the k-d
+tree of a geometric instance (``tsp._kdtree``) bound the distance to a whole box of
+points with the same arithmetic (``box_bound``), so its answers equal a scan's to
+the last bit.
 
 The matrix builders are generated from the same per-pair formulas: ``build_matrix``
 calls ``dist`` once per pair i < j and mirrors it (every coordinate kind is
@@ -58,28 +59,15 @@ GEO_RADIUS = 6378.388
 
 
 class Metric(NamedTuple):
-    """What a kernel needs to read distances, ``dist(m, i, j)``, and to find near cities.
+    """What a kernel needs to read distances: ``dist(m, i, j)``.
 
     Build one with ``matrix_metric``, ``coords_metric`` or ``of(instance)``, never
-    by hand: they make every array read-only, which keeps one Numba type.
-    ``kind``, ``matrix`` and ``coords`` give the distances. The other fields are the
-    k-d tree over the coordinates (``tsp._kdtree``: ``perm``, ``pos``, ``pts``,
-    ``geom``, ``lo``, ``hi``, ``depth``), empty (``perm.size == 0``) until
-    ``_kdtree.indexed`` builds it; the candidate lists and the walk use it when
-    it is there. They sit flat in this tuple, not in a tuple of their own: a
-    Numba ``prange`` body cannot capture a NamedTuple nested in another.
+    by hand: they make both arrays read-only float64, which keeps one Numba type.
     """
 
     kind: int
     matrix: np.ndarray
     coords: np.ndarray
-    perm: np.ndarray
-    pos: np.ndarray
-    pts: np.ndarray
-    geom: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
-    depth: int
 
 
 def _frozen(a) -> np.ndarray:
@@ -91,23 +79,13 @@ def _frozen(a) -> np.ndarray:
     return a
 
 
-def frozen_int32(a) -> np.ndarray:
-    """``a`` as a read-only C-contiguous int32 array (frozen in place when it is one)."""
-    a = np.ascontiguousarray(a, dtype=np.int32)
-    a.setflags(write=False)
-    return a
-
-
 _NO_MATRIX = readonly(np.empty((0, 0)))
 _NO_COORDS = readonly(np.empty((0, 2)))
-_NO_INDEX = frozen_int32(np.empty(0))
-#: the tree fields of a Metric without a k-d tree
-NO_TREE = (_NO_INDEX, _NO_INDEX, _NO_COORDS, _NO_COORDS, _NO_COORDS, _NO_COORDS, 0)
 
 
 def matrix_metric(matrix) -> Metric:
     """A ``MATRIX`` metric reading ``matrix[i, j]`` (a square float64 array)."""
-    return Metric(MATRIX, _frozen(matrix), _NO_COORDS, *NO_TREE)
+    return Metric(MATRIX, _frozen(matrix), _NO_COORDS)
 
 
 def geo_degrees(ddd_mm):
@@ -138,14 +116,13 @@ def coords_metric(kind: str, coords) -> Metric:
     xy = _frozen(coords)
     if code == GEO:
         xy = readonly(GEO_PI * geo_degrees(xy) / 180.0)
-    return Metric(code, _NO_MATRIX, xy, *NO_TREE)
+    return Metric(code, _NO_MATRIX, xy)
 
 
-def of(instance, tree: bool = True) -> Metric:
-    """The metric the kernels use for an instance: kind ``MATRIX`` on its matrix, or
-    its coordinate kind on its coordinates, with its k-d tree (built on the first
-    call, O(n log n), then kept by the instance) unless ``tree`` is False."""
-    return instance._indexed() if tree else instance._seam
+def of(instance) -> Metric:
+    """The metric of an instance: kind ``MATRIX`` on its matrix, or its coordinate kind
+    on its coordinates (built once, with the instance)."""
+    return instance._seam
 
 
 def unit_vectors(m: Metric) -> np.ndarray:

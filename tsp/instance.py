@@ -123,7 +123,7 @@ class Instance:
             seam = _metric.coords_metric(metric, coords)
         names = _default_names(n) if names is None else check_names(names, n)
         for attr, value in (("names", names), ("_dist", dist), ("coords", coords), ("name", str(name)),
-                            ("metric", metric), ("_seam", seam), ("_with_tree", None)):
+                            ("metric", metric), ("_seam", seam)):
             object.__setattr__(self, attr, value)
 
     def __setattr__(self, attr, value):
@@ -145,17 +145,6 @@ class Instance:
         """
         return cls(names=names, dist=None if dist is None else _Owned(dist),
                    coords=None if coords is None else _Owned(coords), name=name, metric=metric)
-
-    def _indexed(self):
-        """The metric the kernels use (``tsp._metric.of``): a geometric instance's with
-        its k-d tree, built on the first call (O(n log n)) and kept."""
-        if not self.geometric:
-            return self._seam
-        if self._with_tree is None:
-            from . import _kdtree
-
-            object.__setattr__(self, "_with_tree", _kdtree.indexed(self._seam))
-        return self._with_tree
 
     @property
     def dist(self) -> np.ndarray:

@@ -9,12 +9,14 @@ nearest unvisited one with the lowest index. ``cut[i]`` says more finite
 neighbours exist than the list holds: only then must a kernel that finds every
 candidate used look further.
 
-Two ways to compute them, one result: a metric without a k-d tree (a matrix) scans
-every row, O(n^2); a geometric instance's metric carries a k-d tree
-(``tsp._kdtree``, built once in O(n log n)) that finds each city's list in about
-O(K log n). The tree's lists equal the scan's to the last bit and index (tested on
-every metric, ties everywhere), and the walk asks the same tree for the nearest
-unvisited city beyond a list.
+Two ways to compute them, one result. A matrix instance scans every row, O(n^2)
+(``candidate_lists``): ``Candidates``. A geometric instance builds a k-d tree over
+its points (``tsp._kdtree``, O(n log n)) and asks it for each city's list, about
+O(K log n) (``tree_lists``): ``TreeCandidates``, the same four arrays and the tree,
+which the walk asks for the nearest unvisited city beyond a list. The tree's lists
+equal the scan's to the last bit and index (tested on every metric, ties
+everywhere). Two types, not one: a kernel compiles for the type it is given, so a
+run on a matrix never compiles the tree's code (a cold process: 2.8 s, not 7.9 s).
 
 The nearest-neighbour walk uses them (``tsp.construct.nearest``); local search
 will look for improving moves among them.
@@ -29,10 +31,10 @@ import numpy as np
 from numba import njit, prange
 
 from . import _kdtree, _metric
-from ._metric import dist, size
+from ._metric import MATRIX, dist, size
 
-__all__ = ["Candidates", "K_CANDIDATES", "K_LARGE", "LARGE_N", "PARALLEL_MIN_N", "candidate_lists",
-           "candidate_lists_parallel", "candidates", "default_k"]
+__all__ = ["Candidates", "K_CANDIDATES", "PARALLEL_MIN_N", "candidate_lists", "candidate_lists_parallel",
+           "candidates"]
 
 #: How many nearest neighbours per city the walk looks at before scanning the rest.
 #: Measured on random uniform cities (2 threads, all starts): at n=5000 a walk falls
@@ -75,6 +77,30 @@ class Candidates(NamedTuple):
     cut: np.ndarray
 
 
+class TreeCandidates(NamedTuple):
+    """``Candidates`` of a geometric instance, with the k-d tree they came from.
+
+    The first four fields are ``Candidates``'s; the others are the tree's arrays
+    (``tsp._kdtree.build``): ``perm`` (int32, the city at each tree position),
+    ``pos`` (int32, each city's position), ``pts`` (the coordinates in tree order),
+    ``geom`` (the points the boxes bound), ``lo`` / ``hi`` (every node's box) and
+    ``depth``. All in one flat tuple: a Numba ``prange`` body cannot capture a
+    NamedTuple nested in another.
+    """
+
+    cand: np.ndarray
+    cdist: np.ndarray
+    count: np.ndarray
+    cut: np.ndarray
+    perm: np.ndarray
+    pos: np.ndarray
+    pts: np.ndarray
+    geom: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    depth: int
+
+
 # instance -> {k: Candidates}. Instances are immutable (read-only dist), so the lists
 # never go stale; the entry goes when the instance does. The kernels never see this.
 _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -86,17 +112,17 @@ def default_k(instance) -> int:
     return K_LARGE if instance.geometric and instance.n > LARGE_N else K_CANDIDATES
 
 
-def candidates(instance, k: int | None = None) -> Candidates:
-    """Candidate lists of ``instance``, computed once per instance and ``k``
-    (default ``default_k(instance)``).
+def candidates(instance, k: int | None = None):
+    """Candidate lists of ``instance``, computed once per instance and ``k`` (default
+    ``default_k(instance)``): ``Candidates``, or ``TreeCandidates`` for a geometric one.
 
-    On the first call per instance and ``k``: a matrix instance scans its rows,
-    time O(n^2) (about 10 ms at n=1000 on one thread); a geometric instance asks
-    its k-d tree, about O(n k log n) (0.4 us per city at k=10, n=10^6, two
-    threads). Lists for a smaller k are cut from a longer one already computed,
-    O(n k). Then a dictionary look-up. For n <= k + 1 the lists hold whole rows;
-    walking them still beats scanning the cities left (measured 4x at n=52: a
-    sequential, predictable loop).
+    A matrix instance scans its rows: time O(n^2) on the first call (about 10 ms
+    at n=1000 on one thread). A geometric instance builds its k-d tree once,
+    O(n log n), then asks it for each city's list: about 1 us per city at k=16
+    and n=10^6 (two threads). Lists for a smaller k are cut from a longer one
+    already computed, O(n k). Then a dictionary look-up. For n <= k + 1 the lists
+    hold whole rows; walking them still beats scanning the cities left (measured
+    4x at n=52: a sequential, predictable loop).
 
     Examples
     --------
@@ -104,6 +130,9 @@ def candidates(instance, k: int | None = None) -> Candidates:
     >>> lists = candidates(Instance.from_matrix([[0, 2, 1], [1, 0, 1], [3, 3, 0]]), k=1)
     >>> lists.cand.tolist(), lists.cut.tolist()
     ([[2], [0], [0]], [True, True, True])
+    >>> near = candidates(Instance.from_points([[0, 0], [5, 0], [1, 0], [0, 2]]), k=2)
+    >>> type(near).__name__, near.cand.tolist()
+    ('TreeCandidates', [[2, 3], [2, 0], [0, 3], [0, 2]])
     """
     if k is None:
         k = default_k(instance)
@@ -112,19 +141,34 @@ def candidates(instance, k: int | None = None) -> Candidates:
         n = instance.n
         k_eff = max(1, min(int(k), n - 1))
         longer = [c for c in per_instance.values() if c.cand.shape[1] >= k_eff]
+        m = _metric.of(instance)
         if longer:
             per_instance[k] = _prefix(min(longer, key=lambda c: c.cand.shape[1]), k_eff)
-        else:
+        elif m.kind == MATRIX:
             build = candidate_lists_parallel if n >= PARALLEL_MIN_N else candidate_lists
-            per_instance[k] = build(_metric.of(instance), k_eff)
+            per_instance[k] = build(m, k_eff)
+        else:
+            known = next(iter(per_instance.values()), None)
+            per_instance[k] = tree_candidates(m, k_eff, None if known is None else known[4:])
     return per_instance[k]
 
 
-def _prefix(lists: Candidates, k: int) -> Candidates:
-    """The first k entries of longer lists: the k-lists themselves (both are prefixes
-    of the one (distance, index) order); a list is cut when it held more than k."""
-    return Candidates(np.ascontiguousarray(lists.cand[:, :k]), np.ascontiguousarray(lists.cdist[:, :k]),
-                      np.minimum(lists.count, k), lists.cut | (lists.count > k))
+def tree_candidates(m, k: int, tree: tuple | None = None) -> TreeCandidates:
+    """The ``TreeCandidates`` of coordinate metric ``m``: k neighbours per city (k <= n - 1)
+    found by its k-d tree, ``tree`` (``_kdtree.build(m)``), built when not given."""
+    n = size(m)
+    tree = _kdtree.build(m) if tree is None else tree
+    lists = TreeCandidates(*_empty.py_func(n, k), *tree)  # numpy: no kernel to load for it
+    (tree_lists_parallel if n >= PARALLEL_MIN_N else tree_lists)(m, lists)
+    return lists
+
+
+def _prefix(lists, k: int):
+    """The first k entries of longer lists (and their tree): the k-lists themselves, both
+    being prefixes of the one (distance, index) order; a list is cut when it held more."""
+    return lists._replace(cand=np.ascontiguousarray(lists.cand[:, :k]),
+                          cdist=np.ascontiguousarray(lists.cdist[:, :k]),
+                          count=np.minimum(lists.count, k), cut=lists.cut | (lists.count > k))
 
 
 @njit(cache=True)
@@ -132,36 +176,6 @@ def _empty(n, k):
     """Candidates of n cities with k free slots each (-1 / inf, count 0, not cut)."""
     return Candidates(np.full((n, k), -1, dtype=np.int32), np.full((n, k), np.inf),
                       np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_))
-
-
-#: Rows per block with a k-d tree: cities taken in tree order, so that neighbouring
-#: rows search neighbouring leaves (memory stays warm), sharing scratch arrays.
-#: Without a tree a block is one row (each costs O(n) anyway).
-_TREE_BLOCK = 1024
-
-
-@njit(cache=True)
-def _blocks(m):
-    """How many blocks of rows ``_fill_block`` splits the cities of ``m`` into."""
-    n = size(m)
-    return (n + _TREE_BLOCK - 1) // _TREE_BLOCK if _kdtree.has_tree(m) else n
-
-
-@njit(cache=True)
-def _fill_block(m, b, k, cand, cdist, count, cut):
-    """Fill the rows of block b: with a tree, the cities at tree positions
-    b * _TREE_BLOCK ..; without, row b by a scan (``_fill_row``)."""
-    if not _kdtree.has_tree(m):
-        _fill_row(m, b, k, cand, cdist, count, cut)
-        return
-    n = size(m)
-    stack = np.empty(_kdtree.STACK_SIZE, dtype=np.int64)
-    gaps = np.empty(_kdtree.STACK_SIZE)
-    for t in range(b * _TREE_BLOCK, min(n, (b + 1) * _TREE_BLOCK)):
-        i = m.perm[t]
-        _kdtree.knn_row(m, i, k, cand, cdist, stack, gaps)
-        count[i] = k  # every coordinate distance is finite (k <= n - 1)
-        cut[i] = n - 1 > k
 
 
 @njit(cache=True)
@@ -209,23 +223,62 @@ def _fill_row(m, i, k, cand, cdist, count, cut):
 def candidate_lists(m, k):
     """The K nearest finite neighbours of every city of metric ``m``, as ``Candidates``.
 
-    Without a k-d tree time O(n^2) (worst case O(n^2 k)); with one (``m`` of a
-    geometric instance, ``tsp._kdtree``) about O(n k log n). Memory O(n k).
-    Serial, so small runs never start the parallel runtime (about 0.2 s);
-    ``candidate_lists_parallel`` is the same per row, for large n.
+    Time O(n^2) (worst case O(n^2 k)); memory O(n k). Serial, so small runs never
+    start the parallel runtime (about 0.2 s); ``candidate_lists_parallel`` is the
+    same per row, for large n.
     """
     cand, cdist, count, cut = _empty(size(m), k)
-    for b in range(_blocks(m)):
-        _fill_block(m, b, k, cand, cdist, count, cut)
+    for i in range(size(m)):
+        _fill_row(m, i, k, cand, cdist, count, cut)
     return Candidates(cand, cdist, count, cut)
 
 
 @njit(cache=True, parallel=True)
 def candidate_lists_parallel(m, k):
-    """``candidate_lists`` with the blocks of rows shared among threads (identical result)."""
+    """``candidate_lists`` with the rows shared among threads (identical result)."""
     cand, cdist, count, cut = _empty(size(m), k)  # arrays: a parfor body cannot capture a NamedTuple
-    for b in prange(_blocks(m)):
-        # prange counts in uint64: without the cast _fill_block and dist compile a
+    for i in prange(size(m)):
+        # prange counts in uint64: without the cast _fill_row and dist compile a
         # second time for it (0.35 s more in a cold process)
-        _fill_block(m, np.int64(b), k, cand, cdist, count, cut)
+        _fill_row(m, np.int64(i), k, cand, cdist, count, cut)
     return Candidates(cand, cdist, count, cut)
+
+
+# The tree's twins: same rule, same reason for two bodies (test_neighbors.py checks the
+# parallel one starts Numba's threads). Cities are taken in tree order, so neighbouring
+# rows search neighbouring leaves (memory stays warm), in blocks sharing scratch arrays.
+
+#: Cities per block of ``tree_lists``.
+_BLOCK = 1024
+
+
+@njit(cache=True)
+def _tree_block(m, lists, b):
+    """The rows of the cities at tree positions b * _BLOCK to (b + 1) * _BLOCK - 1."""
+    n = lists.perm.size
+    k = lists.cand.shape[1]
+    stack = np.empty(_kdtree.STACK_SIZE, dtype=np.int64)
+    gaps = np.empty(_kdtree.STACK_SIZE)
+    for t in range(b * _BLOCK, min(n, (b + 1) * _BLOCK)):
+        i = lists.perm[t]
+        _kdtree.knn_row(m, lists, i, stack, gaps)
+        lists.count[i] = k  # every coordinate distance is finite (k <= n - 1)
+        lists.cut[i] = n - 1 > k
+
+
+@njit(cache=True)
+def tree_lists(m, lists):
+    """Fill ``TreeCandidates`` ``lists`` (fresh ``_empty`` arrays, k wide, and the
+    k-d tree of coordinate metric ``m``): the lists ``candidate_lists`` would give.
+
+    Time about O(n k log n) after the tree's O(n log n); memory O(n k).
+    """
+    for b in range((lists.perm.size + _BLOCK - 1) // _BLOCK):
+        _tree_block(m, lists, b)
+
+
+@njit(cache=True, parallel=True)
+def tree_lists_parallel(m, lists):
+    """``tree_lists`` with the blocks of cities shared among threads (identical result)."""
+    for b in prange((lists.perm.size + _BLOCK - 1) // _BLOCK):
+        _tree_block(m, lists, np.int64(b))

@@ -48,7 +48,7 @@ def _legs(dist, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if not isinstance(dist, Instance):
         return dist[a, b]
     if dist.geometric:
-        return _metric.distances(_metric.of(dist, tree=False), a, b)
+        return _metric.distances(_metric.of(dist), a, b)
     return dist.dist[a, b]
 
 

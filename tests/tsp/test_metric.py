@@ -98,18 +98,17 @@ def test_every_metric_has_one_numba_type_and_a_kernel_compiles_once():
 def test_a_metric_of_a_matrix_instance_is_its_matrix_without_a_copy():
     inst = Instance.from_matrix(np.ones((5, 5)))
     m = _metric.of(inst)
-    assert m.kind == _metric.MATRIX and m.matrix is inst.dist and m.perm.size == 0
+    assert m.kind == _metric.MATRIX and m.matrix is inst.dist
 
 
-def test_a_metric_of_a_geometric_instance_is_its_coordinates_with_a_tree_built_once():
+def test_a_metric_of_a_geometric_instance_is_its_coordinates_and_never_its_matrix():
     inst = Instance.random_uniform(50, seed=0)
-    plain = _metric.of(inst, tree=False)
-    assert plain.kind == _metric.EUCLIDEAN and plain.perm.size == 0
-    np.testing.assert_array_equal(plain.coords, inst.coords)
     m = _metric.of(inst)
-    assert m is _metric.of(inst) and m.kind == _metric.EUCLIDEAN
-    assert sorted(m.perm.tolist()) == list(range(50)) and (m.pos[m.perm] == np.arange(50)).all()
-    assert inst._dist is None  # no matrix was built for it
+    assert m is _metric.of(inst) and m.kind == _metric.EUCLIDEAN and m.matrix.size == 0
+    np.testing.assert_array_equal(m.coords, inst.coords)
+    geo = Instance.from_points([[16.47, 96.10], [16.47, 94.44]], metric="GEO")
+    np.testing.assert_array_equal(_metric.of(geo).coords, _metric.coords_metric("GEO", geo.coords).coords)
+    assert inst._dist is None and geo._dist is None  # no matrix was built for them
 
 
 def test_coords_metric_refuses_the_matrix_kind():

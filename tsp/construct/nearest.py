@@ -16,13 +16,14 @@ not n.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
+from numba.extending import overload
 
 from .. import _kdtree, _metric
 from .._metric import dist, size
 from .._validation import check_flag, check_start
 from ..instance import check_instance
-from ..neighbors import candidates
+from ..neighbors import TreeCandidates, candidates
 from ..tour import Tour
 
 __all__ = ["nearest_neighbor", "walk", "walk_each", "walk_many"]
@@ -45,7 +46,7 @@ def _take(left, pos, m, c):
 def walk(m, lists, start, closed, order):
     """One nearest-neighbour walk from ``start`` under metric ``m``, written into ``order``.
 
-    ``lists`` are the ``Candidates`` of the same cities. Returns ``(length, steps,
+    ``lists`` are the ``Candidates`` (or ``TreeCandidates``) of the same cities. Returns ``(length, steps,
     complete)``: the length of the legs walked (with the closing leg when
     ``closed`` and it exists), how many cities were visited, and whether every
     city was visited (and, when closed, the way back exists). The length is
@@ -53,10 +54,7 @@ def walk(m, lists, start, closed, order):
     Time O(n k) plus the fallbacks (each O(log n) with the k-d tree of a geometric
     instance, O(cities left) without); memory O(n).
     """
-    if _kdtree.has_tree(m):
-        length, steps = _walk_tree(m, lists, start, order)
-    else:
-        length, steps = _walk_scan(m, lists, start, order)
+    length, steps = _open_walk(m, lists, start, order)
     cur = order[steps - 1]
     complete = steps == size(m)
     if closed and complete:
@@ -68,9 +66,25 @@ def walk(m, lists, start, closed, order):
     return length, steps, complete
 
 
-# _walk_scan and _walk_tree are the one loop with two ways to look beyond the lists; two
-# bodies, not one with both, because the loop runs 1.7x slower with the other way's
-# code beside it (all starts at n=5000 on a matrix: 366 ms apart, 650 to 900 ms together).
+def _open_walk(m, lists, start, order):
+    """The open path of ``walk`` as (length, steps): with the k-d tree of
+    ``TreeCandidates``, else by scans (``_walk_tree`` / ``_walk_scan``).
+
+    Compiled code chooses by the type of ``lists`` (the overload below), so a kernel
+    given ``Candidates`` never compiles the tree's code; two bodies, not one loop with
+    both ways, because that loop ran 1.7-2.3x slower on a matrix (all starts at
+    n=5000: 366 ms apart, 650-900 ms together).
+    """
+    if isinstance(lists, TreeCandidates):
+        return _walk_tree(m, lists, start, order)
+    return _walk_scan(m, lists, start, order)
+
+
+@overload(_open_walk, jit_options={"cache": True})
+def _open_walk_compiled(m, lists, start, order):
+    if isinstance(lists, types.NamedTuple) and lists.instance_class is TreeCandidates:
+        return lambda m, lists, start, order: _walk_tree(m, lists, start, order)
+    return lambda m, lists, start, order: _walk_scan(m, lists, start, order)
 
 
 @njit(cache=True)
@@ -118,20 +132,21 @@ def _walk_scan(m, lists, start, order):
 
 @njit(cache=True)
 def _walk_tree(m, lists, start, order):
-    """``walk``'s open path, looking beyond the lists with the k-d tree of ``m``.
+    """``walk``'s open path, looking beyond the lists with the k-d tree of
+    ``TreeCandidates`` ``lists``.
 
     The walk keeps the unvisited count of every node of the tree
     (``_kdtree.alive_counts``, ``_kdtree.remove``: O(log n) per step). Returns
     (length, steps)."""
     n = size(m)
-    cand, cdist, count, cut = lists
+    cand, cdist, count, cut = lists.cand, lists.cdist, lists.count, lists.cut
     visited = np.zeros(n, dtype=np.bool_)
-    alive = _kdtree.alive_counts(m)
+    alive = _kdtree.alive_counts(lists)
     stack = np.empty(_kdtree.STACK_SIZE, dtype=np.int64)
     gaps = np.empty(_kdtree.STACK_SIZE)
     cur = start
     visited[cur] = True
-    _kdtree.remove(m, alive, cur)
+    _kdtree.remove(lists, alive, cur)
     order[0] = cur
     steps = 1
     length = 0.0
@@ -145,12 +160,12 @@ def _walk_tree(m, lists, start, order):
                 best = cdist[cur, t]
                 break
         if nxt < 0 and cut[cur]:
-            nxt, best = _kdtree.nearest_alive(m, cur, visited, alive, stack, gaps)
+            nxt, best = _kdtree.nearest_alive(m, lists, cur, visited, alive, stack, gaps)
         if nxt < 0:
             break
         length += best
         visited[nxt] = True
-        _kdtree.remove(m, alive, nxt)
+        _kdtree.remove(lists, alive, nxt)
         order[steps] = nxt
         steps += 1
         cur = nxt
