@@ -14,7 +14,6 @@ TSPLIB95's public site (``TSPLIB95_URL``).
 
 from __future__ import annotations
 
-import csv
 import sys
 import time
 from pathlib import Path
@@ -26,19 +25,17 @@ from benchmarks.common import BenchResult, number, percent, seconds
 
 QUICK_MAX_N = 300
 SMOKE_MAX_N = 16  # burma14 and ulysses16, with the Held-Karp check
+# tsp.tsplib.TSPLIB95_URL, written out: importing tsp (numba) here would slow `--help` down.
 TSPLIB95_URL = "http://comopt.ifi.uni-heidelberg.de/software/TSPLIB95/"
 # Measured with --full --tsplib on the 41 instances of tsp/data/tsplib/optima.csv (README).
 REFERENCE_41 = {"one start": 25.4, "best of 100": 16.5, "best of all starts": 16.1}
 
 
 def _optima(folder: Path) -> dict[str, int]:
-    from tsp.tsplib import BUNDLED_DIR
+    from tsp.tsplib import published_optima
 
     table = folder / "optima.csv"
-    if not table.is_file():
-        table = Path(BUNDLED_DIR) / "optima.csv"
-    with open(table, newline="") as f:
-        return {row["name"]: int(row["optimum"]) for row in csv.DictReader(f)}
+    return {name: row.optimum for name, row in published_optima(table if table.is_file() else None).items()}
 
 
 def instances(folder: Path) -> tuple[dict[str, int], list[str]]:

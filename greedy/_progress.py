@@ -2,6 +2,8 @@
 
 ``progress=True`` draws a ``tqdm`` bar on stderr; a callable is called as
 ``progress(done, total)`` after each chunk of work; None (or False) reports nothing.
+``tsp._progress`` is this module's twin, line for line (the algorithm packages never
+import each other): change both or neither.
 """
 
 from __future__ import annotations
@@ -20,15 +22,15 @@ def check_progress(progress):
 
 
 @contextlib.contextmanager
-def reporter(progress, total: int, desc: str):
-    """Yield ``report(done)`` (or None when nothing is to be reported) for ``total`` units."""
+def reporter(progress, total: int, desc: str, unit: str):
+    """Yield ``report(done)`` (or None when nothing is to be reported) for ``total`` ``unit``s."""
     check_progress(progress)
     if progress is None or progress is False:
         yield None
     elif progress is True:
         from tqdm import tqdm
 
-        with tqdm(total=total, desc=desc, unit=" amounts", unit_scale=True, file=sys.stderr, leave=False) as bar:
+        with tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, leave=False) as bar:
             yield lambda done: bar.update(done - bar.n)
     else:
         yield lambda done: progress(done, total)

@@ -70,7 +70,7 @@ def min_coins_table(limit: int, coins: tuple[int, ...], what: str, note: str = "
     best = np.full(limit + 1, _UNREACHABLE, dtype=np.int32)
     best[0] = 0
     coins = np.asarray(coins, dtype=np.int64)
-    with reporter(progress, limit + 1, f"tabulating {what}") as report:
+    with reporter(progress, limit + 1, f"tabulating {what}", " amounts") as report:
         chunk = limit + 1 if report is None else max(PROGRESS_CHUNK, (limit + 1) // 100)
         for lo in range(1, limit + 1, chunk):
             hi = min(lo + chunk, limit + 1)

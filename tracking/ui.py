@@ -231,11 +231,10 @@ def create_app(uri=None) -> Flask:
 
     Examples
     --------
-    >>> import tempfile, tracking
-    >>> uri = tempfile.mkdtemp() + "/t.db"
-    >>> with tracking.start_run(experiment="demo", run_name="<b>bold?</b>", uri=uri) as run:
+    >>> import tracking
+    >>> with tracking.start_run(experiment="demo", run_name="<b>bold?</b>") as run:
     ...     run.log_metric("loss", 0.5)
-    >>> client = create_app(uri).test_client()
+    >>> client = create_app().test_client()   # the default store, where the run went
     >>> page = client.get(f"/runs/{run.run_id}")
     >>> page.status_code, "&lt;b&gt;bold?&lt;/b&gt;" in page.text
     (200, True)

@@ -11,6 +11,10 @@ Which function to pick:
 - A given order: ``Tour.from_order(instance, order)``, ``tour_length(dist, order)``;
   ``read_tour(path)`` reads a TSPLIB ``.opt.tour`` file.
 
+Modules loaded on first use (``import tsp`` stays lean): ``tsp.exact``, ``tsp.tsplib``
+(the reader, ``BUNDLED_DIR``, ``published_optimum``), ``tsp.sources``
+(``instance_from_spec``: what ``--instance`` takes) and ``tsp.plot`` (imports matplotlib).
+
 ``python -m tsp`` runs it from the command line (``python -m tsp --help``).
 """
 
@@ -32,14 +36,28 @@ __all__ = [
 ]
 
 
+#: Loaded on first use, keeping ``import tsp`` lean: name -> (module, attribute or None
+#: for the module itself). ``tsp.plot`` imports matplotlib, ``tsp.exact`` compiles on
+#: first call, ``tsp.tsplib`` reads files.
+_LAZY = {
+    "read_tsplib": ("tsplib", "read_tsplib"),
+    "read_tour": ("tsplib", "read_tour"),
+    "exact": ("exact", None),
+    "plot": ("plot", None),
+    "sources": ("sources", None),
+    "tsplib": ("tsplib", None),
+}
+
+
 def __getattr__(name):
-    # The TSPLIB reader and the exact solvers load on first use, keeping `import tsp` lean.
-    if name in ("read_tsplib", "read_tour"):
-        from . import tsplib
+    if name not in _LAZY:
+        raise AttributeError(f"module 'tsp' has no attribute {name!r}")
+    import importlib
 
-        return getattr(tsplib, name)
-    if name == "exact":
-        import importlib
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(f".{module_name}", __name__)
+    return module if attribute is None else getattr(module, attribute)
 
-        return importlib.import_module(".exact", __name__)
-    raise AttributeError(f"module 'tsp' has no attribute {name!r}")
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -8,19 +8,100 @@ figure or a run is asked for.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .construct.simulate import NO_COMPLETE_WALK, Simulation
+from .tour import Tour, length_text
 
-__all__ = ["EXACT_MAX_N", "exact_optimum", "figure", "narrate_walk", "print_simulation", "progress_bar", "track"]
+__all__ = ["EXACT_MAX_N", "Optimum", "duration_text", "figure", "gap_line", "known_optimum", "log_run",
+           "narrate_walk", "optimum_line", "print_simulation", "timing_line"]
 
 #: Instances of at most this many cities get the exact optimum (Held-Karp) and the gap.
 EXACT_MAX_N = 16
 _SHOWN_CANDIDATES = 8
 
 
-def narrate_walk(instance, tour, out) -> None:
-    """One walk step by step: the candidates at each step, the choice, the itinerary, the total."""
+@dataclass(frozen=True, eq=False)
+class Optimum:
+    """A proven optimal length to measure results against, and where it comes from.
+
+    ``source`` is short, for legends and tracked params ("Held-Karp", "TSPLIB95");
+    ``detail`` says it in a sentence; ``tour`` is the optimal tour when computed here.
+    """
+
+    length: float
+    source: str
+    detail: str
+    tour: Tour | None = None
+
+
+def known_optimum(instance, closed: bool) -> Optimum | None:
+    """The optimum of ``instance`` wherever one is known, else None.
+
+    - At most ``EXACT_MAX_N`` cities: Held-Karp, computed here (open or closed; None
+      when missing edges leave no complete route).
+    - Otherwise, for closed tours: TSPLIB95's published optimum when the instance's
+      NAME and size are listed in ``tsp/data/tsplib/optima.csv``
+      (``tsp.tsplib.published_optimum``). TSPLIB publishes closed tours only.
+    """
+    from .tsplib import published_optimum
+
+    published = published_optimum(instance)
+    if instance.n <= EXACT_MAX_N:
+        from .exact import held_karp
+
+        try:
+            tour = held_karp(instance, closed=closed)
+        except ValueError:  # the only one at this size: missing edges leave no route
+            return None
+        same = closed and published == tour.length
+        return Optimum(tour.length, "Held-Karp",
+                       "Held-Karp" + (f", as TSPLIB95 publishes for {instance.name}" if same else ""), tour)
+    if closed and published is not None:
+        return Optimum(float(published), "TSPLIB95", f"published by TSPLIB95 for {instance.name}")
+    return None
+
+
+def gap_line(label: str, length: float, opt: Optimum | None) -> str:
+    """One stage's result and its gap to the optimum: ``"label: 8181, 639 above the optimum (8.47 %)"``.
+
+    Without an optimum, just ``"label: 8181"``. A length below the optimum (a file
+    that reuses a TSPLIB NAME with other cities) is said to be so, never shown as a
+    negative gap. Differences within 1e-9 of the optimum (float sums in another
+    order) count as 0.
+    """
+    text = f"{label}: {length_text(length)}"
+    if opt is None:
+        return text
+    gap = length - opt.length
+    if abs(gap) <= 1e-9 * max(1.0, abs(opt.length)):
+        gap = 0.0
+    if gap < 0:
+        return (f"{text}, shorter than the optimum {length_text(opt.length)} ({opt.detail}): "
+                f"that optimum is not this instance's")
+    pct = f" ({100 * gap / opt.length:.2f} %)" if opt.length > 0 else ""
+    return f"{text}, {length_text(gap)} above the optimum{pct}"
+
+
+def optimum_line(instance, closed: bool, opt: Optimum | None) -> str | None:
+    """The line naming the optimum that ``gap_line`` measures against; without one, for
+    an instance TSPLIB95 publishes an optimum for, how to compare (closed tours); else None."""
+    if opt is not None:
+        return f"exact optimum: {length_text(opt.length)} ({opt.detail})"
+    from .tsplib import published_optimum
+
+    published = published_optimum(instance)
+    if published is not None and not closed:
+        return (f"TSPLIB95 publishes the optimum {published} for {instance.name}'s closed tours: "
+                f"add --closed to compare")
+    return None
+
+
+def narrate_walk(instance, tour, out, opt: Optimum | None = None) -> None:
+    """One walk step by step: the candidates at each step, the choice, the itinerary, the
+    total, and its gap to ``opt`` when an optimum is known."""
     names, d = instance.names, instance.dist
     order = [int(c) for c in tour.order]
     print(f"instance {instance.name}: {instance.n} cities; nearest neighbour, "
@@ -51,41 +132,38 @@ def narrate_walk(instance, tour, out) -> None:
         total += back
         print(f"\nback to {names[order[0]]} ({back:g}); total {total:g}", file=out)
     print(f"\n{tour}", file=out)
+    header = optimum_line(instance, tour.closed, opt)
+    if header is not None:
+        print(f"\n{header}", file=out)
+    if opt is not None:
+        print(gap_line("this walk", tour.length, opt), file=out)
 
 
-def progress_bar(stream):
-    """A ``progress(done, total)`` callback drawing a one-line bar on ``stream``."""
-
-    def show(done, total):
-        width = 30
-        filled = width * done // total
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} starts")
-        if done == total:
-            stream.write("\r" + " " * (width + 32) + "\r")
-        stream.flush()
-
-    return show
+def duration_text(seconds: float) -> str:
+    """Seconds for people, 3 significant digits: '0.214 ms', '152 ms', '1.28 s'."""
+    return f"{seconds * 1e3:.3g} ms" if seconds < 1 else f"{seconds:.3g} s"
 
 
-def exact_optimum(instance, closed):
-    """Held-Karp optimum for instances of at most EXACT_MAX_N cities, else None."""
-    if instance.n > EXACT_MAX_N:
-        return None
-    from .exact import held_karp
+def timing_line(sim, how: str, loading: float) -> str:
+    """How long the simulations took, start-up apart: ``loading`` is the part of
+    ``sim.seconds`` spent loading compiled kernels (``tsp._jit``), once per process."""
+    line = f"{sim.n_simulations} simulations ({how}) in {duration_text(sim.seconds - loading)}"
+    if loading > 0:
+        line += f", plus {duration_text(loading)} to load the compiled kernels (once per process)"
+    return line
 
-    return held_karp(instance, closed=closed)
 
+def print_simulation(instance, sim, how: str, verbose: bool, opt, out, loading: float = 0.0) -> None:
+    """The simulation's outcome: the header, the timing line, every length when
+    ``verbose``, the spread (``Simulation.summary``'s lines), the best route, and the
+    gap to ``opt``.
 
-def print_simulation(instance, sim, how: str, verbose: bool, opt, out) -> None:
-    """The simulation's outcome: the header, every length when ``verbose``, the
-    spread (``Simulation.summary``'s lines), the best route, and the gap to ``opt``.
-
-    ``how`` says where the starts came from ("every start", "seed 1", ...).
+    ``how`` says where the starts came from ("every start", "seed 1", ...);
+    ``loading`` the seconds of ``sim.seconds`` spent loading compiled kernels.
     """
     kind = "closed tours" if sim.closed else "open paths"
     print(f"instance {instance.name}: {instance.n} cities; nearest neighbour, {kind}", file=out)
-    print(f"{sim.n_simulations} simulations ({how}) in {sim.seconds * 1e3:.1f} ms "
-          f"(wall time, incl. loading the compiled kernels)", file=out)
+    print(timing_line(sim, how, loading), file=out)
     if verbose:
         for i, (s, length) in enumerate(zip(sim.starts, sim.lengths), 1):
             shown = f"{length:g}" if np.isfinite(length) else "stuck (missing edges)"
@@ -100,12 +178,13 @@ def print_simulation(instance, sim, how: str, verbose: bool, opt, out) -> None:
         print(line, file=out)
     print(f"\nbest route (start {sim.best.names[0]}):", file=out)
     print(sim.best.render(), file=out)
+    header = optimum_line(instance, sim.closed, opt)
+    if header is not None:
+        print(f"\n{header}", file=out)
     if opt is not None:
-        gap = sim.best.length - opt.length
-        pct = f" ({100 * gap / opt.length:.2f} %)" if opt.length > 0 else ""
-        print(f"\nexact optimum (Held-Karp): {opt.length:g}; the best simulation is "
-              f"{gap:g} above it{pct}", file=out)
-        print(f"optimal route: {opt}", file=out)
+        print(gap_line("best simulation", sim.best.length, opt), file=out)
+        if opt.tour is not None:
+            print(f"optimal route: {opt.tour}", file=out)
 
 
 def figure(instance, result, opt):
@@ -127,36 +206,36 @@ def figure(instance, result, opt):
     k = 0
     if instance.coords is not None:
         plot_route(instance, tour, ax=axes[0, k])
+        if opt is not None and tour.complete:
+            what = f"best {'tour' if tour.closed else 'path'}" if sim is not None else "this walk"
+            axes[0, k].set_title(gap_line(f"{instance.name}, {what}", tour.length, opt), fontsize=10)
         k += 1
     if sim is not None:
-        plot_lengths(sim.lengths, ax=axes[0, k], optimum=None if opt is None else opt.length)
+        plot_lengths(sim.lengths, ax=axes[0, k], optimum=None if opt is None else opt.length,
+                     optimum_source=None if opt is None else opt.source)
     fig.tight_layout()
     return fig
 
 
-def track(args, instance, result, opt, plot_path, fig) -> None:
-    """Log the run's params, metrics and figure in the ``tsp`` experiment of ``tracking``."""
-    import tracking
-
+def log_run(run, args, instance, result, opt, loading, plot_path, fig) -> None:
+    """Log the params, metrics and figure of a ``python -m tsp`` run into ``run``."""
     sim = result if isinstance(result, Simulation) else None
     tour = sim.best if sim is not None else result
-    run_name = f"{instance.name}-{'all' if args.all_starts else (args.n or 1)}"
-    with tracking.start_run(experiment="tsp", run_name=run_name) as run:
-        run.log_params({
-            "instance": args.instance, "n_cities": instance.n,
-            "n_simulations": sim.n_simulations if sim is not None else 1,
-            "seed": args.seed, "closed": args.closed, "all_starts": args.all_starts,
-        })
-        metrics = {"best_length": tour.length, "complete": float(tour.complete)}
-        if sim is not None:
-            metrics.update(seconds=sim.seconds, n_best=sim.n_best, n_complete=sim.n_complete)
-            metrics.update({f"{k}_length": v for k, v in sim.stats().items()})
-        if opt is not None:
-            metrics["optimum"] = opt.length
-            metrics["gap"] = tour.length - opt.length
-        run.log_metrics(metrics)
-        if plot_path is not None:
-            run.log_artifact(plot_path)
-        elif fig is not None:
-            run.log_figure(fig, "tsp.png")
-    print(f"tracked run {run.run_id} in experiment 'tsp'")
+    run.log_params({
+        "instance": args.instance, "n_cities": instance.n,
+        "n_simulations": sim.n_simulations if sim is not None else 1,
+        "seed": args.seed, "closed": args.closed, "all_starts": args.all_starts,
+        "optimum_source": None if opt is None else opt.source,
+    })
+    metrics = {"best_length": tour.length, "complete": float(tour.complete)}
+    if sim is not None:
+        metrics.update(seconds=sim.seconds, loading_seconds=loading, n_best=sim.n_best, n_complete=sim.n_complete)
+        metrics.update({f"{k}_length": v for k, v in sim.stats().items()})
+    if opt is not None:
+        metrics["optimum"] = opt.length
+        metrics["gap"] = tour.length - opt.length
+    run.log_metrics(metrics)
+    if plot_path is not None:
+        run.log_artifact(plot_path)
+    elif fig is not None:
+        run.log_figure(fig, "tsp.png")

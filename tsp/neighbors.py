@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
-from . import _kdtree, _metric
+from . import _jit, _kdtree, _metric
 from ._metric import MATRIX, dist, size
 
 __all__ = ["Candidates", "K_CANDIDATES", "PARALLEL_MIN_N", "candidate_lists", "candidate_lists_parallel",
@@ -146,7 +146,7 @@ def candidates(instance, k: int | None = None):
             per_instance[k] = _prefix(min(longer, key=lambda c: c.cand.shape[1]), k_eff)
         elif m.kind == MATRIX:
             build = candidate_lists_parallel if n >= PARALLEL_MIN_N else candidate_lists
-            per_instance[k] = build(m, k_eff)
+            per_instance[k] = _jit.call(build, m, k_eff)
         else:
             known = next(iter(per_instance.values()), None)
             per_instance[k] = tree_candidates(m, k_eff, None if known is None else known[4:])
@@ -159,7 +159,7 @@ def tree_candidates(m, k: int, tree: tuple | None = None) -> TreeCandidates:
     n = size(m)
     tree = _kdtree.build(m) if tree is None else tree
     lists = TreeCandidates(*_empty.py_func(n, k), *tree)  # numpy: no kernel to load for it
-    (tree_lists_parallel if n >= PARALLEL_MIN_N else tree_lists)(m, lists)
+    _jit.call(tree_lists_parallel if n >= PARALLEL_MIN_N else tree_lists, m, lists)
     return lists
 
 

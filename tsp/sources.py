@@ -32,12 +32,30 @@ def _random(arg, seed) -> Instance:
 
 
 def _tsplib(arg, seed) -> Instance:
-    from .tsplib import BUNDLED_DIR, read_tsplib
+    from .tsplib import BUNDLED_DIR, bundled_names, read_tsplib
 
-    names = sorted(f[:-4] for f in os.listdir(BUNDLED_DIR) if f.endswith(".tsp"))
+    names = bundled_names()
     if arg not in names:
-        raise ValueError(f"instance 'tsplib:NAME' needs one of {', '.join(names)}; got 'tsplib:{arg or ''}'")
+        raise ValueError(f"instance 'tsplib:NAME' needs one of {', '.join(names)}, or pass the path of a "
+                         f"downloaded .tsp file; got 'tsplib:{arg or ''}'{_hint(arg or '')}")
     return read_tsplib(os.path.join(BUNDLED_DIR, f"{arg}.tsp"))
+
+
+def _hint(name: str) -> str:
+    """What a TSPLIB-like name could have meant: a shipped instance, or one to download."""
+    import difflib
+
+    from .tsplib import TSPLIB95_URL, bundled_names, published_optima
+
+    stem = name[:-4] if name.endswith(".tsp") else name
+    shipped = bundled_names()
+    if stem in shipped:
+        return f"; did you mean 'tsplib:{stem}'?"
+    if stem in published_optima():
+        return (f"; {stem} is a TSPLIB95 instance not shipped with tsp: download {stem}.tsp from {TSPLIB95_URL} "
+                "and pass its path")
+    close = difflib.get_close_matches(stem, shipped, n=1)
+    return f"; did you mean 'tsplib:{close[0]}'?" if close else ""
 
 
 #: name -> (arg, seed) -> Instance. ``"seed"``: the classroom table;
@@ -90,7 +108,8 @@ def instance_from_spec(spec, seed=None) -> Instance:
         return SOURCES[name](arg if colon else None, seed)
     if not os.path.exists(spec):
         known = ", ".join(_USAGE.get(k, k) for k in SOURCES)
-        raise FileNotFoundError(f"instance {spec!r} is neither a source ({known}) nor an existing file")
+        raise FileNotFoundError(f"instance {spec!r} is neither a source ({known}) nor an existing file"
+                                f"{_hint(os.path.basename(spec))}")
     from .tsplib import read_tsplib
 
     return read_tsplib(spec)

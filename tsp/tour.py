@@ -52,6 +52,12 @@ def _legs(dist, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return dist.dist[a, b]
 
 
+def length_text(x: float) -> str:
+    """A length for people: an integer in full (TSPLIB's 18660188, not 1.86602e+07),
+    anything else to 6 significant digits."""
+    return f"{x:.0f}" if np.isfinite(x) and x == np.round(x) and abs(x) < 2**53 else f"{x:.6g}"
+
+
 def _sum_in_order(legs: np.ndarray) -> float:
     # Left to right, one leg at a time, exactly as the Numba walk adds them up, so a
     # length reported by a kernel and its recomputation here agree to the last bit
@@ -135,18 +141,46 @@ class Tour:
         stops = self._stops()
         parts = [stops[0]]
         for leg, name in zip(self.legs, stops[1:]):
-            parts.append(f"-({leg:g})-> {name}")
+            parts.append(f"-({length_text(leg)})-> {name}")
         kind = "closed tour" if self.closed else "open path"
         status = "" if self.complete else " (incomplete: stuck on missing edges)"
-        return f"{kind} of length {self.length:g}{status}: " + " ".join(parts)
+        return f"{kind} of length {length_text(self.length)}{status}: " + " ".join(parts)
 
     def render(self) -> str:
-        """Leg-by-leg table: step, from, to, leg length, running total."""
+        """Leg-by-leg table: step, from, to, leg length, running total.
+
+        Every column is as wide as its widest entry. Integer lengths are written in
+        full; otherwise legs and totals share one number of decimals (6 significant
+        digits of the largest total), so their decimal points line up.
+
+        Examples
+        --------
+        >>> from tsp import Instance
+        >>> inst = Instance.from_points([[0, 0], [0.5, 0], [0.5, 10]], names=("A", "B", "Cove"))
+        >>> print(Tour.from_order(inst, [0, 1, 2]).render())
+        step  from  to        leg    total
+           1  A     B      0.5000   0.5000
+           2  B     Cove  10.0000  10.5000
+        """
         stops = self._stops()
-        width = max(len(s) for s in stops)
-        lines = [f"{'step':>4}  {'from':<{width}}  {'to':<{width}}  {'leg':>8}  {'total':>9}"]
-        total = 0.0
-        for k, (leg, a, b) in enumerate(zip(self.legs, stops, stops[1:]), 1):
-            total += leg
-            lines.append(f"{k:>4}  {a:<{width}}  {b:<{width}}  {leg:>8g}  {total:>9g}")
-        return "\n".join(lines)
+        legs = np.asarray(self.legs, dtype=np.float64)
+        totals = np.cumsum(legs)
+        finite = np.abs(totals[np.isfinite(totals)])
+        if np.all(legs[np.isfinite(legs)] == np.round(legs[np.isfinite(legs)])):
+            decimals = 0
+        else:
+            top = finite.max() if finite.size else 0.0
+            decimals = max(0, 6 - (len(str(int(top))) if top >= 1 else 1))
+        columns = {
+            "step": [str(k) for k in range(1, legs.size + 1)],
+            "from": stops[:legs.size],
+            "to": stops[1:legs.size + 1],
+            "leg": [f"{x:.{decimals}f}" for x in legs],
+            "total": [f"{x:.{decimals}f}" for x in totals],
+        }
+        width = {h: max([len(h)] + [len(v) for v in col]) for h, col in columns.items()}
+        text = {"from": str.ljust, "to": str.ljust}  # names to the left, numbers to the right
+        rows = [columns.keys()] + [[columns[h][i] for h in columns] for i in range(legs.size)]
+        return "\n".join(
+            "  ".join(text.get(h, str.rjust)(v, width[h]) for h, v in zip(columns, row)) for row in rows
+        )

@@ -12,13 +12,16 @@ Supported:
   column-wise twins).
 
 A malformed file raises ``TSPLIBFormatError`` (a ``ValueError``) whose message
-starts with ``<path>, line <k>:``.
+starts with ``<path>, line <k>:``. ``published_optimum(instance)`` gives TSPLIB95's
+published optimum of an instance read here, from ``optima.csv`` (41 instances).
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import os
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,11 +29,76 @@ from ._metric import geo_degrees
 from ._validation import check_matrix_memory
 from .instance import Instance, _default_names
 
-__all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "TSPLIBFormatError", "read_tour", "read_tsplib"]
+__all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "OPTIMA_CSV", "PublishedOptimum",
+           "TSPLIB95_URL", "TSPLIBFormatError", "bundled_names", "published_optima", "published_optimum",
+           "read_tour", "read_tsplib"]
 
 #: A few TSPLIB95 instances and optimal tours shipped with the package (see its README),
 #: with ``optima.csv``; ``python -m tsp --instance tsplib:NAME`` reads ``NAME.tsp`` here.
 BUNDLED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "tsplib")
+
+#: The published optimal closed-tour lengths of 41 symmetric TSPLIB95 instances
+#: (n = 14 .. 2392), 11 of them shipped in ``BUNDLED_DIR``: columns name, n,
+#: edge_weight_type, edge_weight_format, optimum.
+OPTIMA_CSV = os.path.join(BUNDLED_DIR, "optima.csv")
+
+#: TSPLIB95's public site: every instance of ``OPTIMA_CSV`` is there (``tsp/ALL_tsp.tar.gz``).
+TSPLIB95_URL = "http://comopt.ifi.uni-heidelberg.de/software/TSPLIB95/"
+
+
+class PublishedOptimum(NamedTuple):
+    """One row of ``optima.csv``: an instance and its published optimal tour length."""
+
+    name: str
+    n: int
+    edge_weight_type: str
+    optimum: int
+
+
+def published_optima(path=None) -> dict:
+    """TSPLIB95's published optima: NAME -> ``PublishedOptimum``, read from ``path``
+    (an ``optima.csv``; default ``OPTIMA_CSV``, the 41 symmetric instances).
+
+    The optima are closed-tour lengths under TSPLIB's integer distances, the ones
+    ``read_tsplib`` reproduces.
+
+    Examples
+    --------
+    >>> optima = published_optima()
+    >>> len(optima), optima["berlin52"].optimum, optima["berlin52"].n
+    (41, 7542, 52)
+    """
+    with open(OPTIMA_CSV if path is None else path, newline="") as f:
+        return {row["name"]: PublishedOptimum(row["name"], int(row["n"]), row["edge_weight_type"],
+                                              int(row["optimum"]))
+                for row in csv.DictReader(f)}
+
+
+def published_optimum(instance) -> int | None:
+    """The published optimal closed-tour length of ``instance``, or None.
+
+    Known when the instance's ``name`` (a ``.tsp`` file's NAME line; a trailing
+    ``.tsp``, as in TSPLIB's own ulysses16, is ignored) is one of the 41 of
+    ``optima.csv`` and its number of cities matches. The value holds for
+    that TSPLIB instance only: a file that reuses a NAME with other coordinates
+    gets a value that is not its optimum (a tour shorter than it gives that away).
+
+    Examples
+    --------
+    >>> published_optimum(read_tsplib(os.path.join(BUNDLED_DIR, "berlin52.tsp")))
+    7542
+    >>> from tsp import seed_routes
+    >>> published_optimum(seed_routes()) is None
+    True
+    """
+    name = instance.name[:-4] if instance.name.endswith(".tsp") else instance.name
+    row = published_optima().get(name)
+    return row.optimum if row is not None and row.n == instance.n else None
+
+
+def bundled_names() -> list:
+    """Names of the TSPLIB instances shipped in ``BUNDLED_DIR`` (``tsplib:NAME``), sorted."""
+    return sorted(f[:-4] for f in os.listdir(BUNDLED_DIR) if f.endswith(".tsp"))
 
 
 class TSPLIBFormatError(ValueError):
@@ -342,12 +410,11 @@ def read_tsplib(path) -> Instance:
 
     Examples
     --------
-    >>> import pathlib, tempfile
     >>> text = "NAME: tri\\nDIMENSION: 3\\nEDGE_WEIGHT_TYPE: EUC_2D\\n"
     >>> text += "NODE_COORD_SECTION\\n1 0 0\\n2 3 4\\n3 0 4.6\\nEOF\\n"
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.tsp"
-    >>> _ = path.write_text(text)
-    >>> inst = read_tsplib(path)
+    >>> with open("tri.tsp", "w") as f:
+    ...     _ = f.write(text)
+    >>> inst = read_tsplib("tri.tsp")
     >>> inst.name, inst.names, inst.metric
     ('tri', ('1', '2', '3'), 'EUC_2D')
     >>> inst.dist
@@ -415,10 +482,9 @@ def read_tour(path) -> np.ndarray:
 
     Examples
     --------
-    >>> import pathlib, tempfile
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tri.opt.tour"
-    >>> _ = path.write_text("TYPE : TOUR\\nDIMENSION : 3\\nTOUR_SECTION\\n1\\n3\\n2\\n-1\\nEOF\\n")
-    >>> read_tour(path)
+    >>> with open("tri.opt.tour", "w") as f:
+    ...     _ = f.write("TYPE : TOUR\\nDIMENSION : 3\\nTOUR_SECTION\\n1\\n3\\n2\\n-1\\nEOF\\n")
+    >>> read_tour("tri.opt.tour")
     array([0, 2, 1])
     """
     scan = _scan(path, bare_section="TOUR_SECTION")

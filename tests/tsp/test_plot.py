@@ -40,9 +40,10 @@ def test_plot_lengths_one_bin_per_integer_length_and_distinct_best_and_optimum_l
 
     ax = plot.plot_lengths(every, optimum=120.0).axes[0]
     lines = [line for line in ax.lines if line.get_label().startswith(("best", "optimum"))]
-    assert [line.get_label() for line in lines] == ["best 128", "optimum 120"]
+    assert [line.get_label() for line in lines] == ["best 128 (6.67 % above the optimum)", "optimum 120"]
     assert lines[0].get_linestyle() != lines[1].get_linestyle()
     assert lines[0].get_color() != lines[1].get_color()
+    assert max(b.get_height() for b in ax.patches) * 1.3 == ax.get_ylim()[1]  # room for the legend above the bars
 
     # a wide integer range: bins of a whole number of integers, edges at half-integers
     wide = np.arange(7000.0, 10001.0, 7.0)

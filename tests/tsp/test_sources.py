@@ -44,7 +44,18 @@ def test_path_source_reads_tsplib():
         ("random:1", ValueError, "N=1"),
         ("random:100000000000", ValueError, "needs .* GiB"),  # was a MemoryError traceback
         ("seed:4", ValueError, "takes no argument"),
-        ("tsplib:nope", ValueError, "needs one of .*berlin52"),
+        ("tsplib:nope", ValueError, "needs one of .*berlin52.*, or pass the path of a downloaded .tsp file; "
+                                    "got 'tsplib:nope'$"),
+        ("tsplib:berlin53", ValueError, "got 'tsplib:berlin53'; did you mean 'tsplib:berlin52'\\?$"),
+        ("tsplib:berlin52.tsp", ValueError, "did you mean 'tsplib:berlin52'\\?$"),
+        # one of the 41 with a published optimum, not shipped: where to get it
+        ("tsplib:kroA100", ValueError, "kroA100 is a TSPLIB95 instance not shipped with tsp: download "
+                                       "kroA100.tsp from http://comopt.ifi.uni-heidelberg.de/software/TSPLIB95/ "
+                                       "and pass its path$"),
+        ("berlin52", FileNotFoundError, "neither a source .* nor an existing file; did you mean 'tsplib:berlin52'\\?$"),
+        ("somewhere/eil51.tsp", FileNotFoundError, "did you mean 'tsplib:eil51'\\?$"),
+        ("pr2392.tsp", FileNotFoundError, "nor an existing file; pr2392 is a TSPLIB95 instance not shipped"),
+        ("zzz", FileNotFoundError, "nor an existing file$"),
         ("tsplib", ValueError, "needs one of"),
         ("nowhere.tsp", FileNotFoundError, "neither a source"),
         (17, TypeError, "spec must be a str"),

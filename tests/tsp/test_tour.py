@@ -45,8 +45,39 @@ class TourTests(unittest.TestCase):
         inst = Instance.from_matrix([[0, 1, 2], [1, 0, 3], [2, 3, 0]], names=("a", "b", "c"))
         tour = Tour.from_order(inst, [0, 1, 2], closed=True)
         self.assertEqual(str(tour), "closed tour of length 6: a -(1)-> b -(3)-> c -(2)-> a")
-        self.assertEqual(tour.render().splitlines()[-1], "   3  c  a         2          6")
+        self.assertEqual(tour.render().splitlines(), ["step  from  to  leg  total",
+                                                      "   1  a     b     1      1",
+                                                      "   2  b     c     3      4",
+                                                      "   3  c     a     2      6"])
         self.assertFalse(tour.order.flags.writeable or tour.legs.flags.writeable)
+
+    def test_a_table_of_non_integer_legs_lines_up(self):
+        # review: legs like 0.0313832 overflowed the 8-wide column; names narrower than "from"
+        for seed in range(20):
+            inst = Instance.random_uniform(12, seed=seed)
+            for closed in (False, True):
+                lines = tsp.nearest_neighbor(inst, seed % 12, closed=closed).render().splitlines()
+                self.assertEqual(len({len(line) for line in lines}), 1, lines)
+                for column in ("leg", "total"):  # decimal points in one place, 6 significant digits
+                    end = lines[0].index(column) + len(column)
+                    points = {line[:end].rindex(".") for line in lines[1:]}
+                    self.assertEqual(len(points), 1, lines)
+                self.assertRegex(lines[-1], r"\s\d\.\d{5}$")
+
+    def test_table_numbers_are_the_legs_and_their_running_total(self):
+        inst = Instance.random_uniform(9, seed=3)
+        tour = tsp.nearest_neighbor(inst, 0, closed=True)
+        rows = [line.split() for line in tour.render().splitlines()[1:]]
+        np.testing.assert_allclose([float(r[3]) for r in rows], tour.legs, atol=5e-6)
+        np.testing.assert_allclose([float(r[4]) for r in rows], np.cumsum(tour.legs), atol=5e-6)
+        self.assertEqual([r[1] for r in rows], list(tour.names))
+        self.assertEqual(rows[-1][2], tour.names[0])  # back to the start
+
+    def test_large_integer_lengths_are_written_in_full(self):
+        inst = Instance.from_matrix([[0, 18660188], [18660188, 0]])
+        tour = Tour.from_order(inst, [0, 1], closed=True)
+        self.assertEqual(str(tour), "closed tour of length 37320376: 0 -(18660188)-> 1 -(18660188)-> 0")
+        self.assertEqual(tour.render().splitlines()[-1].split(), ["2", "1", "0", "18660188", "37320376"])
 
 
 class TourLength(unittest.TestCase):

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from tests import reference as ref
 from tests.data import points_for
-from tsp import Tour, _validation
-from tsp.tsplib import BUNDLED_DIR
+from tsp import Instance, Tour, _validation, seed_routes
+from tsp.tsplib import BUNDLED_DIR, bundled_names, published_optima, published_optimum
 from tsp.tsplib import EDGE_WEIGHT_FORMATS, EDGE_WEIGHT_TYPES, TSPLIBFormatError, read_tour, read_tsplib
 
 DATA = Path(BUNDLED_DIR)
@@ -388,6 +388,33 @@ def test_published_optima_cover_every_shipped_file_and_the_well_known_values():
     known = {"berlin52": 7542, "eil51": 426, "st70": 675, "kroA100": 21282, "att48": 10628,
              "pr1002": 259045, "a280": 2579, "pr2392": 378032}
     assert {name: int(PUBLISHED[name]["optimum"]) for name in known} == known
+
+
+def test_published_optima_read_the_table_as_it_is_written():
+    got = published_optima()
+    assert list(got) == list(PUBLISHED)  # the file's order
+    for name, row in PUBLISHED.items():
+        assert tuple(got[name]) == (name, int(row["n"]), row["edge_weight_type"], int(row["optimum"]))
+
+
+def test_bundled_names_are_the_shipped_files():
+    assert bundled_names() == sorted(SHIPPED)
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_every_shipped_instance_knows_its_published_optimum(name):
+    assert published_optimum(read_tsplib(DATA / f"{name}.tsp")) == int(PUBLISHED[name]["optimum"])
+
+
+def test_a_file_whose_name_is_listed_gets_the_optimum_only_with_the_right_size(tmp_path):
+    header = "NAME: berlin52\nTYPE: TSP\nEDGE_WEIGHT_TYPE: EUC_2D\n"
+    rows = "".join(f"{i + 1} {i} {i * i}\n" for i in range(52))
+    same_size = write(tmp_path, header + "DIMENSION: 52\nNODE_COORD_SECTION\n" + rows + "EOF\n")
+    assert published_optimum(read_tsplib(same_size)) == 7542  # by NAME and DIMENSION, as documented
+    smaller = write(tmp_path, header + "DIMENSION: 51\nNODE_COORD_SECTION\n" + rows.rsplit("52 ", 1)[0] + "EOF\n")
+    assert published_optimum(read_tsplib(smaller)) is None
+    assert published_optimum(seed_routes()) is None
+    assert published_optimum(Instance.random_uniform(52, seed=0)) is None
 
 
 @needs_shared

@@ -244,11 +244,12 @@ def nearest_neighbor(instance, start, closed: bool = False) -> Tour:
     Notes
     -----
     At city c the next city is argmin over unvisited j of (dist[c, j], j), the
-    lexicographic minimum, so ties go to the lowest index. The kernel looks at the
-    ``K_CANDIDATES`` nearest neighbours of c first (``tsp.neighbors``) and scans
-    the remaining cities only when all of them are visited. Time O(n K + scans)
-    per walk after an O(n^2) candidate pre-computation cached per instance;
-    memory O(n K).
+    lexicographic minimum, so ties go to the lowest index. The kernel looks at c's
+    K nearest neighbours first (``tsp.neighbors.candidates``) and looks further
+    only when all of them are visited: by a scan of the cities left on a matrix
+    instance, by the k-d tree's nearest unvisited city (O(log n)) on a geometric
+    one. Time O(n K + fallbacks) per walk after the candidate lists, computed once
+    per instance (O(n^2) from a matrix, O(n K log n) from coordinates); memory O(n K).
 
     Examples
     --------

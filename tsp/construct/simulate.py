@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import _metric
+from .. import _jit, _metric
+from .._progress import check_progress, reporter
 from .._validation import check_flag, check_int, check_memory, check_seed, check_starts
 from ..instance import check_instance
 from ..neighbors import candidates
@@ -132,9 +133,10 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     starts : array of int or str, or "all", optional
         Explicit start cities (indices or names) instead of random ones;
         ``"all"`` means every city once, in index order.
-    progress : callable, optional
-        Called as ``progress(done, total)`` (counted in distinct starts) while
-        the walks run; for progress bars.
+    progress : None, True or callable, optional
+        Reports while the walks run: True draws a ``tqdm`` bar on stderr; a
+        callable is called as ``progress(done, total)``, counted in simulations
+        (``total = n_simulations``), after each chunk of walks.
 
     Returns
     -------
@@ -152,7 +154,8 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     -----
     A walk depends only on its start, so each *distinct* start is walked once
     and its length shared by every simulation that drew it: N simulations cost
-    at most n walks, and "all starts" costs exactly n. The walks run in a Numba
+    at most n walks, and "all starts" costs exactly n. (A progress report counts
+    the simulations whose start has been walked.) The walks run in a Numba
     ``prange`` loop, each writing its own slot; the best is chosen afterwards
     (``argmin``, first of the shortest), so the result does not depend on the
     thread count. Time O(N + min(N, n) * (n K + scans)); memory O(N + n K).
@@ -169,8 +172,7 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     """
     instance = check_instance(instance)
     closed = check_flag("closed", closed)
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be callable as progress(done, total) or None, got {progress!r}")
+    check_progress(progress)
     if n_simulations is not None:
         n_simulations = check_int("n_simulations", n_simulations, 1, "a positive integer")
         check_memory(16 * n_simulations, "n_simulations", n_simulations,
@@ -193,17 +195,21 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
         if seed is not None:
             check_seed(seed)
     # one walk per distinct start (bincount instead of unique: O(N), no sort)
-    distinct = np.flatnonzero(np.bincount(starts, minlength=n))
+    drawn = np.bincount(starts, minlength=n)
+    distinct = np.flatnonzero(drawn)
     metric, lists = _metric.of(instance), candidates(instance)
     by_start = np.full(n, np.nan)
     kernel = walk_many if distinct.size * n >= PARALLEL_MIN_WORK else walk_each
-    chunk = distinct.size if progress is None else max(64, distinct.size // 50)
-    for lo in range(0, distinct.size, chunk):
-        part = distinct[lo:lo + chunk]
-        lengths_part, _ = kernel(metric, lists, part, closed)
-        by_start[part] = lengths_part
-        if progress is not None:
-            progress(min(lo + chunk, distinct.size), distinct.size)
+    with reporter(progress, starts.size, "nearest-neighbour walks", " simulations") as report:
+        chunk = distinct.size if report is None else max(64, distinct.size // 50)
+        done = 0
+        for lo in range(0, distinct.size, chunk):
+            part = distinct[lo:lo + chunk]
+            lengths_part, _ = _jit.call(kernel, metric, lists, part, closed)
+            by_start[part] = lengths_part
+            if report is not None:
+                done += int(drawn[part].sum())
+                report(done)
     lengths = by_start[starts]
     finite = np.isfinite(lengths)
     if finite.any():
@@ -212,7 +218,7 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     else:
         i_best, n_best = 0, 0
     order = np.empty(n, dtype=np.int64)  # walk the best start again for its order
-    _, steps, _ = walk(metric, lists, int(starts[i_best]), closed, order)
+    _, steps, _ = _jit.call(walk, metric, lists, int(starts[i_best]), closed, order)
     best = Tour.from_order(instance, order[:steps], closed=closed)
     seconds = time.perf_counter() - t0
     return Simulation(best=best, lengths=_readonly(lengths), starts=_readonly(starts),

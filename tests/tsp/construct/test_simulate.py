@@ -5,6 +5,7 @@ Known answers from the classroom table, properties against the slow twins
 count, the result's summary, and bad input.
 """
 
+import re
 import unittest
 from unittest import mock
 
@@ -108,7 +109,7 @@ class SimulateTests(unittest.TestCase):
         sim = simulate(SEED, starts=["SWY", "GPS", 5], progress=lambda d, t: calls.append((d, t)))
         self.assertEqual(sim.lengths.tolist(), [180, 128, 128])
         self.assertEqual(sim.n_best, 2)
-        self.assertEqual(calls[-1], (2, 2))  # two distinct starts
+        self.assertEqual(calls, [(3, 3)])  # counted in simulations (two distinct starts walked)
 
     def test_unsigned_starts_out_of_range_are_named_as_given(self):
         big = np.array([1, 2**64 - 1], dtype=np.uint64)  # used to be reported as -1
@@ -221,9 +222,10 @@ class SimulateValidation(unittest.TestCase):
                 with self.assertRaisesRegex(exc, words):
                     simulate(SEED, **kwargs)
 
-    def test_progress_must_be_callable(self):
-        with self.assertRaisesRegex(TypeError, "progress must be callable"):
-            simulate(SEED, 3, progress=5)
+    def test_progress_must_be_none_true_or_callable(self):
+        for bad in (5, "yes", [print]):
+            with self.assertRaisesRegex(TypeError, "progress must be None, True or callable.*got " + re.escape(repr(bad))):
+                simulate(SEED, 3, progress=bad)
 
     def test_more_simulations_than_memory_holds_are_refused_up_front(self):
         # review (issue 15): simulate(inst, 10**12) died in a raw MemoryError naming nothing.
