@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import _jit
 from ._metric import GEO, box_bound, pair, unit_vectors
 
 __all__ = ["LEAF_SIZE", "STACK_SIZE", "alive_counts", "build", "knn_row", "nearest_alive", "remove"]
@@ -57,8 +58,7 @@ STACK_SIZE = 64
 # ---------------------------------------------------------------------------
 
 
-@njit(cache=True)
-def _depth(n):
+def _depth(n: int) -> int:
     """The smallest depth whose leaves hold at most LEAF_SIZE of n points."""
     d = 0
     while ((n + (1 << d) - 1) >> d) > LEAF_SIZE:
@@ -117,13 +117,13 @@ def _box(g, a, b, lo, hi):
 
 
 @njit(cache=True)
-def _build(g, depth):
-    """Split the rows of ``g`` (reordered in place) into the tree; returns perm, pos, lo, hi."""
-    n, dims = g.shape
-    perm = np.arange(n).astype(np.int32)
-    nodes = (1 << (depth + 1)) - 1
-    lo = np.empty((nodes, dims))
-    hi = np.empty((nodes, dims))
+def _build(g, perm, lo, hi):
+    """Split the rows of ``g`` (reordered in place, ``perm`` with them) into the tree of
+    depth ``log2(len(lo) + 1) - 1``, writing every node's box into ``lo`` / ``hi``."""
+    n = g.shape[0]
+    depth = 0
+    while (1 << (depth + 1)) - 1 < lo.shape[0]:
+        depth += 1
     for d in range(depth + 1):
         first = (1 << d) - 1
         for p in range(1 << d):
@@ -133,10 +133,6 @@ def _build(g, depth):
             if d < depth:
                 dim = np.argmax(hi[v] - lo[v])
                 _select(g, perm, a, b, ((2 * p + 1) * n) >> (d + 1), dim)
-    pos = np.empty(n, dtype=np.int32)
-    for t in range(n):
-        pos[perm[t]] = t
-    return perm, pos, lo, hi
 
 
 def build(m) -> tuple:
@@ -146,13 +142,20 @@ def build(m) -> tuple:
     city), ``pos`` (int32, city -> position), ``pts`` (the coordinates in tree
     order), ``geom`` (the points the boxes bound, in tree order: ``pts`` itself for
     the plane kinds, unit vectors for GEO), ``lo`` / ``hi`` (each node's box),
-    ``depth`` (of the leaves). Time O(n log n) (about 0.3 s at n = 10^6), memory O(n).
+    ``depth`` (of the leaves). Time O(n log n) (about 0.3 s at n = 10^6), memory
+    O(n), every array allocated here by numpy (``tracemalloc`` sees them all).
     """
     geom = unit_vectors(m) if m.kind == GEO else np.array(m.coords)  # a copy: reordered in place
-    depth = _depth(geom.shape[0])
-    perm, pos, lo, hi = _build(geom, depth)
+    n, dims = geom.shape
+    depth = _depth(n)
+    perm = np.arange(n, dtype=np.int32)
+    lo = np.empty(((1 << (depth + 1)) - 1, dims))
+    hi = np.empty_like(lo)
+    _jit.call(_build, geom, perm, lo, hi)
+    pos = np.empty(n, dtype=np.int32)
+    pos[perm] = np.arange(n, dtype=np.int32)
     pts = np.ascontiguousarray(m.coords[perm]) if m.kind == GEO else geom
-    return perm, pos, pts, geom, lo, hi, int(depth)
+    return perm, pos, pts, geom, lo, hi, depth
 
 
 # ---------------------------------------------------------------------------
@@ -266,8 +269,8 @@ def remove(tc, alive, c):
 
 @njit(cache=True)
 def nearest_alive(m, tc, i, visited, alive, stack, gaps):
-    """The unvisited city nearest to city ``i``, ties to the lowest index, as
-    ``(city, distance)``; ``(-1, inf)`` when none is left.
+    """The unvisited city nearest to city ``i`` (other than i), ties to the lowest
+    index, as ``(city, distance)``; ``(-1, inf)`` when none is left.
 
     ``alive`` holds the unvisited count of every node (``alive_counts``, ``remove``):
     nodes without one are skipped, as are nodes whose box is farther than the best
@@ -293,7 +296,7 @@ def nearest_alive(m, tc, i, visited, alive, stack, gaps):
             a, b = _leaf_range(tc, v)
             for t in range(a, b):
                 j = perm[t]
-                if visited[j]:
+                if visited[j] or j == i:
                     continue
                 d = pair(kind, qx, qy, pts[t, 0], pts[t, 1])
                 if d < best or (d == best and j < found):

@@ -156,7 +156,7 @@ def candidates(instance, k: int | None = None):
 def tree_candidates(m, k: int, tree: tuple | None = None) -> TreeCandidates:
     """The ``TreeCandidates`` of coordinate metric ``m``: k neighbours per city (k <= n - 1)
     found by its k-d tree, ``tree`` (``_kdtree.build(m)``), built when not given."""
-    n = size(m)
+    n = m.coords.shape[0]
     tree = _kdtree.build(m) if tree is None else tree
     lists = TreeCandidates(*_empty.py_func(n, k), *tree)  # numpy: no kernel to load for it
     _jit.call(tree_lists_parallel if n >= PARALLEL_MIN_N else tree_lists, m, lists)

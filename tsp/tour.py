@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _metric
+from . import _jit, _metric
 from ._validation import as_array, check_dist, check_indices, check_order
 from .instance import Instance
 
@@ -48,7 +48,7 @@ def _legs(dist, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if not isinstance(dist, Instance):
         return dist[a, b]
     if dist.geometric:
-        return _metric.distances(_metric.of(dist), a, b)
+        return _jit.call(_metric.distances, _metric.of(dist), a, b)
     return dist.dist[a, b]
 
 

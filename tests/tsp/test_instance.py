@@ -4,12 +4,19 @@ Every check an instance makes on its input (through tsp._validation) is tested
 here, through the constructors a user calls.
 """
 
+import pickle
 import unittest
+from dataclasses import FrozenInstanceError
 from unittest import mock
 
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tsp import Instance, _validation, nearest_neighbor, seed_routes
+from tests import reference as ref
+from tests.data import any_points_for
+from tsp import Instance, _metric, _validation, nearest_neighbor, seed_routes
 from tsp.instance import check_instance
 
 INF = np.inf
@@ -50,6 +57,81 @@ class Constructors(unittest.TestCase):
         self.assertIs(check_instance(inst), inst)
         with self.assertRaisesRegex(TypeError, "instance must be a tsp.Instance, got ndarray"):
             check_instance(inst.dist)
+
+
+class GeometricInstances(unittest.TestCase):
+    def test_points_keep_their_metric_and_no_matrix_until_asked(self):
+        inst = Instance.from_points([[0, 0], [3, 4], [0, 4]])
+        self.assertEqual((inst.metric, inst.geometric, inst.n, inst.names), ("euclidean", True, 3, ("0", "1", "2")))
+        self.assertIsNone(inst._dist)
+        self.assertEqual(repr(inst), "Instance(name='points', n=3, euclidean)")
+        d = inst.dist  # built on first use, then kept
+        self.assertIs(inst.dist, d)
+        self.assertFalse(d.flags.writeable)
+        np.testing.assert_array_equal(d, [[0, 5, 4], [5, 0, 3], [4, 3, 0]])
+        self.assertFalse(Instance.from_matrix(d).geometric)
+
+    def test_tsplib_metrics_from_points(self):
+        # burma14 nodes 1 and 2 (GEO, DDD.MM): the published table gives 153
+        geo = Instance.from_points([[16.47, 96.10], [16.47, 94.44]], metric="GEO", name="b2")
+        self.assertEqual((geo.distance(0, 1), geo.distance("1", "0"), geo.dist[0, 1]), (153.0, 153.0, 153.0))
+        self.assertEqual(geo.distance(1, 1), 0.0)  # TSPLIB's formula gives 1 there; dist's diagonal is 0
+        xy = [[0.0, 0.0], [1.0, 1.0]]  # 1.414: EUC_2D 1, CEIL_2D 2, ATT 1
+        self.assertEqual([Instance.from_points(xy, metric=k).distance(0, 1) for k in ("EUC_2D", "CEIL_2D", "ATT")],
+                         [1.0, 2.0, 1.0])
+
+    def test_geometric_arguments_are_checked(self):
+        cases = [
+            (lambda: Instance.from_points([[0, 0], [1, 1]], metric="EUC_3D"), ValueError,
+             "metric must be one of 'matrix', 'euclidean', 'EUC_2D', 'CEIL_2D', 'ATT', 'GEO', got 'EUC_3D'"),
+            (lambda: Instance(("a", "b"), np.ones((2, 2)), [[0, 0], [1, 1]], metric="euclidean"), ValueError,
+             "computes dist from its coords"),
+            (lambda: Instance(("a", "b"), metric="ATT"), TypeError, "needs coords"),
+            (lambda: Instance(("a", "b"), coords=[[0, 0], [1, 1]]), TypeError, "a matrix instance needs dist"),
+            (lambda: Instance.from_points([[0, 0]]), ValueError, "at least 2 cities, got 1"),
+            (lambda: Instance.from_points([[0, 0], [1, 1]], names=("a", "a")), ValueError, "unique"),
+            (lambda: Instance.from_points([[0, 0], [1e200, 1e200]]), ValueError, "overflow"),
+            (lambda: Instance.from_points([[-1e154, 0], [1e154, 0]]), ValueError,
+             r"span 2e\+154 x 0 \(point 0 at \[-1e\+154, 0.0\] to point 1 at \[1e\+154, 0.0\]\)"),
+        ]
+        for make, exc, words in cases:
+            with self.subTest(words=words):
+                with self.assertRaisesRegex(exc, words):
+                    make()
+
+    def test_distance_takes_indices_or_names_and_names_the_bad_one(self):
+        inst = Instance.from_points([[0, 0], [3, 4]], names=("a", "b"))
+        self.assertEqual(inst.distance("a", 1), 5.0)
+        with self.assertRaisesRegex(ValueError, r"j must be a city index in 0\.\.1, got 2"):
+            inst.distance(0, 2)
+        with self.assertRaisesRegex(ValueError, "i must be a city name of the instance .*'c'"):
+            inst.distance("c", 0)
+        with self.assertRaisesRegex(TypeError, "j must be a city index"):
+            inst.distance(0, 1.0)
+        self.assertEqual(seed_routes().distance("AAPL", "CSCO"), seed_routes().dist[0, 1])
+
+    def test_an_instance_is_immutable_and_pickles_as_itself(self):
+        inst = Instance.random_uniform(20, seed=2)
+        with self.assertRaises(FrozenInstanceError):
+            inst.name = "other"
+        with self.assertRaises(FrozenInstanceError):
+            del inst.coords
+        for original in (inst, seed_routes()):
+            copy = pickle.loads(pickle.dumps(original))
+            self.assertEqual((copy.names, copy.name, copy.metric), (original.names, original.name, original.metric))
+            np.testing.assert_array_equal(copy.dist, original.dist)
+        self.assertIsNone(pickle.loads(pickle.dumps(Instance.random_uniform(20, seed=2)))._dist)
+
+
+@pytest.mark.parametrize("kind", sorted(set(_metric.KINDS) - {"matrix"}))
+@given(data=st.data())
+def test_distance_is_the_published_distance_and_dist_its_matrix(kind, data):
+    xy = data.draw(any_points_for(kind, 2, 10))
+    inst = Instance.from_points(xy, metric=kind)
+    want = ref.coordinate_matrix(kind, xy)
+    got = [[inst.distance(i, j) for j in range(inst.n)] for i in range(inst.n)]
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(inst.dist, want)
 
 
 class InstanceValidation(unittest.TestCase):

@@ -19,17 +19,13 @@ from tsp.neighbors import candidate_lists
 COORDINATE_KINDS = sorted(set(_metric.KINDS) - {"matrix"})
 
 
-def twin_matrix(kind, xy):
-    return ref.euclidean_matrix(xy) if kind == "euclidean" else ref.tsplib_matrix(kind, xy)
-
-
 @pytest.mark.parametrize("kind", COORDINATE_KINDS)
 @given(data=st.data())
 def test_every_builder_equals_its_pairwise_twin(kind, data):
     xy = data.draw(points_for(kind))
     got = _metric.build_matrix(kind, np.array(xy, dtype=np.float64))
     assert got.dtype == np.float64 and got.shape == (len(xy), len(xy))
-    assert np.array_equal(got, twin_matrix(kind, xy))
+    assert np.array_equal(got, ref.coordinate_matrix(kind, xy))
 
 
 @given(st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), min_size=2, max_size=12))

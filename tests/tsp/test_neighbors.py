@@ -1,9 +1,11 @@
-"""tsp.neighbors: candidate lists (serial and parallel kernels) and their per-instance cache.
+"""tsp.neighbors: candidate lists (scan and k-d tree, serial and parallel kernels) and their
+per-instance cache.
 
 The oracle is ``reference.candidate_lists``, a plain sort by (distance, index).
 """
 
 import gc
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -11,10 +13,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests import reference as ref
-from tests.data import points_for, tie_heavy_matrices
+from tests.data import any_points_for, points_for, tie_heavy_matrices
+from tests.profiles import slow
 from tests.tsp.parallel import assert_parallel_from_warm_cache
 from tsp import Instance, _metric, neighbors
-from tsp.neighbors import Candidates, candidate_lists, candidate_lists_parallel, candidates
+from tsp.neighbors import (Candidates, TreeCandidates, candidate_lists, candidate_lists_parallel, candidates,
+                           tree_candidates)
 
 INF = np.inf
 COORDINATE_KINDS = sorted(set(_metric.KINDS) - {"matrix"})
@@ -58,16 +62,83 @@ def test_candidate_lists_equal_a_plain_sort_by_distance_then_index(dist, k):
 @pytest.mark.parametrize("kind", COORDINATE_KINDS)
 @given(data=st.data(), k=st.integers(1, 12))
 def test_lists_on_coordinates_equal_the_lists_on_their_matrix(kind, data, k):
-    xy = np.array(data.draw(points_for(kind)))
+    """Scanning coordinates, asking their k-d tree, scanning their matrix: one result."""
+    xy = np.array(data.draw(any_points_for(kind)))
     k = min(k, len(xy) - 1)
     matrix = _metric.build_matrix(kind, xy)
     got = candidate_lists(_metric.coords_metric(kind, xy), k)
     assert_same_lists(got, candidate_lists(_metric.matrix_metric(matrix), k))
     assert_same_lists(got, ref.candidate_lists(matrix, k))
+    assert_same_lists(tree_candidates(_metric.coords_metric(kind, xy), k)[:4], got)
+
+
+@slow
+@pytest.mark.parametrize("kind", COORDINATE_KINDS)
+@given(data=st.data(), k=st.sampled_from([1, 5, 16, 64]))
+def test_a_geometric_instance_lists_what_a_matrix_instance_of_its_points_lists(kind, data, k):
+    """Through the public path: a geometric instance's tree lists equal the lists of
+    the matrix of its points computed pair by pair by the published formulas."""
+    xy = data.draw(any_points_for(kind, 2, 80))
+    geometric = Instance.from_points(xy, metric=kind)
+    matrix = Instance.from_matrix(ref.coordinate_matrix(kind, xy))
+    got = candidates(geometric, k)
+    assert isinstance(got, TreeCandidates) and not isinstance(candidates(matrix, k), TreeCandidates)
+    assert_same_lists(got[:4], candidates(matrix, k))
+
+
+@pytest.mark.parametrize("kind", COORDINATE_KINDS)
+def test_the_parallel_tree_lists_equal_the_parallel_scan(kind):
+    """From PARALLEL_MIN_N cities on, both kinds of lists are built in parallel;
+    grid points tie everywhere (the matrix comes from the seam, checked against the
+    published formulas in test_metric.py)."""
+    n = neighbors.PARALLEL_MIN_N
+    xy = np.random.default_rng(7).integers(0, 12, (n, 2)).astype(np.float64)
+    if kind == "GEO":
+        xy = xy * [7, 15] - [40, 90]  # whole degrees over much of the globe
+    got = candidates(Instance.from_points(xy, metric=kind), 16)
+    assert_same_lists(got[:4], candidate_lists_parallel(_metric.matrix_metric(_metric.build_matrix(kind, xy)), 16))
+
+
+def test_shorter_lists_are_cut_from_longer_ones():
+    inst = Instance.random_uniform(300, seed=5)
+    long = candidates(inst, 20)
+    short = candidates(inst, 4)
+    assert short.perm is long.perm  # one tree
+    fresh = tree_candidates(_metric.of(inst), 4)
+    assert_same_lists(short, fresh)
+    assert short.cand.flags.c_contiguous and short.cut.all() and (short.count == 4).all()
+    matrix = Instance.from_matrix(inst.dist)
+    candidates(matrix, 30)
+    assert_same_lists(candidates(matrix, 3), candidate_lists(_metric.of(matrix), 3))
+
+
+def test_large_geometric_instances_get_shorter_lists_by_default():
+    assert neighbors.default_k(Instance.random_uniform(neighbors.LARGE_N, seed=0)) == neighbors.K_CANDIDATES
+    assert neighbors.default_k(Instance.random_uniform(neighbors.LARGE_N + 1, seed=0)) == neighbors.K_LARGE
+    assert neighbors.default_k(Instance.from_matrix(np.ones((3, 3)))) == neighbors.K_CANDIDATES
+
+
+def test_a_million_cities_and_their_lists_allocate_nothing_of_size_n_squared():
+    """Issue 12: memory O(n K). tracemalloc sees every array numpy allocates (the
+    coordinates, the names, the k-d tree's arrays, the lists); the kernels only fill
+    them. A dense matrix would be 8 n^2 = 8 TB: peak must stay under 300 bytes a city.
+    k=4 keeps the test short (the tree's work grows with k; what is allocated, O(n k),
+    does not depend on how)."""
+    candidates(Instance.random_uniform(600, seed=0), 4)  # kernels loaded outside the trace
+    n = 10**6
+    tracemalloc.start()
+    try:
+        inst = Instance.random_uniform(n, seed=0)
+        lists = candidates(inst, 4)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert lists.cand.shape == (n, 4) and inst._dist is None
+    assert peak < 300 * n, f"peak {peak / 2**20:.0f} MiB"
 
 
 def test_candidates_are_computed_once_per_instance_and_k():
-    inst = Instance.random_uniform(30, seed=0)
+    inst = Instance.from_matrix(Instance.random_uniform(30, seed=0).dist)
     first = candidates(inst)
     assert candidates(inst) is first
     assert first.cand.shape == (30, 29)  # n <= K + 1: whole rows
@@ -82,15 +153,26 @@ def test_candidates_are_computed_once_per_instance_and_k():
 
 
 def test_large_instances_get_the_same_lists_from_the_parallel_kernel():
-    inst = Instance.random_uniform(neighbors.PARALLEL_MIN_N, seed=1)
+    inst = Instance.from_matrix(Instance.random_uniform(neighbors.PARALLEL_MIN_N, seed=1).dist)
     assert_same_lists(candidates(inst, k=8), candidate_lists(_metric.of(inst), 8))
+
+
+def test_tree_lists_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
+    assert_parallel_from_warm_cache(
+        setup="from tsp import Instance, _kdtree, _metric\n"
+              "from tsp.neighbors import TreeCandidates, _empty, tree_lists, tree_lists_parallel\n"
+              "m = _metric.of(Instance.random_uniform(200, seed=0))\n"
+              "lists = lambda: TreeCandidates(*_empty.py_func(200, 8), *_kdtree.build(m))",
+        serial="tree_lists(m, lists())",
+        parallel="tree_lists_parallel(m, lists())",
+    )
 
 
 def test_candidate_lists_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
     assert_parallel_from_warm_cache(
         setup="from tsp import Instance, _metric\n"
               "from tsp.neighbors import candidate_lists, candidate_lists_parallel\n"
-              "m = _metric.of(Instance.random_uniform(200, seed=0))",
+              "m = _metric.of(Instance.from_matrix(Instance.random_uniform(200, seed=0).dist))",
         serial="candidate_lists(m, 8)",
         parallel="candidate_lists_parallel(m, 8)",
     )
