@@ -31,6 +31,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import _jit, _kdtree, _metric
+from ._progress import check_progress, reporter
 from ._metric import MATRIX, dist, size
 
 __all__ = ["Candidates", "K_CANDIDATES", "PARALLEL_MIN_N", "candidate_lists", "candidate_lists_parallel",
@@ -112,7 +113,7 @@ def default_k(instance) -> int:
     return K_LARGE if instance.geometric and instance.n > LARGE_N else K_CANDIDATES
 
 
-def candidates(instance, k: int | None = None):
+def candidates(instance, k: int | None = None, *, progress=None):
     """Candidate lists of ``instance``, computed once per instance and ``k`` (default
     ``default_k(instance)``): ``Candidates``, or ``TreeCandidates`` for a geometric one.
 
@@ -122,7 +123,9 @@ def candidates(instance, k: int | None = None):
     and n=10^6 (two threads). Lists for a smaller k are cut from a longer one
     already computed, O(n k). Then a dictionary look-up. For n <= k + 1 the lists
     hold whole rows; walking them still beats scanning the cities left (measured
-    4x at n=52: a sequential, predictable loop).
+    4x at n=52: a sequential, predictable loop). ``progress`` (None, True for a
+    tqdm bar, or ``progress(done, total)``) is told the cities done while lists
+    are computed.
 
     Examples
     --------
@@ -134,6 +137,7 @@ def candidates(instance, k: int | None = None):
     >>> type(near).__name__, near.cand.tolist()
     ('TreeCandidates', [[2, 3], [2, 0], [0, 3], [0, 2]])
     """
+    check_progress(progress)
     if k is None:
         k = default_k(instance)
     per_instance = _cache.setdefault(instance, {})
@@ -145,22 +149,55 @@ def candidates(instance, k: int | None = None):
         if longer:
             per_instance[k] = _prefix(min(longer, key=lambda c: c.cand.shape[1]), k_eff)
         elif m.kind == MATRIX:
-            build = candidate_lists_parallel if n >= PARALLEL_MIN_N else candidate_lists
-            per_instance[k] = _jit.call(build, m, k_eff)
+            per_instance[k] = candidate_lists(m, k_eff, progress=progress)
         else:
             known = next(iter(per_instance.values()), None)
-            per_instance[k] = tree_candidates(m, k_eff, None if known is None else known[4:])
+            per_instance[k] = tree_candidates(m, k_eff, None if known is None else known[4:], progress=progress)
     return per_instance[k]
 
 
-def tree_candidates(m, k: int, tree: tuple | None = None) -> TreeCandidates:
+def candidate_lists(m, k: int, *, progress=None) -> Candidates:
+    """The k nearest finite neighbours of every city of metric ``m`` by scanning rows
+    (``scan_rows``), as ``Candidates``; k <= n - 1.
+
+    Time O(n^2) (worst case O(n^2 k)); memory O(n k). Rows are shared among
+    threads from ``PARALLEL_MIN_N`` cities on.
+    """
+    n = size(m)
+    lists = Candidates(*_empty(n, k))
+    _fill(scan_rows, scan_rows_parallel, m, lists, n, progress)
+    return lists
+
+
+def tree_candidates(m, k: int, tree: tuple | None = None, *, progress=None) -> TreeCandidates:
     """The ``TreeCandidates`` of coordinate metric ``m``: k neighbours per city (k <= n - 1)
-    found by its k-d tree, ``tree`` (``_kdtree.build(m)``), built when not given."""
+    found by its k-d tree, ``tree`` (``_kdtree.build(m)``), built when not given.
+
+    Time about O(n k log n) after the tree's O(n log n); memory O(n k).
+    """
     n = m.coords.shape[0]
     tree = _kdtree.build(m) if tree is None else tree
-    lists = TreeCandidates(*_empty.py_func(n, k), *tree)  # numpy: no kernel to load for it
-    _jit.call(tree_lists_parallel if n >= PARALLEL_MIN_N else tree_lists, m, lists)
+    lists = TreeCandidates(*_empty(n, k), *tree)
+    _fill(tree_rows, tree_rows_parallel, m, lists, n, progress)
     return lists
+
+
+#: Rows per call of a list kernel when progress is reported (and at least 1/50 of them):
+#: about 2 ms of work for the tree, more for a scan.
+_PROGRESS_CHUNK = 8 * 1024
+
+
+def _fill(serial, parallel, m, lists, n: int, progress) -> None:
+    """Fill ``lists`` by the row kernels: ``parallel`` from ``PARALLEL_MIN_N`` cities on,
+    in chunks of rows when progress is reported."""
+    kernel = parallel if n >= PARALLEL_MIN_N else serial
+    with reporter(progress, n, "candidate lists", " cities") as report:
+        chunk = n if report is None else max(_PROGRESS_CHUNK, n // 50)
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            _jit.call(kernel, m, lists, lo, hi)
+            if report is not None:
+                report(hi)
 
 
 def _prefix(lists, k: int):
@@ -171,11 +208,11 @@ def _prefix(lists, k: int):
                           count=np.minimum(lists.count, k), cut=lists.cut | (lists.count > k))
 
 
-@njit(cache=True)
-def _empty(n, k):
-    """Candidates of n cities with k free slots each (-1 / inf, count 0, not cut)."""
-    return Candidates(np.full((n, k), -1, dtype=np.int32), np.full((n, k), np.inf),
-                      np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_))
+def _empty(n: int, k: int) -> tuple:
+    """The four arrays of the candidates of n cities with k free slots each (-1 / inf,
+    count 0, not cut), allocated by numpy."""
+    return (np.full((n, k), -1, dtype=np.int32), np.full((n, k), np.inf),
+            np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_))
 
 
 @njit(cache=True)
@@ -216,50 +253,44 @@ def _fill_row(m, i, k, cand, cdist, count, cut):
 # compiling one Python function twice (serial and parallel=True) with cache=True files
 # both under one cache entry (Numba 0.68), and the parallel one then loads the serial
 # code from the cache and runs on one thread. tests/tsp/test_neighbors.py checks that
-# the parallel twin, loaded from a warm cache in a fresh process, starts Numba's threads.
+# each parallel twin, loaded from a warm cache in a fresh process, starts Numba's threads.
 
 
 @njit(cache=True)
-def candidate_lists(m, k):
-    """The K nearest finite neighbours of every city of metric ``m``, as ``Candidates``.
-
-    Time O(n^2) (worst case O(n^2 k)); memory O(n k). Serial, so small runs never
-    start the parallel runtime (about 0.2 s); ``candidate_lists_parallel`` is the
-    same per row, for large n.
-    """
-    cand, cdist, count, cut = _empty(size(m), k)
-    for i in range(size(m)):
+def scan_rows(m, lists, lo, hi):
+    """Rows lo..hi-1 of ``Candidates`` ``lists`` (k wide): each city's k nearest finite
+    neighbours under metric ``m``, by a scan of every city (O(n) a row). Serial, so
+    small runs never start the parallel runtime (about 0.2 s)."""
+    cand, cdist, count, cut = lists
+    k = cand.shape[1]
+    for i in range(lo, hi):
         _fill_row(m, i, k, cand, cdist, count, cut)
-    return Candidates(cand, cdist, count, cut)
 
 
 @njit(cache=True, parallel=True)
-def candidate_lists_parallel(m, k):
-    """``candidate_lists`` with the rows shared among threads (identical result)."""
-    cand, cdist, count, cut = _empty(size(m), k)  # arrays: a parfor body cannot capture a NamedTuple
-    for i in prange(size(m)):
+def scan_rows_parallel(m, lists, lo, hi):
+    """``scan_rows`` with the rows shared among threads (identical result)."""
+    cand, cdist, count, cut = lists  # arrays: a parfor body cannot capture a NamedTuple
+    k = cand.shape[1]
+    for i in prange(lo, hi):
         # prange counts in uint64: without the cast _fill_row and dist compile a
         # second time for it (0.35 s more in a cold process)
         _fill_row(m, np.int64(i), k, cand, cdist, count, cut)
-    return Candidates(cand, cdist, count, cut)
 
 
-# The tree's twins: same rule, same reason for two bodies (test_neighbors.py checks the
-# parallel one starts Numba's threads). Cities are taken in tree order, so neighbouring
-# rows search neighbouring leaves (memory stays warm), in blocks sharing scratch arrays.
-
-#: Cities per block of ``tree_lists``.
+#: Cities per block of the tree's row kernels: taken in tree order, neighbouring rows
+#: search neighbouring leaves (memory stays warm); a block shares its scratch arrays.
 _BLOCK = 1024
 
 
 @njit(cache=True)
-def _tree_block(m, lists, b):
-    """The rows of the cities at tree positions b * _BLOCK to (b + 1) * _BLOCK - 1."""
+def _tree_block(m, lists, lo, hi):
+    """The rows of the cities at tree positions lo..hi-1."""
     n = lists.perm.size
     k = lists.cand.shape[1]
     stack = np.empty(_kdtree.STACK_SIZE, dtype=np.int64)
     gaps = np.empty(_kdtree.STACK_SIZE)
-    for t in range(b * _BLOCK, min(n, (b + 1) * _BLOCK)):
+    for t in range(lo, hi):
         i = lists.perm[t]
         _kdtree.knn_row(m, lists, i, stack, gaps)
         lists.count[i] = k  # every coordinate distance is finite (k <= n - 1)
@@ -267,18 +298,16 @@ def _tree_block(m, lists, b):
 
 
 @njit(cache=True)
-def tree_lists(m, lists):
-    """Fill ``TreeCandidates`` ``lists`` (fresh ``_empty`` arrays, k wide, and the
-    k-d tree of coordinate metric ``m``): the lists ``candidate_lists`` would give.
-
-    Time about O(n k log n) after the tree's O(n log n); memory O(n k).
-    """
-    for b in range((lists.perm.size + _BLOCK - 1) // _BLOCK):
-        _tree_block(m, lists, b)
+def tree_rows(m, lists, lo, hi):
+    """The rows of the cities at tree positions lo..hi-1 of ``TreeCandidates`` ``lists``,
+    from its k-d tree (``_kdtree.knn_row``): what ``scan_rows`` would give them."""
+    for a in range(lo, hi, _BLOCK):
+        _tree_block(m, lists, a, min(hi, a + _BLOCK))
 
 
 @njit(cache=True, parallel=True)
-def tree_lists_parallel(m, lists):
-    """``tree_lists`` with the blocks of cities shared among threads (identical result)."""
-    for b in prange((lists.perm.size + _BLOCK - 1) // _BLOCK):
-        _tree_block(m, lists, np.int64(b))
+def tree_rows_parallel(m, lists, lo, hi):
+    """``tree_rows`` with the blocks of cities shared among threads (identical result)."""
+    for b in prange((hi - lo + _BLOCK - 1) // _BLOCK):
+        a = lo + np.int64(b) * _BLOCK
+        _tree_block(m, lists, a, min(hi, a + _BLOCK))

@@ -146,12 +146,16 @@ class Tour:
         status = "" if self.complete else " (incomplete: stuck on missing edges)"
         return f"{kind} of length {length_text(self.length)}{status}: " + " ".join(parts)
 
-    def render(self) -> str:
+    def render(self, max_rows: int | None = None) -> str:
         """Leg-by-leg table: step, from, to, leg length, running total.
 
         Every column is as wide as its widest entry. Integer lengths are written in
         full; otherwise legs and totals share one number of decimals (6 significant
-        digits of the largest total), so their decimal points line up.
+        digits of the largest total, and at least 3 of the median leg: a million
+        cities' legs of 0.0009 are not written 0.000), so their decimal points line up. With
+        ``max_rows``, a tour of more legs shows its first and last ``max_rows // 2``
+        with one line saying how many are left out between them (the running totals
+        stay those of the whole tour).
 
         Examples
         --------
@@ -161,6 +165,14 @@ class Tour:
         step  from  to        leg    total
            1  A     B      0.5000   0.5000
            2  B     Cove  10.0000  10.5000
+        >>> line = Instance.from_points([[x, 0] for x in range(9)])
+        >>> print(Tour.from_order(line, range(9), closed=True).render(max_rows=4))
+        step  from  to  leg  total
+           1  0     1     1      1
+           2  1     2     1      2
+             ... 5 legs not shown (steps 3 to 7) ...
+           8  7     8     1      8
+           9  8     0     8     16
         """
         stops = self._stops()
         legs = np.asarray(self.legs, dtype=np.float64)
@@ -171,16 +183,26 @@ class Tour:
         else:
             top = finite.max() if finite.size else 0.0
             decimals = max(0, 6 - (len(str(int(top))) if top >= 1 else 1))
+            typical = np.median(legs[np.isfinite(legs) & (legs > 0)]) if (legs > 0).any() else 1.0
+            decimals = max(decimals, 2 - int(np.floor(np.log10(typical))))  # 3 digits of a typical leg
+        shown = np.arange(legs.size)
+        if max_rows is not None and legs.size > max_rows:
+            half = max(1, max_rows // 2)
+            shown = np.concatenate((shown[:half], shown[-half:]))
         columns = {
-            "step": [str(k) for k in range(1, legs.size + 1)],
-            "from": stops[:legs.size],
-            "to": stops[1:legs.size + 1],
-            "leg": [f"{x:.{decimals}f}" for x in legs],
-            "total": [f"{x:.{decimals}f}" for x in totals],
+            "step": [str(k + 1) for k in shown],
+            "from": [stops[k] for k in shown],
+            "to": [stops[k + 1] for k in shown],
+            "leg": [f"{legs[k]:.{decimals}f}" for k in shown],
+            "total": [f"{totals[k]:.{decimals}f}" for k in shown],
         }
         width = {h: max([len(h)] + [len(v) for v in col]) for h, col in columns.items()}
         text = {"from": str.ljust, "to": str.ljust}  # names to the left, numbers to the right
-        rows = [columns.keys()] + [[columns[h][i] for h in columns] for i in range(legs.size)]
-        return "\n".join(
-            "  ".join(text.get(h, str.rjust)(v, width[h]) for h, v in zip(columns, row)) for row in rows
-        )
+        rows = [columns.keys()] + [[columns[h][i] for h in columns] for i in range(shown.size)]
+        lines = ["  ".join(text.get(h, str.rjust)(v, width[h]) for h, v in zip(columns, row)) for row in rows]
+        if shown.size < legs.size:
+            gap = legs.size - shown.size
+            lines.insert(1 + shown.size // 2, f"{'':>{width['step']}}  ... {gap:,} legs not shown "
+                                              f"(steps {shown[shown.size // 2 - 1] + 2:,} to "
+                                              f"{shown[shown.size // 2] :,}) ...")
+        return "\n".join(lines)

@@ -26,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._metric import geo_degrees
+from ._progress import check_progress, reporter
 from ._validation import check_matrix_memory
 from .instance import Instance, _default_names
 
@@ -193,18 +194,29 @@ def _is_number(token: str) -> bool:
     return True
 
 
-def _scan(path, bare_section: str | None = None) -> _Scan:
+#: Lines (or rows) read between two progress reports.
+_REPORT_EVERY = 20_000
+
+
+def _scan(path, bare_section: str | None = None, progress=None) -> _Scan:
     """Split a file into header and sections. ``bare_section`` names the section that
-    numbers before any header or section belong to (tour files without a header)."""
+    numbers before any header or section belong to (tour files without a header).
+    ``progress`` (``tsp._progress``) is told the lines scanned."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     path = os.fspath(path)
     with open(path, encoding="latin-1") as f:  # FileNotFoundError names the path
         lines = f.read().splitlines()
-    scan = _Scan(path)
+    with reporter(progress, len(lines), f"reading {os.path.basename(path)}", " lines") as report:
+        return _scan_lines(_Scan(path), lines, bare_section, report)
+
+
+def _scan_lines(scan: _Scan, lines: list, bare_section: str | None, report) -> _Scan:
     current = None
     for k, raw in enumerate(lines, 1):
         scan.last_line = k
+        if report is not None and k % _REPORT_EVERY == 0:
+            report(k)
         line = raw.strip()
         if not line:
             continue
@@ -290,14 +302,22 @@ def _check_geo(scan: _Scan, line: int, node: int, tokens, point) -> None:
                                    f"for node {node} (DDD.MM: {angle:.2f} degrees)")
 
 
-def _node_coords(scan: _Scan, section: str, n: int, geo: bool = False) -> np.ndarray:
+def _node_coords(scan: _Scan, section: str, n: int, geo: bool = False, progress=None) -> np.ndarray:
     """The (n, 2) coordinates of a NODE_COORD_SECTION or DISPLAY_DATA_SECTION.
 
     ``geo``: the points are GEO latitudes and longitudes, checked by ``_check_geo``.
+    ``progress`` is told the rows read.
     """
     start, rows = scan.sections[section]
+    with reporter(progress, len(rows), "coordinates", " nodes") as report:
+        return _read_coords(scan, section, n, geo, start, rows, report)
+
+
+def _read_coords(scan: _Scan, section: str, n: int, geo: bool, start: int, rows: list, report) -> np.ndarray:
     coords = {}  # node -> (x, y); nothing of size n before the nodes are all there
-    for line, tokens in rows:
+    for r, (line, tokens) in enumerate(rows, 1):
+        if report is not None and r % _REPORT_EVERY == 0:
+            report(r)
         if len(tokens) != 3:
             raise scan.error(line, f"{section} lines must be 'node x y', got {' '.join(tokens)!r}")
         node = _integer(scan, line, tokens[0], "node number")
@@ -356,13 +376,17 @@ def _explicit_matrix(scan: _Scan, n: int) -> np.ndarray:
     return m
 
 
-def read_tsplib(path) -> Instance:
+def read_tsplib(path, *, progress=None) -> Instance:
     """Read a TSPLIB ``.tsp`` file into an ``Instance`` with TSPLIB's integer distances.
 
     Parameters
     ----------
     path : str or os.PathLike
         The ``.tsp`` file.
+    progress : None, True or callable, optional
+        Told the lines read, then the coordinates parsed (``True``: tqdm bars on
+        stderr; a callable: ``progress(done, total)``). A file of 10^6 cities
+        (20 MB) takes about 3 s.
 
     Returns
     -------
@@ -422,7 +446,8 @@ def read_tsplib(path) -> Instance:
            [5., 0., 3.],
            [5., 3., 0.]])
     """
-    scan = _scan(path)
+    check_progress(progress)
+    scan = _scan(path, progress=progress)
     kind, kind_line = scan.value("TYPE")
     if kind is not None and kind.split()[:1] not in (["TSP"], ["ATSP"]):
         raise scan.error(kind_line, f"TYPE must be TSP or ATSP, got {kind!r}")
@@ -439,7 +464,7 @@ def read_tsplib(path) -> Instance:
     elif wtype in EDGE_WEIGHT_TYPES:
         if "NODE_COORD_SECTION" not in scan.sections:
             raise scan.error(scan.last_line, f"EDGE_WEIGHT_TYPE {wtype} needs a NODE_COORD_SECTION")
-        coords = _node_coords(scan, "NODE_COORD_SECTION", n, geo=wtype == "GEO")
+        coords = _node_coords(scan, "NODE_COORD_SECTION", n, geo=wtype == "GEO", progress=progress)
         dist = None
     else:
         known = sorted(EDGE_WEIGHT_TYPES) + ["EXPLICIT"]

@@ -17,11 +17,19 @@ from tests.data import any_points_for, points_for, tie_heavy_matrices
 from tests.profiles import slow
 from tests.tsp.parallel import assert_parallel_from_warm_cache
 from tsp import Instance, _metric, neighbors
-from tsp.neighbors import (Candidates, TreeCandidates, candidate_lists, candidate_lists_parallel, candidates,
-                           tree_candidates)
+from tsp.neighbors import (Candidates, TreeCandidates, _empty, candidate_lists, candidates, scan_rows,
+                           scan_rows_parallel, tree_candidates)
 
 INF = np.inf
 COORDINATE_KINDS = sorted(set(_metric.KINDS) - {"matrix"})
+
+
+def scanned(m, k, kernel):
+    """The lists one row kernel fills over all the rows of metric ``m``."""
+    n = _metric.size(m)
+    lists = Candidates(*_empty(n, k))
+    kernel(m, lists, 0, n)
+    return lists
 
 
 def assert_same_lists(a, b):
@@ -39,7 +47,7 @@ def test_candidate_lists_are_the_prefix_of_distance_then_index_order():
     assert np.isinf(cdist[2]).all()
     assert (count[0], cut[0]) == (3, True)
     assert count[2] == 0 and not cut[2] and list(cand[2]) == [-1, -1, -1]
-    for a, b in zip((cand, cdist, count, cut), candidate_lists_parallel(_metric.matrix_metric(dist), 3)):
+    for a, b in zip((cand, cdist, count, cut), scanned(_metric.matrix_metric(dist), 3, scan_rows_parallel)):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(cand[4], [1, 3, 5])
     np.testing.assert_array_equal(cand[3], [0, 1, 2])
@@ -56,7 +64,8 @@ def test_candidate_lists_equal_a_plain_sort_by_distance_then_index(dist, k):
     assert isinstance(got, Candidates)
     assert got.cand.dtype == np.int32 and got.count.dtype == np.int64 and got.cut.dtype == np.bool_
     assert_same_lists(got, ref.candidate_lists(dist, k))
-    assert_same_lists(candidate_lists_parallel(m, k), got)
+    assert_same_lists(scanned(m, k, scan_rows_parallel), got)
+    assert_same_lists(scanned(m, k, scan_rows), got)
 
 
 @pytest.mark.parametrize("kind", COORDINATE_KINDS)
@@ -96,7 +105,7 @@ def test_the_parallel_tree_lists_equal_the_parallel_scan(kind):
     if kind == "GEO":
         xy = xy * [7, 15] - [40, 90]  # whole degrees over much of the globe
     got = candidates(Instance.from_points(xy, metric=kind), 16)
-    assert_same_lists(got[:4], candidate_lists_parallel(_metric.matrix_metric(_metric.build_matrix(kind, xy)), 16))
+    assert_same_lists(got[:4], candidate_lists(_metric.matrix_metric(_metric.build_matrix(kind, xy)), 16))
 
 
 def test_shorter_lists_are_cut_from_longer_ones():
@@ -154,25 +163,39 @@ def test_candidates_are_computed_once_per_instance_and_k():
 
 def test_large_instances_get_the_same_lists_from_the_parallel_kernel():
     inst = Instance.from_matrix(Instance.random_uniform(neighbors.PARALLEL_MIN_N, seed=1).dist)
-    assert_same_lists(candidates(inst, k=8), candidate_lists(_metric.of(inst), 8))
+    assert_same_lists(candidates(inst, k=8), scanned(_metric.of(inst), 8, scan_rows))
 
 
-def test_tree_lists_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
+@pytest.mark.parametrize("geometric", [True, False])
+def test_progress_is_told_the_cities_done_chunk_by_chunk(geometric, monkeypatch):
+    monkeypatch.setattr(neighbors, "_PROGRESS_CHUNK", 100)
+    points = Instance.random_uniform(250, seed=3)
+    inst = points if geometric else Instance.from_matrix(points.dist)
+    calls = []
+    got = candidates(inst, 3, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(100, 250), (200, 250), (250, 250)]
+    assert_same_lists(got, (tree_candidates(_metric.of(inst), 3) if geometric else
+                            candidate_lists(_metric.of(inst), 3)))
+    with pytest.raises(TypeError, match="progress must be None, True or callable"):
+        candidates(inst, 3, progress="yes")
+
+
+def test_tree_rows_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
     assert_parallel_from_warm_cache(
         setup="from tsp import Instance, _kdtree, _metric\n"
-              "from tsp.neighbors import TreeCandidates, _empty, tree_lists, tree_lists_parallel\n"
+              "from tsp.neighbors import TreeCandidates, _empty, tree_rows, tree_rows_parallel\n"
               "m = _metric.of(Instance.random_uniform(200, seed=0))\n"
-              "lists = lambda: TreeCandidates(*_empty.py_func(200, 8), *_kdtree.build(m))",
-        serial="tree_lists(m, lists())",
-        parallel="tree_lists_parallel(m, lists())",
+              "lists = lambda: TreeCandidates(*_empty(200, 8), *_kdtree.build(m))",
+        serial="tree_rows(m, lists(), 0, 200)",
+        parallel="tree_rows_parallel(m, lists(), 0, 200)",
     )
 
 
-def test_candidate_lists_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
+def test_scan_rows_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
     assert_parallel_from_warm_cache(
         setup="from tsp import Instance, _metric\n"
-              "from tsp.neighbors import candidate_lists, candidate_lists_parallel\n"
+              "from tsp.neighbors import Candidates, _empty, scan_rows, scan_rows_parallel\n"
               "m = _metric.of(Instance.from_matrix(Instance.random_uniform(200, seed=0).dist))",
-        serial="candidate_lists(m, 8)",
-        parallel="candidate_lists_parallel(m, 8)",
+        serial="scan_rows(m, Candidates(*_empty(200, 8)), 0, 200)",
+        parallel="scan_rows_parallel(m, Candidates(*_empty(200, 8)), 0, 200)",
     )
