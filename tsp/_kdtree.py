@@ -189,6 +189,16 @@ def _leaf_range(tc, v):
 
 
 @njit(cache=True)
+def _start(tc, i, stack, gaps):
+    """Begin a depth-first search from city ``i``: the root on the stack; returns the
+    first leaf's node number, i's tree position and its coordinates."""
+    stack[0] = 0
+    gaps[0] = 0.0
+    ti = tc.pos[i]
+    return (1 << tc.depth) - 1, ti, tc.pts[ti, 0], tc.pts[ti, 1]
+
+
+@njit(cache=True)
 def knn_row(m, tc, i, stack, gaps):
     """City ``i``'s k nearest other cities, in (distance, index) order, into row i of
     ``tc.cand`` / ``tc.cdist`` (k their width, at most n - 1). ``stack`` (int64) and
@@ -200,12 +210,8 @@ def knn_row(m, tc, i, stack, gaps):
     kind, perm, pts, geom, lo, hi = m.kind, tc.perm, tc.pts, tc.geom, tc.lo, tc.hi
     cand, cdist = tc.cand, tc.cdist
     k = cand.shape[1]
-    first_leaf = (1 << tc.depth) - 1
-    ti = tc.pos[i]
-    qx, qy = pts[ti, 0], pts[ti, 1]
+    first_leaf, ti, qx, qy = _start(tc, i, stack, gaps)
     used = 0
-    stack[0] = 0
-    gaps[0] = 0.0
     top = 1
     while top > 0:
         top -= 1
@@ -277,15 +283,11 @@ def nearest_alive(m, tc, i, visited, alive, stack, gaps):
     so far. Scratch ``stack`` / ``gaps`` as for ``knn_row``.
     """
     kind, perm, pts, geom, lo, hi = m.kind, tc.perm, tc.pts, tc.geom, tc.lo, tc.hi
-    first_leaf = (1 << tc.depth) - 1
-    ti = tc.pos[i]
-    qx, qy = pts[ti, 0], pts[ti, 1]
     best = np.inf
     found = -1
     if alive[0] == 0:
         return found, best
-    stack[0] = 0
-    gaps[0] = 0.0
+    first_leaf, ti, qx, qy = _start(tc, i, stack, gaps)
     top = 1
     while top > 0:
         top -= 1

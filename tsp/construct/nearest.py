@@ -88,12 +88,24 @@ def _open_walk_compiled(m, lists, start, order):
 
 
 @njit(cache=True)
+def _first_unvisited(lists, cur, visited):
+    """The first unvisited city of ``cur``'s list and its distance (read from the list:
+    no trip to the metric on the common path), or (-1, inf) when all are visited."""
+    cand, cdist = lists.cand, lists.cdist
+    for t in range(lists.count[cur]):
+        j = cand[cur, t]
+        if not visited[j]:
+            return j, cdist[cur, t]
+    return -1, np.inf
+
+
+@njit(cache=True)
 def _walk_scan(m, lists, start, order):
     """``walk``'s open path, looking beyond the lists by a scan of the cities left.
 
     Returns (length, steps)."""
     n = size(m)
-    cand, cdist, count, cut = lists
+    cut = lists.cut
     visited = np.zeros(n, dtype=np.bool_)
     left = np.arange(n)  # left[:unvisited] = the unvisited cities
     pos = np.arange(n)  # pos[c] = index of c in left
@@ -104,14 +116,7 @@ def _walk_scan(m, lists, start, order):
     steps = 1
     length = 0.0
     while unvisited > 0:
-        nxt = -1
-        best = np.inf
-        for t in range(count[cur]):
-            j = cand[cur, t]
-            if not visited[j]:
-                nxt = j
-                best = cdist[cur, t]  # no trip to the metric on the common path
-                break
+        nxt, best = _first_unvisited(lists, cur, visited)
         if nxt < 0 and cut[cur]:
             for t in range(unvisited):
                 j = left[t]
@@ -139,7 +144,6 @@ def _walk_tree(m, lists, start, order):
     (``_kdtree.alive_counts``, ``_kdtree.remove``: O(log n) per step). Returns
     (length, steps)."""
     n = size(m)
-    cand, cdist, count, cut = lists.cand, lists.cdist, lists.count, lists.cut
     visited = np.zeros(n, dtype=np.bool_)
     alive = _kdtree.alive_counts(lists)
     stack = np.empty(_kdtree.STACK_SIZE, dtype=np.int64)
@@ -151,15 +155,8 @@ def _walk_tree(m, lists, start, order):
     steps = 1
     length = 0.0
     while steps < n:
-        nxt = -1
-        best = np.inf
-        for t in range(count[cur]):
-            j = cand[cur, t]
-            if not visited[j]:
-                nxt = j
-                best = cdist[cur, t]
-                break
-        if nxt < 0 and cut[cur]:
+        nxt, best = _first_unvisited(lists, cur, visited)
+        if nxt < 0 and lists.cut[cur]:
             nxt, best = _kdtree.nearest_alive(m, lists, cur, visited, alive, stack, gaps)
         if nxt < 0:
             break
