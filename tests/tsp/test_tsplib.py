@@ -449,3 +449,19 @@ def test_shared_optimal_tour_scores_the_published_optimum(name):
     inst = read_tsplib(SHARED / f"{name}.tsp")
     tour = Tour.from_order(inst, read_tour(SHARED / "tours" / f"{name}.opt.tour"), closed=True)
     assert tour.complete and math.isclose(tour.length, float(SHARED_OPTIMA[name]["optimum"]), rel_tol=0, abs_tol=0)
+
+
+def test_reading_reports_the_lines_then_the_coordinates(tmp_path, monkeypatch):
+    from tsp import tsplib
+
+    monkeypatch.setattr(tsplib, "_REPORT_EVERY", 2)
+    path = write(tmp_path, coord_text("EUC_2D", [(i, 0) for i in range(5)]))
+    calls = []
+    inst = read_tsplib(path, progress=lambda done, total: calls.append((done, total)))
+    assert inst.n == 5
+    lines = len(path.read_text().splitlines())
+    reading, coords = calls[:lines // 2], calls[lines // 2:]
+    assert reading == [(k, lines) for k in range(2, lines + 1, 2)]
+    assert coords == [(2, 5), (4, 5)]
+    with pytest.raises(TypeError, match="progress must be None, True or callable"):
+        read_tsplib(path, progress=3)
