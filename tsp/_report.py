@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .construct.simulate import NO_COMPLETE_WALK, Simulation
-from .tour import Tour, _legs, length_text
+from .tour import Tour, _legs, length_text, shown_rows
 
 __all__ = ["Clock", "EXACT_MAX_N", "NARRATED_STEPS", "Optimum", "ROUTE_ROWS", "duration_text", "figure",
            "gap_line", "known_optimum", "log_run", "narrate_walk", "optimum_line", "print_route", "print_simulation",
@@ -245,10 +245,7 @@ def print_simulation(instance, sim, how: str, verbose: bool, opt, out, loading: 
     print(f"instance {instance.name}: {instance.n} cities; nearest neighbour, {kind}", file=out)
     print(timing_line(sim, how, loading), file=out)
     if verbose:
-        shown = np.arange(sim.n_simulations)
-        if max_rows is not None and shown.size > max_rows:
-            half = max(1, max_rows // 2)
-            shown = np.concatenate((shown[:half], shown[-half:]))
+        shown = shown_rows(sim.n_simulations, max_rows)
         for r, i in enumerate(shown):
             if r and i != shown[r - 1] + 1:
                 print(f"  ... {i - shown[r - 1] - 1:,} simulations not shown (Simulation.lengths has them all) ...",

@@ -218,8 +218,8 @@ class Instance:
 
         ``metric`` is "euclidean" (float distances) or one of TSPLIB95's integer rules
         "EUC_2D", "CEIL_2D", "ATT", "GEO" (then ``xy`` holds latitude, longitude in
-        DDD.MM). Memory O(n); points so far apart that a distance (or a route
-        through every point) would overflow float64 are refused.
+        DDD.MM). Memory O(n); points so far apart that their distances would
+        overflow float64 are refused.
 
         Examples
         --------

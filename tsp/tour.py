@@ -52,6 +52,16 @@ def _legs(dist, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return dist.dist[a, b]
 
 
+def shown_rows(count: int, max_rows: int | None) -> np.ndarray:
+    """Which of ``count`` rows a table of at most ``max_rows`` shows: all of them, or the
+    first and last ``max_rows // 2`` (None: all)."""
+    rows = np.arange(count)
+    if max_rows is None or count <= max_rows:
+        return rows
+    half = max(1, max_rows // 2)
+    return np.concatenate((rows[:half], rows[-half:]))
+
+
 def length_text(x: float) -> str:
     """A length for people: an integer in full (TSPLIB's 18660188, not 1.86602e+07),
     anything else to 6 significant digits."""
@@ -152,10 +162,10 @@ class Tour:
         Every column is as wide as its widest entry. Integer lengths are written in
         full; otherwise legs and totals share one number of decimals (6 significant
         digits of the largest total, and at least 3 of the median leg: a million
-        cities' legs of 0.0009 are not written 0.000), so their decimal points line up. With
-        ``max_rows``, a tour of more legs shows its first and last ``max_rows // 2``
-        with one line saying how many are left out between them (the running totals
-        stay those of the whole tour).
+        cities' legs of 0.0009 are not written 0.000), so their decimal points line
+        up. With ``max_rows``, a tour of more legs shows its first and last
+        ``max_rows // 2`` with one line saying how many are left out between them
+        (the running totals stay those of the whole tour).
 
         Examples
         --------
@@ -185,10 +195,7 @@ class Tour:
             decimals = max(0, 6 - (len(str(int(top))) if top >= 1 else 1))
             typical = np.median(legs[np.isfinite(legs) & (legs > 0)]) if (legs > 0).any() else 1.0
             decimals = max(decimals, 2 - int(np.floor(np.log10(typical))))  # 3 digits of a typical leg
-        shown = np.arange(legs.size)
-        if max_rows is not None and legs.size > max_rows:
-            half = max(1, max_rows // 2)
-            shown = np.concatenate((shown[:half], shown[-half:]))
+        shown = shown_rows(legs.size, max_rows)
         columns = {
             "step": [str(k + 1) for k in shown],
             "from": [stops[k] for k in shown],
