@@ -46,11 +46,11 @@ def _take(left, pos, m, c):
 def walk(m, lists, start, closed, order):
     """One nearest-neighbour walk from ``start`` under metric ``m``, written into ``order``.
 
-    ``lists`` are the ``Candidates`` (or ``TreeCandidates``) of the same cities. Returns ``(length, steps,
-    complete)``: the length of the legs walked (with the closing leg when
-    ``closed`` and it exists), how many cities were visited, and whether every
-    city was visited (and, when closed, the way back exists). The length is
-    summed leg by leg in walking order, as ``Tour.from_order`` sums it.
+    ``lists`` are the ``Candidates`` (or ``TreeCandidates``) of the same cities.
+    Returns ``(length, steps, complete)``: the length of the legs walked (with the
+    closing leg when ``closed`` and it exists), how many cities were visited, and
+    whether every city was visited (and, when closed, the way back exists). The
+    length is summed leg by leg in walking order, as ``Tour.from_order`` sums it.
     Time O(n k) plus the fallbacks (each O(log n) with the k-d tree of a geometric
     instance, O(cities left) without); memory O(n).
     """
