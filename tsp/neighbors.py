@@ -12,7 +12,7 @@ candidate used look further.
 Two ways to compute them, one result. A matrix instance scans every row, O(n^2)
 (``candidate_lists``): ``Candidates``. A geometric instance builds a k-d tree over
 its points (``tsp._kdtree``, O(n log n)) and asks it for each city's list, about
-O(K log n) (``tree_lists``): ``TreeCandidates``, the same four arrays and the tree,
+O(K log n) (``tree_candidates``): ``TreeCandidates``, the same four arrays and the tree,
 which the walk asks for the nearest unvisited city beyond a list. The tree's lists
 equal the scan's to the last bit and index (tested on every metric, ties
 everywhere). Two types, not one: a kernel compiles for the type it is given, so a
@@ -34,8 +34,9 @@ from . import _jit, _kdtree, _metric
 from ._progress import check_progress, reporter
 from ._metric import MATRIX, dist, size
 
-__all__ = ["Candidates", "K_CANDIDATES", "PARALLEL_MIN_N", "candidate_lists", "candidate_lists_parallel",
-           "candidates"]
+__all__ = ["Candidates", "K_CANDIDATES", "K_LARGE", "LARGE_N", "PARALLEL_MIN_N", "TREE_PARALLEL_MIN_N",
+           "TreeCandidates", "candidate_lists", "candidates", "default_k", "scan_rows", "scan_rows_parallel",
+           "tree_candidates", "tree_rows", "tree_rows_parallel"]
 
 #: How many nearest neighbours per city the walk looks at before scanning the rest.
 #: Measured on random uniform cities (2 threads, all starts): at n=5000 a walk falls
@@ -52,8 +53,12 @@ K_CANDIDATES = 64
 LARGE_N = 20_000
 K_LARGE = 16
 
-#: From this many cities on, candidate lists are built in parallel (rows shared out).
+#: From this many cities on, candidate lists are built in parallel (rows shared out):
+#: the scan of a matrix from PARALLEL_MIN_N, the k-d tree's from TREE_PARALLEL_MIN_N
+#: (they take about 1.3 us a city on one thread, so two threads save under 0.1 s below
+#: it, and a first run need not compile the parallel twin: about 1.5 s).
 PARALLEL_MIN_N = 500
+TREE_PARALLEL_MIN_N = 100_000
 
 
 class Candidates(NamedTuple):
@@ -165,7 +170,7 @@ def candidate_lists(m, k: int, *, progress=None) -> Candidates:
     """
     n = size(m)
     lists = Candidates(*_empty(n, k))
-    _fill(scan_rows, scan_rows_parallel, m, lists, n, progress)
+    _fill(scan_rows if n < PARALLEL_MIN_N else scan_rows_parallel, m, lists, n, progress)
     return lists
 
 
@@ -173,12 +178,13 @@ def tree_candidates(m, k: int, tree: tuple | None = None, *, progress=None) -> T
     """The ``TreeCandidates`` of coordinate metric ``m``: k neighbours per city (k <= n - 1)
     found by its k-d tree, ``tree`` (``_kdtree.build(m)``), built when not given.
 
-    Time about O(n k log n) after the tree's O(n log n); memory O(n k).
+    Time about O(n k log n) after the tree's O(n log n); memory O(n k). Parallel
+    from ``TREE_PARALLEL_MIN_N`` cities on.
     """
     n = m.coords.shape[0]
     tree = _kdtree.build(m) if tree is None else tree
     lists = TreeCandidates(*_empty(n, k), *tree)
-    _fill(tree_rows, tree_rows_parallel, m, lists, n, progress)
+    _fill(tree_rows if n < TREE_PARALLEL_MIN_N else tree_rows_parallel, m, lists, n, progress)
     return lists
 
 
@@ -187,10 +193,8 @@ def tree_candidates(m, k: int, tree: tuple | None = None, *, progress=None) -> T
 _PROGRESS_CHUNK = 8 * 1024
 
 
-def _fill(serial, parallel, m, lists, n: int, progress) -> None:
-    """Fill ``lists`` by the row kernels: ``parallel`` from ``PARALLEL_MIN_N`` cities on,
-    in chunks of rows when progress is reported."""
-    kernel = parallel if n >= PARALLEL_MIN_N else serial
+def _fill(kernel, m, lists, n: int, progress) -> None:
+    """Fill ``lists`` by a row kernel, in chunks of rows when progress is reported."""
     with reporter(progress, n, "candidate lists", " cities") as report:
         chunk = n if report is None else max(_PROGRESS_CHUNK, n // 50)
         for lo in range(0, n, chunk):

@@ -16,9 +16,9 @@ from tests import reference as ref
 from tests.data import any_points_for, points_for, tie_heavy_matrices
 from tests.profiles import slow
 from tests.tsp.parallel import assert_parallel_from_warm_cache
-from tsp import Instance, _metric, neighbors
+from tsp import Instance, _kdtree, _metric, neighbors
 from tsp.neighbors import (Candidates, TreeCandidates, _empty, candidate_lists, candidates, scan_rows,
-                           scan_rows_parallel, tree_candidates)
+                           scan_rows_parallel, tree_candidates, tree_rows_parallel)
 
 INF = np.inf
 COORDINATE_KINDS = sorted(set(_metric.KINDS) - {"matrix"})
@@ -96,16 +96,19 @@ def test_a_geometric_instance_lists_what_a_matrix_instance_of_its_points_lists(k
 
 
 @pytest.mark.parametrize("kind", COORDINATE_KINDS)
-def test_the_parallel_tree_lists_equal_the_parallel_scan(kind):
-    """From PARALLEL_MIN_N cities on, both kinds of lists are built in parallel;
-    grid points tie everywhere (the matrix comes from the seam, checked against the
-    published formulas in test_metric.py)."""
-    n = neighbors.PARALLEL_MIN_N
-    xy = np.random.default_rng(7).integers(0, 12, (n, 2)).astype(np.float64)
+def test_the_parallel_tree_rows_equal_the_parallel_scan(kind):
+    """The parallel twins (the tree's runs from TREE_PARALLEL_MIN_N cities on, called
+    here directly) on grid points, ties everywhere; the matrix comes from the seam,
+    checked against the published formulas in test_metric.py."""
+    n = 2 * neighbors._BLOCK + 17  # blocks of rows shared among threads
+    xy = np.random.default_rng(7).integers(0, 30, (n, 2)).astype(np.float64)
     if kind == "GEO":
-        xy = xy * [7, 15] - [40, 90]  # whole degrees over much of the globe
-    got = candidates(Instance.from_points(xy, metric=kind), 16)
-    assert_same_lists(got[:4], candidate_lists(_metric.matrix_metric(_metric.build_matrix(kind, xy)), 16))
+        xy = xy * [3, 6] - [40, 90]  # whole degrees over much of the globe
+    m = _metric.coords_metric(kind, xy)
+    lists = TreeCandidates(*_empty(n, 16), *_kdtree.build(m))
+    tree_rows_parallel(m, lists, 0, n)
+    assert_same_lists(lists[:4], scanned(_metric.matrix_metric(_metric.build_matrix(kind, xy)), 16,
+                                         scan_rows_parallel))
 
 
 def test_shorter_lists_are_cut_from_longer_ones():
