@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests import reference as ref
 from tests.data import points_for, tie_heavy_matrices
 from tsp import Instance, _metric
-from tsp.neighbors import candidate_lists, scan_rows
+from tsp.neighbors import candidate_lists, scan_rows, tree_candidates, tree_rows
 
 COORDINATE_KINDS = sorted(set(_metric.KINDS) - {"matrix"})
 
@@ -89,6 +89,9 @@ def test_every_metric_has_one_numba_type_and_a_kernel_compiles_once():
     for m in metrics:
         candidate_lists(m, 2)
     assert len(scan_rows.signatures) == 1
+    for kind in COORDINATE_KINDS:  # the k-d tree's lists too: one signature for every kind
+        tree_candidates(_metric.coords_metric(kind, xy), 2)
+    assert len(tree_rows.signatures) == 1
 
 
 def test_a_metric_of_a_matrix_instance_is_its_matrix_without_a_copy():
