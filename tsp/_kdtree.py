@@ -7,7 +7,10 @@ cities, each in about O(log n) instead of a scan of all n:
   order of ``tsp.neighbors`` (the candidate lists);
 - ``nearest_alive``: the nearest city not yet visited by a walk (the walk's fallback
   when every candidate is visited), with ``alive`` counts the walk keeps per node
-  (``alive_counts``, ``remove``).
+  (``alive_counts``, ``remove``);
+- ``quadrant_row``: the k nearest other cities of a city and the nearest few in each
+  quadrant around it (the lists of local search, ``tsp.neighbors.quadrant_candidates``),
+  in one search.
 
 ``build(m)`` makes the tree's arrays: ``perm``, ``pos``, ``pts``, ``geom``, ``lo``,
 ``hi`` and ``depth``. They travel in the candidate lists of a geometric instance
@@ -42,7 +45,8 @@ from numba import njit
 from . import _jit
 from ._metric import GEO, box_bound, pair, unit_vectors
 
-__all__ = ["LEAF_SIZE", "STACK_SIZE", "alive_counts", "build", "knn_row", "nearest_alive", "remove"]
+__all__ = ["LEAF_SIZE", "STACK_SIZE", "alive_counts", "boxes", "build", "insert", "knn_row", "nearest_alive", "quadrant_row",
+           "remove"]
 
 #: Most cities per leaf. Leaves are scanned point by point; smaller ones mean more
 #: boxes to test.
@@ -156,6 +160,32 @@ def build(m) -> tuple:
     pos[perm] = np.arange(n, dtype=np.int32)
     pts = np.ascontiguousarray(m.coords[perm]) if m.kind == GEO else geom
     return perm, pos, pts, geom, lo, hi, depth
+
+
+@njit(cache=True)
+def _boxes(g, lo, hi):
+    n = g.shape[0]
+    depth = 0
+    while (1 << (depth + 1)) - 1 < lo.shape[0]:
+        depth += 1
+    for d in range(depth + 1):
+        first = (1 << d) - 1
+        for p in range(1 << d):
+            _box(g, (p * n) >> d, ((p + 1) * n) >> d, lo[first + p], hi[first + p])
+
+
+def boxes(g: np.ndarray, depth: int) -> tuple:
+    """``(lo, hi)``: the bounding box of every node of a tree of ``depth`` over the rows of
+    ``g`` (points in tree order), as ``build`` computes them for its own points.
+
+    For the quadrants of GEO cities, which are taken in the instance's coordinates
+    (latitude, longitude in DDD.MM), not in the unit vectors the tree's boxes bound.
+    Time O(n depth).
+    """
+    lo = np.empty(((1 << (depth + 1)) - 1, g.shape[1]))
+    hi = np.empty_like(lo)
+    _jit.call(_boxes, g, lo, hi)
+    return lo, hi
 
 
 # ---------------------------------------------------------------------------
@@ -317,3 +347,99 @@ def nearest_alive(m, tc, i, visited, alive, stack, gaps):
                 stack[top], gaps[top] = left, gl
                 top += 1
     return found, best
+
+
+@njit(cache=True)
+def insert(bd, bj, lo, used, cap, d, j):
+    """Insert (d, j) into ``bd[lo:lo + cap]`` / ``bj``, sorted by (distance, index) and
+    holding ``used`` entries, unless it is full and (d, j) comes after its last (then
+    the last goes); returns the new count. In any order of j: the lists come out the
+    same whichever order a search meets the cities in."""
+    if used == cap:
+        last = lo + cap - 1
+        if d > bd[last] or (d == bd[last] and j > bj[last]):
+            return used
+        p = last
+    else:
+        p = lo + used
+        used += 1
+    while p > lo and (bd[p - 1] > d or (bd[p - 1] == d and bj[p - 1] > j)):
+        bd[p] = bd[p - 1]
+        bj[p] = bj[p - 1]
+        p -= 1
+    bd[p] = d
+    bj[p] = j
+    return used
+
+
+@njit(cache=True)
+def _wanted(bound, v, xi, yi, rlo, rhi, nd, used, qd, qn):
+    """Whether node ``v``, no point of which is nearer than ``bound``, may still hold a
+    city of the near list or of a quadrant that could take it (see ``quadrant_row``)."""
+    near = nd.size
+    if used < near or bound <= nd[near - 1]:
+        return True
+    pq = qd.size // 4
+    if pq == 0:
+        return False
+    xs_hi, xs_lo = rhi[v, 0] >= xi, rlo[v, 0] < xi  # the box reaches x >= xi / x < xi
+    ys_hi, ys_lo = rhi[v, 1] >= yi, rlo[v, 1] < yi
+    for q in range(4):
+        if (xs_hi if q >= 2 else xs_lo) and (ys_hi if q & 1 else ys_lo):
+            if qn[q] < pq or bound <= qd[q * pq + pq - 1]:
+                return True
+    return False
+
+
+@njit(cache=True)
+def quadrant_row(m, tc, rlo, rhi, rpts, i, nd, nj, qd, qj, qn, stack, gaps):
+    """City ``i``'s nearest other cities and its nearest in each quadrant, in one search.
+
+    Into ``nd`` / ``nj`` (distances, cities) the ``nd.size`` nearest, and into ``qd`` /
+    ``qj`` the ``pq = qd.size // 4`` nearest of each quadrant ``q = 2 (x_j >= x_i) +
+    (y_j >= y_i)`` (``qd[q pq:(q + 1) pq]``; ``qn[q]`` of them found), each sorted by
+    (distance, index). Returns how many near ones were found. The quadrants are taken
+    in the coordinates ``rpts`` (the cities' own, in tree order) and pruned with the
+    boxes ``rlo`` / ``rhi`` of those (the tree's ``pts``, ``lo``, ``hi`` for the plane
+    kinds; ``boxes`` of the DDD.MM coordinates for GEO).
+
+    Depth-first, the nearer child first; a node is skipped when its distance bound
+    (``box_bound``, as for ``knn_row``) is strictly above the last of the near list and
+    of every quadrant its box reaches into whose list is full: a tie with a lower
+    index could still win. The result is what a scan of every city in index order
+    gives (``tsp.neighbors.quadrant_rows``).
+    """
+    kind, perm, pts, geom, lo, hi = m.kind, tc.perm, tc.pts, tc.geom, tc.lo, tc.hi
+    near = nd.size
+    pq = qd.size // 4
+    first_leaf, ti, qx, qy = _start(tc, i, stack, gaps)
+    xi, yi = rpts[ti, 0], rpts[ti, 1]
+    for q in range(4):
+        qn[q] = 0
+    used = 0
+    top = 1
+    while top > 0:
+        top -= 1
+        v = stack[top]
+        if not _wanted(box_bound(kind, gaps[top]), v, xi, yi, rlo, rhi, nd, used, qd, qn):
+            continue
+        if v >= first_leaf:
+            a, b = _leaf_range(tc, v)
+            for t in range(a, b):
+                j = np.int64(perm[t])
+                if j == i:
+                    continue
+                d = pair(kind, qx, qy, pts[t, 0], pts[t, 1])
+                used = insert(nd, nj, 0, used, near, d, j)
+                if pq > 0:
+                    q = 2 * (rpts[t, 0] >= xi) + (rpts[t, 1] >= yi)
+                    qn[q] = insert(qd, qj, q * pq, qn[q], pq, d, j)
+        else:
+            left, right = 2 * v + 1, 2 * v + 2
+            gl, gr = _gap2(geom, ti, lo, hi, left), _gap2(geom, ti, lo, hi, right)
+            if gl <= gr:  # push the farther first: the nearer is searched first
+                stack[top], gaps[top], stack[top + 1], gaps[top + 1] = right, gr, left, gl
+            else:
+                stack[top], gaps[top], stack[top + 1], gaps[top + 1] = left, gl, right, gr
+            top += 2
+    return used

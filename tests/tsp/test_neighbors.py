@@ -17,8 +17,9 @@ from tests.data import any_points_for, points_for, tie_heavy_matrices
 from tests.profiles import slow
 from tests.tsp.parallel import assert_parallel_from_warm_cache
 from tsp import Instance, _kdtree, _metric, neighbors
-from tsp.neighbors import (Candidates, TreeCandidates, _empty, candidate_lists, candidates, scan_rows,
-                           scan_rows_parallel, tree_candidates, tree_rows_parallel)
+from tsp.neighbors import (Candidates, TreeCandidates, _empty, candidate_lists, candidates, quadrant_candidates,
+                           quadrant_lists, quadrant_rows, quadrant_rows_parallel, scan_rows, scan_rows_parallel,
+                           tree_candidates, tree_quadrant_lists, tree_rows_parallel)
 
 INF = np.inf
 COORDINATE_KINDS = sorted(set(_metric.KINDS) - {"matrix"})
@@ -201,4 +202,108 @@ def test_scan_rows_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
               "m = _metric.of(Instance.from_matrix(Instance.random_uniform(200, seed=0).dist))",
         serial="scan_rows(m, Candidates(*_empty(200, 8)), 0, 200)",
         parallel="scan_rows_parallel(m, Candidates(*_empty(200, 8)), 0, 200)",
+    )
+
+
+# ---------------------------------------------------------------------------
+# quadrant lists (the candidates of local search)
+# ---------------------------------------------------------------------------
+
+
+def quadrant_scanned(m, coords, near, per_quadrant, kernel):
+    """The quadrant lists one scan kernel fills over all the rows of metric ``m``."""
+    n = _metric.size(m)
+    lists = Candidates(*_empty(n, near + 4 * per_quadrant))
+    kernel(m, lists, np.ascontiguousarray(coords, dtype=np.float64), near, per_quadrant, 0, n)
+    return lists
+
+
+@given(st.data(), st.integers(1, 6), st.integers(1, 3))
+def test_quadrant_lists_equal_a_plain_sort_per_quadrant(data, near, per_quadrant):
+    """Duplicate points and tied distances included (TSPLIB-style integer coordinates)."""
+    xy = data.draw(points_for("EUC_2D", max_n=14))
+    xy = np.round(np.asarray(xy, dtype=float) / 1e4)  # small integers: many ties and duplicates
+    inst = Instance.from_points(xy)
+    m, coords = _metric.of(inst), inst.coords
+    near = min(near, inst.n - 1)
+    want = ref.quadrant_lists(inst.dist, coords, near, per_quadrant)
+    assert_same_lists(quadrant_lists(m, coords, near, per_quadrant), want)
+    assert_same_lists(quadrant_scanned(m, coords, near, per_quadrant, quadrant_rows_parallel), want)
+
+
+@pytest.mark.parametrize("kind", COORDINATE_KINDS)
+@given(data=st.data(), near=st.integers(1, 9), per_quadrant=st.integers(1, 3))
+def test_the_trees_quadrant_lists_equal_the_scan_of_the_matrix(kind, data, near, per_quadrant):
+    """Issue 12: a geometric instance's quadrant lists (one k-d tree search per city)
+    equal the scan of the matrix of its points, computed pair by pair by the published
+    formulas, to the last bit and index: random points and ties everywhere (integer
+    grids with duplicates, whole degrees), every metric. GEO's quadrants are taken in
+    DDD.MM, as the matrix instance takes them."""
+    xy = np.array(data.draw(any_points_for(kind, 2, 40)))
+    near = min(near, len(xy) - 1)
+    geometric = Instance.from_points(xy, metric=kind)
+    matrix = Instance.from_matrix(ref.coordinate_matrix(kind, xy))
+    matrix = Instance(matrix.names, matrix.dist, coords=xy)  # quadrants need coordinates
+    want = ref.quadrant_lists(matrix.dist, xy, near, per_quadrant)
+    assert_same_lists(quadrant_candidates(matrix, near, per_quadrant), want)
+    got = quadrant_candidates(geometric, near, per_quadrant)
+    assert type(got) is Candidates  # the move kernels compile once for both kinds
+    assert_same_lists(got, want)
+    assert geometric._dist is None  # no matrix was built
+
+
+@pytest.mark.parametrize("kind", COORDINATE_KINDS)
+def test_the_parallel_tree_quadrant_rows_equal_the_scan(kind, monkeypatch):
+    """The parallel twin (from TREE_PARALLEL_MIN_N cities on, called here directly) on
+    grid points, ties and duplicates everywhere, several blocks of rows."""
+    n = 2 * neighbors._BLOCK + 17
+    xy = np.random.default_rng(8).integers(0, 30, (n, 2)).astype(np.float64)
+    if kind == "GEO":
+        xy = xy * [3, 6] - [40, 90]
+    m = _metric.coords_metric(kind, xy)
+    serial = tree_quadrant_lists(m, _kdtree.build(m), xy, 7, 2)
+    monkeypatch.setattr(neighbors, "TREE_PARALLEL_MIN_N", 1)
+    parallel = tree_quadrant_lists(m, _kdtree.build(m), xy, 7, 2)
+    want = quadrant_scanned(_metric.matrix_metric(_metric.build_matrix(kind, xy)), xy, 7, 2, quadrant_rows_parallel)
+    assert_same_lists(serial, want)
+    assert_same_lists(parallel, want)
+
+
+def test_quadrant_candidates_are_cached_and_fall_back_to_the_nearest_without_coordinates():
+    inst = Instance.random_uniform(30, seed=1)
+    a = quadrant_candidates(inst, 5, 2)
+    assert quadrant_candidates(inst, 5, 2) is a and a.cand.shape == (30, 13)
+    matrix = Instance.from_matrix(inst.dist)
+    assert quadrant_candidates(matrix, 5, 2) is candidates(matrix, 5)
+    plain = quadrant_candidates(inst, 5, 0)  # a geometric instance's nearest, as plain Candidates
+    assert type(plain) is Candidates and quadrant_candidates(inst, 5, 0) is plain
+    assert_same_lists(plain, candidates(inst, 5)[:4])
+    assert candidates(inst, 5).cand.shape == (30, 5)  # not cut from the (longer) quadrant lists
+
+
+def test_a_million_cities_quadrant_lists_allocate_nothing_of_size_n_squared():
+    """Issue 12: local search's lists of a million cities come from the k-d tree, in
+    memory O(n K): the tree, the lists (7 + 4 x 2 = 15 slots of 12 bytes) and the
+    coordinates, about 250 bytes a city; a matrix would be 8 TB."""
+    quadrant_candidates(Instance.random_uniform(600, seed=0), 7, 2)  # kernels loaded outside the trace
+    n = 10**6
+    tracemalloc.start()
+    try:
+        inst = Instance.random_uniform(n, seed=0)
+        lists = quadrant_candidates(inst, 7, 2)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert lists.cand.shape == (n, 15) and inst._dist is None
+    assert (lists.count >= 7).all() and (lists.count > 7).mean() > 0.5  # quadrants add cities to most lists
+    assert peak < 400 * n, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_quadrant_rows_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
+    assert_parallel_from_warm_cache(
+        setup="from tsp import Instance, _metric\n"
+              "from tsp.neighbors import Candidates, _empty, quadrant_rows, quadrant_rows_parallel\n"
+              "inst = Instance.random_uniform(300, seed=0)\nm, xy = _metric.of(inst), inst.coords",
+        serial="quadrant_rows(m, Candidates(*_empty(300, 15)), xy, 7, 2, 0, 300)",
+        parallel="quadrant_rows_parallel(m, Candidates(*_empty(300, 15)), xy, 7, 2, 0, 300)",
     )
