@@ -27,9 +27,12 @@ time is the all-starts time divided by n (all starts are distinct walks, so
 ``simulate`` cannot share work between them). All implementations must agree on
 the lengths of the walks they made; the benchmark checks it.
 
-One more row, ``local-search``: ``tsp.local_search`` of one closed nearest-neighbour
-tour of ``random_uniform(n)`` at n = 1000 and 5000 (``quick``: 1000), its candidate
-lists built inside the timing, and how much shorter the tour gets.
+More rows, ``local-search`` (matrix path) and ``local-search-geo`` (geometric path, the
+same points): ``tsp.local_search`` of one closed nearest-neighbour tour of
+``random_uniform(n)`` at n = 1000 and 5000 (``quick``: 1000), its candidate lists built
+inside the timing, and how much shorter the tour gets; then ``local-search-geo`` of
+random:200,000 (``quick``: 20,000) in a fresh process, its whole wall time and peak
+memory (target: at most 120 s, quadrant lists included, and at least 15 % shorter).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ QUICK_SIZES = (15, 52, 200, 1000)
 SMOKE_SIZES = (15, 52, 1000)  # --smoke: the sizes the targets name, on a 0.05 s budget each
 #: local search of one nearest-neighbour tour (closed, from city 0): its row(s)
 LOCAL_SEARCH_SIZES = {"full": (1000, 5000), "quick": (1000,), "smoke": (1000,)}
+#: ... and of random:n in a fresh process (geometric path; target at 200,000: <= 120 s, >= 15 % shorter)
+LOCAL_SEARCH_SCALE = {"full": (200_000,), "quick": (20_000,), "smoke": ()}
 IMPLS = ("classroom", "numpy", "full-scan", "ours-1t", "ours-2t", "geo-1t", "geo-2t")
 # How a walk's time grows with n, to skip a run predicted to blow the budget on one walk.
 COST_EXPONENT = {"classroom": 3, "numpy": 2, "full-scan": 2, "ours-1t": 1, "ours-2t": 1, "geo-1t": 1, "geo-2t": 1}
@@ -196,23 +201,62 @@ def _measure(impl, inst, geometric, budget):
     return seconds * n / m, m == n, m, lengths
 
 
-def _local_search_row(n, repeat):
+def _local_search_row(n, repeat, geometric):
     """``tsp.local_search`` of the closed nearest-neighbour tour from city 0 of
-    ``random_uniform(n, seed=0)``: best time of ``repeat`` (candidate lists built each time)."""
+    ``random_uniform(n, seed=0)`` (``geometric``) or of the matrix instance of its points:
+    best time of ``repeat``, its candidate lists built each time."""
     from tsp import Instance, local_search, nearest_neighbor, neighbors
 
     inst = Instance.random_uniform(n, seed=0)
+    if not geometric:
+        inst = Instance.from_matrix(inst.dist, name=inst.name)
+        inst = Instance(inst.names, inst.dist, coords=Instance.random_uniform(n, seed=0).coords, name=inst.name)
     tour = nearest_neighbor(inst, 0, closed=True)
     local_search(tour)  # warm: the kernels load
 
     def once():
-        neighbors._cache.pop(inst, None)
+        for cache in (neighbors._cache, neighbors._quadrant_cache, neighbors._trees):
+            cache.pop(inst, None)
         return local_search(tour)
 
     better = once()
     t = best_time(once, repeat=repeat)
-    return {"impl": "local-search", "n": n, "instance": inst.name, "starts_walked": 1, "measured": True,
-            "all_starts_s": np.nan, "per_tour_s": t, "shorter_%": 100 * (1 - better.length / tour.length)}
+    return {"impl": "local-search-geo" if geometric else "local-search", "n": n, "instance": inst.name,
+            "starts_walked": 1, "measured": True, "all_starts_s": np.nan, "per_tour_s": t,
+            "shorter_%": 100 * (1 - better.length / tour.length)}
+
+
+# Local search at scale, in a fresh process: random:n, one closed nearest-neighbour tour
+# from city 0 and its local search, each phase timed (the kernels loaded on a small
+# instance first: the times are the work's).
+_LS_SCALE_CODE = """
+import json, sys, time
+from tsp import Instance, local_search, nearest_neighbor
+from tsp.improve.local_search import K_MOVES, QUADRANT_MOVES
+from tsp.neighbors import candidates, quadrant_candidates
+n = int(sys.argv[1])
+local_search(nearest_neighbor(Instance.random_uniform(1000, seed=1), 0, closed=True))
+t = time.perf_counter(); inst = Instance.random_uniform(n, seed=0); instance_s = time.perf_counter() - t
+t = time.perf_counter(); candidates(inst); tour = nearest_neighbor(inst, 0, closed=True)
+walk_s = time.perf_counter() - t
+t = time.perf_counter(); quadrant_candidates(inst, K_MOVES, QUADRANT_MOVES); lists_s = time.perf_counter() - t
+t = time.perf_counter(); better = local_search(tour); search_s = time.perf_counter() - t
+print(json.dumps({"instance_s": instance_s, "walk_s": walk_s, "lists_s": lists_s, "search_s": search_s,
+                  "before": tour.length, "after": better.length, "matrix_built": inst._dist is not None}))
+"""
+
+
+def _ls_scale_row(n):
+    """Local search of one tour of random:n in a fresh process: its time (the quadrant
+    lists included), how much shorter, the process's wall time and peak RSS."""
+    wall, rss, out = _process_wait4([sys.executable, "-c", _LS_SCALE_CODE, str(n)])
+    got = json.loads(out.strip().splitlines()[-1])
+    if got["matrix_built"]:
+        raise AssertionError(f"local search at n={n} built the n x n matrix")
+    return {"impl": "local-search-geo", "n": n, "instance": f"random:{n}", "starts_walked": 1, "measured": True,
+            "all_starts_s": np.nan, "per_tour_s": got["lists_s"] + got["search_s"], "lists_s": got["lists_s"],
+            "shorter_%": 100 * (1 - got["after"] / got["before"]), "process_s": wall, "peak_rss": rss,
+            "mean_length": got["after"], "vs_bhh": got["after"] / (BHH * np.sqrt(n)), "walk_s": got["walk_s"]}
 
 
 def _cli_seconds(repeat=3, warm=True):
@@ -329,8 +373,12 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     finally:
         bar.close()
         numba.set_num_threads(threads_before)
-    for n in LOCAL_SEARCH_SIZES["smoke" if smoke else "quick" if quick else "full"]:
-        rows.append(_local_search_row(n, repeat=1 if smoke else 3))
+    mode = "smoke" if smoke else "quick" if quick else "full"
+    for n in LOCAL_SEARCH_SIZES[mode]:
+        for geometric in (False, True):
+            rows.append(_local_search_row(n, repeat=1 if smoke else 3, geometric=geometric))
+    for n in LOCAL_SEARCH_SCALE[mode]:
+        rows.append(_ls_scale_row(n))
     table = pd.DataFrame(rows)
     ours2 = table[table.impl == "ours-2t"].set_index("n")["all_starts_s"]
     table.insert(table.columns.get_loc("per_tour_s") + 1, "x_slower_than_ours_2t",
@@ -340,18 +388,32 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         sel = table[(table.impl == impl) & (table.n == n)]
         return float(sel["all_starts_s"].iloc[0]) if len(sel) else None
 
-    metrics = {}
-    for r in rows:
-        if r["impl"] == "local-search":
-            metrics[f"local_search_n{r['n']}_s"] = r["per_tour_s"]
-            notes.append(f"local search of one nearest-neighbour tour at n={r['n']}: "
-                         f"{seconds(r['per_tour_s'])} (its candidate lists included), "
-                         f"{r['shorter_%']:.1f} % shorter")
-        else:
-            metrics[f"{r['impl']}_n{r['n']}_all_starts_s"] = r["all_starts_s"]
-
     def target(ok, text):
         notes.append(("target met: " if ok else "target MISSED: ") + text)
+
+    metrics = {}
+    for r in rows:
+        if r["impl"].startswith("local-search"):
+            path = "geometric" if r["impl"].endswith("geo") else "matrix"
+            metrics[f"local_search_{path}_n{r['n']}_s"] = r["per_tour_s"]
+            metrics[f"local_search_{path}_n{r['n']}_shorter_pct"] = r["shorter_%"]
+            notes.append(f"local search of one nearest-neighbour tour at n={r['n']}, {path} path: "
+                         f"{seconds(r['per_tour_s'])} (its candidate lists included), "
+                         f"{r['shorter_%']:.1f} % shorter")
+            if "process_s" in r:
+                metrics.update({f"local_search_n{r['n']}_process_s": r["process_s"],
+                                f"local_search_n{r['n']}_peak_rss": r["peak_rss"]})
+                notes.append(f"random:{r['n']} in a fresh process: walk {seconds(r['walk_s'])}, quadrant lists "
+                             f"{seconds(r['lists_s'])}, local search {seconds(r['per_tour_s'] - r['lists_s'])}; "
+                             f"whole process {seconds(r['process_s'])}, peak RSS {size(r['peak_rss'])}; the tour "
+                             f"after local search {r['mean_length']:.5g} = {r['vs_bhh']:.3f}x the BHH estimate")
+                if r["n"] == 200_000:
+                    target(r["per_tour_s"] <= 120 and r["shorter_%"] >= 15,
+                           f"random:200000, local search of one nearest-neighbour tour in "
+                           f"{r['per_tour_s']:.1f} s (<= 120 s, quadrant lists included), "
+                           f"{r['shorter_%']:.1f} % shorter (>= 15 %)")
+        else:
+            metrics[f"{r['impl']}_n{r['n']}_all_starts_s"] = r["all_starts_s"]
 
     if get("ours-2t", 1000) is not None:
         t, full = get("ours-2t", 1000), get("full-scan", 1000)
@@ -439,8 +501,10 @@ def _plot(table):
         for measured, face in ((True, color), (False, "none")):
             part = sel[sel.measured == measured]
             ax.scatter(part.n, part.per_tour_s, edgecolors=color, facecolors=face, zorder=3)
-    ls = table[table.impl == "local-search"]
-    ax.plot(ls.n, ls.per_tour_s, "D--", color="k", mfc="none", label="local search of one tour")
+    for impl, color, label in (("local-search", "k", "local search of one tour, matrix"),
+                               ("local-search-geo", "0.5", "local search of one tour, geometric")):
+        ls = table[table.impl == impl]
+        ax.plot(ls.n, ls.per_tour_s, "D--", color=color, mfc="none", label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("cities n")
