@@ -545,3 +545,60 @@ def test_solve_draws_a_bar_on_a_terminal():
     assert code == 0, err
     assert "iterated local search:" in err and "/2.00k [" in err and "kicks/s" in err
     assert "2000 kicks in" in out
+
+
+# ---------------------------------------------------------------------------
+# Local search and solve at scale: geometric instances, bars, capped output
+# ---------------------------------------------------------------------------
+
+
+def test_local_search_of_a_large_walk_draws_its_bars_and_prints_an_abbreviated_route():
+    """20,000 random cities, one walk and its local search: a bar for the candidate
+    lists, the moves' lists and the local search on a terminal; the improved tour as an
+    abbreviated table whose length is the library's; a few dozen lines."""
+    from tsp import local_search
+    from tsp.sources import instance_from_spec
+
+    code, out, err = run_with_terminal_stderr("import sys, tsp.__main__ as m; sys.exit(m.main(sys.argv[1:]))",
+                                              "--instance", "random:20000", "--seed", "0", "--closed",
+                                              "--start", "5", "--local-search")
+    assert code == 0, err
+    for bar in ("candidate lists:", "candidate lists for moves:", "local search:"):
+        assert bar in err, (bar, err[-500:])
+    inst = instance_from_spec("random:20000", seed=np.random.default_rng(0))
+    better = local_search(nearest_neighbor(inst, 5, closed=True))
+    assert inst._dist is None
+    assert (f"after local search (2-opt and Or-opt moves until neither helps): closed tour of length "
+            f"{better.length:.6g}:") in out
+    assert out.count("(--route prints all 20,000 legs)") == 2  # the walk's table and the improved one
+    assert re.search(r"wall time .* candidate lists [\d.]+ m?s, walk [\d.]+ m?s, local search [\d.]+ m?s", out)
+    assert len(out.splitlines()) < 200
+
+
+def test_solve_on_a_large_geometric_instance_prints_an_abbreviated_route_and_route_prints_it_all():
+    args = ("--instance", "random:3000", "--seed", "1", "--kicks", "200")
+    out = run(*args)
+    assert out.returncode == 0, out.stderr
+    assert "iterated local search, 200 kicks: " in out.stdout and "(--route prints all 2,999 legs)" in out.stdout
+    assert len(out.stdout.splitlines()) < 120
+    full = run(*args, "--route")
+    assert full.returncode == 0 and len(full.stdout.splitlines()) > 3000
+    assert "legs not shown" not in full.stdout
+
+
+def test_local_search_after_many_walks_of_a_geometric_instance_is_the_matrix_instances():
+    """--local-search after N walks on random points: the library's simulate, and the same
+    best length as on the matrix of the same points."""
+    from tsp.sources import instance_from_spec
+
+    out = run("30", "--instance", "random:400", "--seed", "6", "--closed", "--local-search")
+    assert out.returncode == 0, out.stderr
+    rng = np.random.default_rng(6)
+    inst = instance_from_spec("random:400", seed=rng)
+    sim = simulate(inst, 30, seed=rng, closed=True)
+    matrix = Instance(inst.names, inst.dist, coords=inst.coords)
+    a = simulate(inst, starts=sim.starts, closed=True, local_search=True)
+    b = simulate(matrix, starts=sim.starts, closed=True, local_search=True)
+    assert a.best.length == b.best.length and np.array_equal(a.lengths, b.lengths)
+    assert f"best length {a.best.length:g}, found by {a.n_best} of 30 simulations" in out.stdout
+    assert "(--route prints all 400 legs)" in out.stdout
