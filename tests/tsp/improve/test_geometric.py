@@ -113,3 +113,23 @@ def test_a_local_search_of_100000_cities_allocates_nothing_of_size_n_squared():
     assert inst._dist is None and better.length < 0.9 * tour.length
     assert np.unique(better.order).size == n
     assert peak < 1000 * n, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_progress_is_told_the_cities_looked_at_and_changes_nothing(monkeypatch):
+    """local_search(progress=...) runs the same moves in pieces: the same tour; the
+    calls count the cities looked at, of those plus the ones still queued, and end
+    with the queue empty after a full pass that made no move."""
+    from tsp.improve import local_search as module
+
+    monkeypatch.setattr(module, "_REPORT_POPS", 97)
+    inst = Instance.random_uniform(500, seed=9)
+    walk = nearest_neighbor(inst, 0, closed=True)
+    calls = []
+    got = local_search(walk, progress=lambda done, total: calls.append((done, total)))
+    assert_same_tour(got, local_search(walk))
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and all(d <= t for d, t in calls)
+    assert calls[-1][0] == calls[-1][1] and calls[-1][0] >= 2 * inst.n  # a pass with moves, then one without
+    assert min(d2 - d1 for d1, d2 in zip(done, done[1:])) >= 1
+    with pytest.raises(TypeError, match="progress must be None, True or callable"):
+        local_search(walk, progress="yes")
