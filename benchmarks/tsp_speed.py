@@ -209,9 +209,8 @@ def _local_search_row(n, repeat, geometric):
     from tsp import Instance, local_search, nearest_neighbor, neighbors
 
     inst = Instance.random_uniform(n, seed=0)
-    if not geometric:
-        inst = Instance.from_matrix(inst.dist, name=inst.name)
-        inst = Instance(inst.names, inst.dist, coords=Instance.random_uniform(n, seed=0).coords, name=inst.name)
+    if not geometric:  # the matrix of the same points, with them for the quadrant lists
+        inst = Instance(inst.names, inst.dist, coords=inst.coords, name=inst.name)
     tour = nearest_neighbor(inst, 0, closed=True)
     local_search(tour)  # warm: the kernels load
 

@@ -121,9 +121,10 @@ def _box(g, a, b, lo, hi):
 
 
 @njit(cache=True)
-def _build(g, perm, lo, hi):
+def _build(g, perm, lo, hi, split):
     """Split the rows of ``g`` (reordered in place, ``perm`` with them) into the tree of
-    depth ``log2(len(lo) + 1) - 1``, writing every node's box into ``lo`` / ``hi``."""
+    depth ``log2(len(lo) + 1) - 1``, writing every node's box into ``lo`` / ``hi``;
+    without ``split``, only the boxes of the nodes of rows already in tree order."""
     n = g.shape[0]
     depth = 0
     while (1 << (depth + 1)) - 1 < lo.shape[0]:
@@ -134,7 +135,7 @@ def _build(g, perm, lo, hi):
             v = first + p
             a, b = (p * n) >> d, ((p + 1) * n) >> d
             _box(g, a, b, lo[v], hi[v])
-            if d < depth:
+            if split and d < depth:
                 dim = np.argmax(hi[v] - lo[v])
                 _select(g, perm, a, b, ((2 * p + 1) * n) >> (d + 1), dim)
 
@@ -155,23 +156,11 @@ def build(m) -> tuple:
     perm = np.arange(n, dtype=np.int32)
     lo = np.empty(((1 << (depth + 1)) - 1, dims))
     hi = np.empty_like(lo)
-    _jit.call(_build, geom, perm, lo, hi)
+    _jit.call(_build, geom, perm, lo, hi, True)
     pos = np.empty(n, dtype=np.int32)
     pos[perm] = np.arange(n, dtype=np.int32)
     pts = np.ascontiguousarray(m.coords[perm]) if m.kind == GEO else geom
     return perm, pos, pts, geom, lo, hi, depth
-
-
-@njit(cache=True)
-def _boxes(g, lo, hi):
-    n = g.shape[0]
-    depth = 0
-    while (1 << (depth + 1)) - 1 < lo.shape[0]:
-        depth += 1
-    for d in range(depth + 1):
-        first = (1 << d) - 1
-        for p in range(1 << d):
-            _box(g, (p * n) >> d, ((p + 1) * n) >> d, lo[first + p], hi[first + p])
 
 
 def boxes(g: np.ndarray, depth: int) -> tuple:
@@ -184,7 +173,7 @@ def boxes(g: np.ndarray, depth: int) -> tuple:
     """
     lo = np.empty(((1 << (depth + 1)) - 1, g.shape[1]))
     hi = np.empty_like(lo)
-    _jit.call(_boxes, g, lo, hi)
+    _jit.call(_build, g, np.empty(0, dtype=np.int32), lo, hi, False)
     return lo, hi
 
 
@@ -238,44 +227,37 @@ def knn_row(m, tc, i, stack, gaps):
     distance found so far (``box_bound`` strictly above it) is skipped.
     """
     kind, perm, pts, geom, lo, hi = m.kind, tc.perm, tc.pts, tc.geom, tc.lo, tc.hi
-    cand, cdist = tc.cand, tc.cdist
-    k = cand.shape[1]
+    bd, bj = tc.cdist[i], tc.cand[i]  # the row, filled in place
+    k = bd.size
     first_leaf, ti, qx, qy = _start(tc, i, stack, gaps)
     used = 0
     top = 1
     while top > 0:
         top -= 1
         v = stack[top]
-        if used == k and box_bound(kind, gaps[top]) > cdist[i, k - 1]:
+        if used == k and box_bound(kind, gaps[top]) > bd[k - 1]:
             continue
         if v >= first_leaf:
             a, b = _leaf_range(tc, v)
             for t in range(a, b):
                 j = perm[t]
-                if j == i:
-                    continue
-                d = pair(kind, qx, qy, pts[t, 0], pts[t, 1])
-                if used == k:
-                    if d > cdist[i, k - 1] or (d == cdist[i, k - 1] and j > cand[i, k - 1]):
-                        continue
-                    p = k - 1
-                else:
-                    p = used
-                    used += 1
-                while p > 0 and (cdist[i, p - 1] > d or (cdist[i, p - 1] == d and cand[i, p - 1] > j)):
-                    cdist[i, p] = cdist[i, p - 1]
-                    cand[i, p] = cand[i, p - 1]
-                    p -= 1
-                cdist[i, p] = d
-                cand[i, p] = j
+                if j != i:
+                    used = insert(bd, bj, 0, used, k, pair(kind, qx, qy, pts[t, 0], pts[t, 1]), j)
         else:
-            left, right = 2 * v + 1, 2 * v + 2
-            gl, gr = _gap2(geom, ti, lo, hi, left), _gap2(geom, ti, lo, hi, right)
-            if gl <= gr:  # push the farther first: the nearer is searched first
-                stack[top], gaps[top], stack[top + 1], gaps[top + 1] = right, gr, left, gl
-            else:
-                stack[top], gaps[top], stack[top + 1], gaps[top + 1] = left, gl, right, gr
-            top += 2
+            top = _push_children(geom, ti, lo, hi, v, stack, gaps, top)
+
+
+@njit(cache=True)
+def _push_children(geom, ti, lo, hi, v, stack, gaps, top):
+    """Push node v's two children and their squared gaps to point ``ti``, the farther
+    first (the nearer is searched first); returns the new stack height."""
+    left, right = 2 * v + 1, 2 * v + 2
+    gl, gr = _gap2(geom, ti, lo, hi, left), _gap2(geom, ti, lo, hi, right)
+    if gl <= gr:
+        stack[top], gaps[top], stack[top + 1], gaps[top + 1] = right, gr, left, gl
+    else:
+        stack[top], gaps[top], stack[top + 1], gaps[top + 1] = left, gl, right, gr
+    return top + 2
 
 
 @njit(cache=True)
@@ -435,11 +417,5 @@ def quadrant_row(m, tc, rlo, rhi, rpts, i, nd, nj, qd, qj, qn, stack, gaps):
                     q = 2 * (rpts[t, 0] >= xi) + (rpts[t, 1] >= yi)
                     qn[q] = insert(qd, qj, q * pq, qn[q], pq, d, j)
         else:
-            left, right = 2 * v + 1, 2 * v + 2
-            gl, gr = _gap2(geom, ti, lo, hi, left), _gap2(geom, ti, lo, hi, right)
-            if gl <= gr:  # push the farther first: the nearer is searched first
-                stack[top], gaps[top], stack[top + 1], gaps[top + 1] = right, gr, left, gl
-            else:
-                stack[top], gaps[top], stack[top + 1], gaps[top + 1] = left, gl, right, gr
-            top += 2
+            top = _push_children(geom, ti, lo, hi, v, stack, gaps, top)
     return used

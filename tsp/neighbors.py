@@ -478,16 +478,8 @@ def _merge_row(i, nd, nj, used, qd, qj, q0, q1, q2, q3, finite, cand, cdist, cou
             if cand[i, s] == j:
                 seen = True
                 break
-        if seen:
-            continue
-        p = k
-        while p > 0 and (cdist[i, p - 1] > d or (cdist[i, p - 1] == d and cand[i, p - 1] > j)):
-            cdist[i, p] = cdist[i, p - 1]
-            cand[i, p] = cand[i, p - 1]
-            p -= 1
-        cdist[i, p] = d
-        cand[i, p] = j
-        k += 1
+        if not seen:
+            k = _kdtree.insert(cdist[i], cand[i], 0, k, cand.shape[1], d, j)
     count[i] = k
     cut[i] = finite > k
 
