@@ -470,7 +470,7 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
                 notes.append(f"geometric path, all starts n={n}: {geo * 1e3:.1f} ms = {geo / t:.2f}x the matrix "
                              f"path (the k-d tree instead of the matrix: no O(n^2) memory)")
     for r in rows:
-        if "process_s" in r:
+        if r["impl"] == "geo-2t" and "process_s" in r:
             n = r["n"]
             metrics.update({f"geo_n{n}_process_s": r["process_s"], f"geo_n{n}_peak_rss": r["peak_rss"],
                             f"geo_n{n}_per_walk_s": r["per_tour_s"], f"geo_n{n}_vs_bhh": r["vs_bhh"]})
