@@ -27,6 +27,16 @@ How it stays fast (Bentley 1992, Johnson and McGeoch 1997):
 - the tour is an array with a position index; a move reverses the shorter
   side (symmetric instances) and is costed in O(1).
 
+Geometric instances (coordinates and a metric, ``tsp.Instance.from_points``) run
+through the same kernels: distances come from the coordinates through the seam
+(``tsp._metric``), the candidate lists from the instance's k-d tree (the lists the
+matrix of the same points would give, to the last bit and index), so no n x n
+matrix is built and memory stays O(n K). On this 2-core machine, 200,000 random
+cities: quadrant lists 0.6 s, the local search of a nearest-neighbour tour 2.6 s,
+14.9 % shorter, 263 MiB in all (benchmarks/tsp_speed.py). A reversal may still
+cost up to n / 2 swaps, so the time grows faster than n: a million cities take
+about a minute.
+
 Open paths and closed tours run through the same moves: an open path is a
 closed tour through a virtual depot whose edges have length 0 (``_tour_ops``).
 Asymmetric instances are costed exactly (reversed paths summed both ways), and
