@@ -219,8 +219,9 @@ def part2_height_weight(args, run) -> None:
     axes[2].set_title("Fitted lines: right level, wrong tilt")
     axes[2].legend(fontsize=9, loc="upper left")
     axes[2].grid(alpha=0.3)
-    fig.suptitle(f"Raw heights (kappa = {kappa:.1e}) against standardized ones (kappa = 1), "
-                 "both at half their best rate: almost the optimal loss, not the optimal line")
+    fig.suptitle(f"Raw heights (kappa = {kappa:.1e}) against standardized ones (kappa = 1), both at half "
+                 f"their best rate:\nraw heights reach almost the optimal loss ({ratio:.2f} x f*) but not "
+                 f"the optimal line (slope {w_gd:.2f}, not {w_raw:.2f}); standardized ones reach both")
     fig.tight_layout()
     tut.save(fig, "03_height_weight.png", args, run)
 
