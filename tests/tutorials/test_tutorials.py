@@ -186,6 +186,56 @@ def test_03_height_weight_claims_match_a_direct_computation(quick_run):
         assert run[f"metrics.height_weight.{key}"] == pytest.approx(want, rel=1e-6, abs=1e-9), key
 
 
+def _steps_to_grad_tol(A, b, x0, lr, tol=1e-6, steps=1000):
+    """First k with |A x_k - b| <= tol for gd from x0 (closed form), or None within ``steps``."""
+    for k in range(steps + 1):
+        x = reference.quadratic_gd_closed_form(A, b, x0, lr, k)
+        if np.linalg.norm(np.asarray(A) @ x - b) <= tol:
+            return k
+    return None
+
+
+def test_03_best_rate_is_the_best_worst_case_and_a_smaller_one_stops_sooner(quick_run):
+    """Tutorial 03, part 1: 2/(mu + L) is the best worst case, not the fastest from x0.
+
+    Was: "2/(mu+L) converges fastest", while the tutorial's own sweep stopped earlier at a
+    smaller rate. Every number of the explanation, recomputed from the closed form.
+    """
+    r = quick_run("03_gradient_descent_learning_rates")
+    assert r.proc.returncode == 0, r.proc.stderr[-3000:]
+    A, b, x0 = np.diag([1.0, 10.0]), np.array([1.0, 10.0]), np.array([-4.0, 3.0])
+    mu, L = np.linalg.eigvalsh(A)
+    best, bound = 2 / (mu + L), 2 / L
+    lrs = np.geomspace(0.05 * best, 1.2 * bound, 20)  # the --quick sweep
+    counts = {lr: _steps_to_grad_tol(A, b, x0, lr) for lr in lrs[lrs < bound]}
+    counts = {lr: k for lr, k in counts.items() if k is not None}  # the smallest rates crawl
+    fast = min(counts, key=lambda lr: counts[lr])
+    k_best = _steps_to_grad_tol(A, b, x0, best)
+    assert fast < best and counts[fast] < k_best  # the premise: a smaller rate stops sooner
+    # ... and no constant rate has a smaller worst-case factor than 2/(mu + L)
+    grid = np.linspace(0.001, bound, 2001)
+    worst = np.maximum(np.abs(1 - grid * mu), np.abs(1 - grid * L))
+    assert worst.min() >= (L - mu) / (L + mu) - 1e-12
+
+    g0 = np.abs(A @ x0 - b)  # A is diagonal: its eigenvectors are the axes
+    for phrase in [
+        f"2/(mu + L) = {best:.4g} is the rate with the best worst-case contraction factor "
+        f"(kappa - 1)/(kappa + 1) = {(L - mu) / (L + mu):.3f}",
+        f"the fastest converged in {counts[fast]} steps at lr = {fast:.3g} "
+        f"(2/(mu + L) = {best:.3g} itself took {k_best})",
+        f"the gradient is {g0[0]:g} along the flat direction (lambda = {mu:g}) but {g0[1]:g} along "
+        f"the steep one (lambda = {L:g})",
+        f"({abs(1 - fast * L):.3f} per step against {abs(1 - best * L):.3f})",
+        f"|grad_k|^2 = {g0[0]:g}^2 x {1 - fast * mu:.3f}^(2k) + {g0[1]:g}^2 x {abs(1 - fast * L):.3f}^(2k) "
+        f"falls below (1e-6)^2 at k = {counts[fast]}, against {k_best} at 2/(mu + L)",
+    ]:
+        assert phrase in r.text, phrase
+    assert "fastest at" not in r.text and "converges fastest" not in r.text
+    readme = " ".join((TUTORIALS / "README.md").read_text(encoding="utf-8").split())
+    assert "2/(mu+L) converges fastest" not in readme
+    assert "2/(mu+L) has the best worst-case contraction factor" in readme
+
+
 def _load_tutorial(stem, monkeypatch):
     """The tutorial ``stem`` imported in this process (its parts callable one by one)."""
     monkeypatch.syspath_prepend(str(TUTORIALS))  # where its ``import _common`` looks
