@@ -13,7 +13,7 @@ DESCRIPTION = """\
 Pay AMOUNT with the coins two ways, side by side: greedily (the largest coin that
 fits, again and again) and optimally (fewest coins, by dynamic programming). Then
 say whether the coin system is canonical, i.e. greedy is optimal for every amount
-it can pay, and if not, the smallest amount where it is not."""
+the coins can pay, and if not, the smallest amount where it is not."""
 
 EXAMPLES = """\
 examples:
@@ -90,7 +90,7 @@ def main(argv=None) -> int:
         print("\nthe system is canonical: greedy is optimal for every amount")
     elif counter is None:
         unpayable = f" ({args.amount} cannot be paid at all)" if o is None and g is None else ""
-        print(f"\nthe system is canonical: greedy is optimal for every amount it can pay; "
+        print(f"\nthe system is canonical: greedy is optimal for every amount the coins can pay; "
               f"without a 1-coin not every amount can be paid{unpayable}")
     else:
         print(f"\nthe system is not canonical: smallest counterexample {counter} "

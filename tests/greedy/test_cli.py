@@ -109,7 +109,7 @@ def test_cli_canonical_without_a_one_coin_says_every_payable_amount(amount, unpa
     # {2, 4}: greedy is optimal on every amount it can pay, but 7 cannot be paid at all.
     out = run_cli(amount, "--coins", "2,4")
     assert out.returncode == 0
-    assert "greedy is optimal for every amount it can pay" in out.stdout
+    assert "greedy is optimal for every amount the coins can pay" in out.stdout
     assert ("7 cannot be paid at all" in out.stdout) == unpayable
 
 
@@ -127,3 +127,19 @@ def test_cli_shows_a_tqdm_bar_for_a_long_table_only_on_a_terminal(monkeypatch, c
     assert cli.main(["4000", "--coins", "1,3,4"]) == 0
     assert ("tabulating amount 4000" in err.getvalue()) == terminal
     assert "tabulating" not in capsys.readouterr().out  # the bar never goes to stdout
+
+
+def test_cli_defines_canonical_by_what_the_coins_can_pay_not_what_greedy_can():
+    # Was: "greedy is optimal for every amount it can pay", read naturally as the amounts
+    # greedy can pay, which would make {3, 5} canonical (greedy gets stuck on 6 = 3 + 3).
+    import greedy
+
+    wording = "every amount the coins can pay"
+    assert wording in greedy.is_canonical.__doc__  # the library's definition
+    help_text = " ".join(run_cli("--help").stdout.split())
+    assert f"greedy is optimal for {wording}" in help_text and "it can pay" not in help_text
+    for coins, canonical in (("2,4", True), ("3,5", False)):
+        out = run_cli("8", "--coins", coins).stdout
+        assert "it can pay" not in out
+        assert (f"the system is canonical: greedy is optimal for {wording}" in out) == canonical
+    assert "smallest counterexample 6 (greedy gets stuck, optimal 2 coins)" in run_cli("8", "--coins", "3,5").stdout
