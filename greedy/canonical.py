@@ -99,9 +99,9 @@ def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...], progres
     steps = (limit + 1) * n
     if steps > max_steps:
         raise TooMuchWork(
-            f"the canonical test of coins {_show(original)} would take about {_about(SECONDS_PER_STEP * steps)} "
+            f"the canonical test of coins {_show(original)} would take {_about(SECONDS_PER_STEP * steps)} "
             f"(no 1-coin{after}: an exact table of every amount below the two largest coins' sum, "
-            f"{limit + 1} amounts x {n} coins = {steps} steps; {max_steps} steps, the limit, take about "
+            f"{limit + 1} amounts x {n} coins = {steps} steps; {max_steps} steps, the limit, take "
             f"{_about(SECONDS_PER_STEP * max_steps)})",
             "max_steps", steps,
         )
@@ -123,11 +123,13 @@ def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...], progres
 
 
 def _about(seconds: float) -> str:
+    if seconds < 0.5:
+        return "under a second"
     if seconds < 90:
-        return f"{max(seconds, 1):.0f} s"
+        return f"about {seconds:.0f} s"
     if seconds < 5400:
-        return f"{seconds / 60:.0f} minutes"
-    return f"{seconds / 3600:.1f} hours"
+        return f"about {seconds / 60:.0f} minutes"
+    return f"about {seconds / 3600:.1f} hours"
 
 
 def _pearson(coins: tuple[int, ...], progress=None) -> int:
@@ -246,8 +248,8 @@ def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS,
         n = len(scaled)
         if n > max_coins:
             raise TooMuchWork(
-                f"the canonical test of {n} coins would take about {_about(_SECONDS_PER_N3 * n**3)} "
-                f"(Pearson's method is O(n^3); {max_coins} coins, the limit, take about "
+                f"the canonical test of {n} coins would take {_about(_SECONDS_PER_N3 * n**3)} "
+                f"(Pearson's method is O(n^3); {max_coins} coins, the limit, take "
                 f"{_about(_SECONDS_PER_N3 * max_coins**3)})",
                 "max_coins", n,
             )
