@@ -135,7 +135,7 @@ def part2_height_weight(args, run) -> None:
     raw = optim.LeastSquares.from_height_weight()
     std = optim.LeastSquares.from_height_weight(standardize=True)
     steps = 500 if args.quick else 2000
-    # The same relative rate for both: half of each problem's best constant rate 2/(mu + L).
+    # The same relative rate for both: half of each problem's 2/(mu + L) (best worst-case factor).
     share = 0.5
     lr_raw, lr_std = share * optim.optimal_lr(raw), share * optim.optimal_lr(std)
     tr_raw = optim.minimize(raw, optim.gd(lr_raw), steps=steps, tol=1e-6)
@@ -152,8 +152,8 @@ def part2_height_weight(args, run) -> None:
     tut.say(f"Raw heights (mean {h_mean:.1f} in, between {h.min():.0f} and {h.max():.0f}: "
             f"far from 0) make the Hessian ill-conditioned: kappa = L/mu = {raw.L:.0f}/"
             f"{raw.mu:.2g} = {kappa:.2g}; standardized heights (mean 0, std 1) give kappa = "
-            f"{optim.condition_number(std):.3g}. Both runs start at w = 0 and use half their "
-            f"best rate 2/(mu + L): lr = {lr_raw:.3g} on raw heights, {lr_std:.3g} on "
+            f"{optim.condition_number(std):.3g}. Both runs start at w = 0 and use half of their "
+            f"2/(mu + L): lr = {lr_raw:.3g} on raw heights, {lr_std:.3g} on "
             f"standardized ones, at most {steps} steps.")
 
     conv = tr_std.converged_at
@@ -192,7 +192,7 @@ def part2_height_weight(args, run) -> None:
             f"'almost done' while the slope is {100 * abs(w_gd / w_raw - 1):.0f}% off.")
     edge_ratio = tr_edge.final_loss / f_star
     bound = optim.stable_lr_bound(raw)
-    tut.say(f"At the best rate 2/(mu + L) = {optim.optimal_lr(raw):.6g} itself, which is "
+    tut.say(f"At 2/(mu + L) = {optim.optimal_lr(raw):.6g} itself, which is "
             f"2/L = {bound:.6g} times kappa/(kappa + 1) (they differ by "
             f"{1 - optim.optimal_lr(raw) / bound:.2g} relative), the steep direction only "
             f"flips sign each step (factor (kappa - 1)/(kappa + 1) = "
@@ -225,7 +225,7 @@ def part2_height_weight(args, run) -> None:
                  label=f"standardized, lr = half of 2/(mu+L): {tr_std.final_loss / f_star:.3f} x f*")
     axes[0].set_yscale("log")
     axes[0].set_ylabel("loss f(w_k) / f*")
-    axes[0].set_title("Loss: both runs at half their best rate look done")
+    axes[0].set_title("Loss: both runs at half of 2/(mu+L) look done")
     axes[1].axhline(w_raw, color="k", lw=3, label=f"exact slope {w_raw:.2f} (lstsq)")
     axes[1].plot(k_raw, tr_raw.path[:, 1], color="tab:red", lw=2,
                  label=f"raw: stuck at {w_gd:.2f}")
@@ -254,7 +254,7 @@ def part2_height_weight(args, run) -> None:
     axes[2].legend(fontsize=9, loc="upper left")
     axes[2].grid(alpha=0.3)
     fig.suptitle(f"Raw heights (kappa = {kappa:.1e}) against standardized ones (kappa = 1), both at half "
-                 f"their best rate:\nraw heights reach almost the optimal loss ({ratio:.2f} x f*) but not "
+                 f"of 2/(mu + L):\nraw heights reach almost the optimal loss ({ratio:.2f} x f*) but not "
                  f"the optimal line (slope {w_gd:.2f}, not {w_raw:.2f}); standardized ones reach both")
     fig.tight_layout()
     tut.save(fig, "03_height_weight.png", args, run)

@@ -231,6 +231,8 @@ def test_03_best_rate_is_the_best_worst_case_and_a_smaller_one_stops_sooner(quic
     ]:
         assert phrase in r.text, phrase
     assert "fastest at" not in r.text and "converges fastest" not in r.text
+    # nor "the best rate" in part 2, where 2/(mu + L) on raw heights leaves the loss 160x f*
+    assert "best rate" not in r.text and "At 2/(mu + L) = " in r.text
     readme = " ".join((TUTORIALS / "README.md").read_text(encoding="utf-8").split())
     assert "2/(mu+L) converges fastest" not in readme
     assert "2/(mu+L) has the best worst-case contraction factor" in readme
@@ -292,6 +294,9 @@ def test_03_height_weight_title_says_what_each_run_reached(figures_of):
     assert std.ratio < 1 + 1e-9 and abs(std.slope / raw.w_star[1] - 1) < 1e-6  # both
     assert (f"raw heights reach almost the optimal loss ({raw.ratio:.2f} x f*) but not the optimal line "
             f"(slope {raw.slope:.2f}, not {raw.w_star[1]:.2f}); standardized ones reach both") in title
+    # 2/(mu + L) is named, not called the best rate (on raw heights it barely moves the loss)
+    assert "both at half of 2/(mu + L):" in title
+    assert not any("best rate" in ax.get_title() for ax in fig.axes) and "best rate" not in title
 
 
 def test_bad_flag_exits_2_without_traceback(tmp_path):
