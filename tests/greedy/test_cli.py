@@ -181,7 +181,7 @@ def test_cli_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
 
 
 def test_cli_draws_a_bar_for_about_a_second_of_work_not_a_tenth(monkeypatch):
-    # Was: a bar from 10**8 amount-coin steps, "about a second", measured 0.04-0.11 s.
+    # Was: a bar from 10**8 amount-coin steps, "about a second", measured 0.03-0.13 s.
     from greedy import __main__ as cli
     from greedy.canonical import expected_seconds
     from greedy.dynamic import table_seconds
