@@ -27,6 +27,8 @@ MODULES_WITH_EXAMPLES = [
     "tsp.construct.simulate",
     "tsp.exact.brute_force",
     "tsp.exact.held_karp",
+    "tsp.improve.local_search",
+    "tsp.improve.solve",
     "tsp.instance",
     "tsp.neighbors",
     "tsp.plot",

@@ -32,6 +32,7 @@ EXPECTED = {
     "03_gradient_descent_learning_rates": ["03_learning_rates.png", "03_height_weight.png",
                                            "03_local_minima.png", "03_rosenbrock.png"],
     "04_tracking_experiments": ["04_metric_history.png", "04_cli_loss.png"],
+    "05_local_search": ["05_stages.png", "05_crossings.png", "05_time.png"],
 }
 
 
@@ -42,6 +43,8 @@ NARRATIVE = {
     "02_greedy_tsp_restarts": ["shortest possible path is 128", "the optimal 7542"],
     "03_gradient_descent_learning_rates": ["2/L = 0.2", "diverged after"],
     "04_tracking_experiments": ["$ python -m tracking runs", "saved "],
+    "05_local_search": ["is 8181 long, 8.47 % above the optimum 7542", "After 2-opt the tour is 7542 long",
+                        "has no crossing left", "2-opt or Or-opt move shortens the tour"],
 }
 
 
@@ -305,3 +308,31 @@ def test_bad_flag_exits_2_without_traceback(tmp_path):
                           env=dict(os.environ, OPTSANDBOX_TUTORIAL_OUT=str(tmp_path)))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "--bogus" in proc.stderr
+
+
+def test_05_claims_match_a_direct_computation(quick_run):
+    """Tutorial 05: the stages' numbers recomputed with the library, the crossings with the
+    plain orientation test of tests/reference.py (not the tutorial's own)."""
+    import tsp
+    from tsp.tsplib import BUNDLED_DIR
+
+    r = quick_run("05_local_search")
+    assert r.proc.returncode == 0, r.proc.stderr[-3000:]
+    b52 = tsp.read_tsplib(f"{BUNDLED_DIR}/berlin52.tsp")
+    greedy = tsp.simulate(b52, starts="all", closed=True).best
+    crossings = reference.crossing_legs(b52.coords, greedy.order.tolist())
+    after = tsp.two_opt(greedy)
+    assert f"crosses itself: {len(crossings)} pairs of its legs cross" in r.text
+    assert reference.crossing_legs(b52.coords, after.order.tolist()) == []
+    a280 = tsp.read_tsplib(f"{BUNDLED_DIR}/a280.tsp")
+    every = tsp.simulate(a280, starts="all", closed=True)
+    gap = lambda x: 100 * (x / 2579 - 1)  # noqa: E731
+    best = every.best
+    assert f"the best of all 280 starts {gap(best.length):.2f} %" in r.text
+    assert f"2-opt alone reaches {gap(tsp.two_opt(best).length):.2f} %" in r.text
+    assert f"Or-opt alone (moving one to three cities elsewhere) {gap(tsp.or_opt(best).length):.2f} %" in r.text
+    ls = tsp.local_search(best).length
+    assert f"both until neither helps, {gap(ls):.2f} % ({ls:g})" in r.text
+    sol = tsp.solve(a280, seconds=None, kicks=5000, seed=0)  # --quick's budget
+    assert f"{int((sol.history['kick'] > 0).sum())} kicks of 5000 made the tour shorter" in r.text
+    assert f"the best, {sol.best.length:g} ({gap(sol.best.length):.2f} % above the optimum)" in r.text
