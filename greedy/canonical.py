@@ -95,7 +95,8 @@ def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...], progres
     after = "" if g == 1 else f" after dividing by their gcd {g}"
     what = (f"the test of coins {_show(original)} (no 1-coin{after}, so every "
             f"amount below the two largest coins' sum is checked)")
-    check_table_size(limit, what)  # memory first: no limit a caller can raise allows more
+    # memory first: no limit a caller can raise allows more (8 bytes an amount: the table and greedy's counts)
+    check_table_size(limit, what, bytes_per_amount=8)
     n = len(coins)
     steps = (limit + 1) * n
     if steps > max_steps:
@@ -189,7 +190,8 @@ def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS,
         2 s, like 1,000 coins of Pearson's test; 1,000 coins near 2 * 10**7,
         4 * 10**10 steps, about 24 s. Larger tests are refused, with the
         expected time in the message, unless ``max_steps`` is raised. A table
-        of more than 2**29 amounts (2 GiB) is refused whatever the limit.
+        of more than 2**29 amounts (4 GiB with greedy's counts beside it) is
+        refused whatever the limit.
 
     Both tests run in slices of about 0.1 s, so Ctrl-C stops them.
 

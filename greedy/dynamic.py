@@ -70,13 +70,15 @@ def table_seconds(amounts: int, n_coins: int) -> float:
     return SECONDS_PER_STEP * amounts * n_coins
 
 
-def check_table_size(limit: int, what: str, note: str = "") -> None:
+def check_table_size(limit: int, what: str, note: str = "", bytes_per_amount: int = 4) -> None:
     """Refuse a table of more than MAX_TABLE amounts (0..limit) with a ValueError that
-    starts with ``what`` (the caller's words for what it tabulates), ``note`` after the size."""
+    starts with ``what`` (the caller's words for what it tabulates), ``note`` after the size;
+    the memory it names is ``bytes_per_amount`` (4: the table alone) per amount."""
     if limit > MAX_TABLE:
         raise ValueError(
-            f"{what} is too large for the exact table: it would need {4 * (limit + 1) / 2**30:.1f} GiB "
-            f"for {limit + 1} amounts{note}; the limit is {MAX_TABLE + 1} amounts"
+            f"{what} is too large for the exact table: it would need "
+            f"{bytes_per_amount * (limit + 1) / 2**30:.1f} GiB for {limit + 1} amounts{note}; "
+            f"the limit is {MAX_TABLE + 1} amounts"
         )
 
 

@@ -174,7 +174,9 @@ def test_a_table_test_that_would_take_long_is_refused_with_its_time():
 
 
 def test_a_table_too_large_for_memory_is_refused_as_such_whatever_the_step_limit():
-    with pytest.raises(ValueError, match=r"coins \[1000000001, 1000000000\].*too large for the exact table"):
+    # 2 * 10**9 + 1 amounts, 8 bytes each (the table and greedy's counts; was 4: 7.5 GiB)
+    with pytest.raises(ValueError, match=r"coins \[1000000001, 1000000000\].*too large for the exact table: "
+                                         r"it would need 14\.9 GiB for 2000000001 amounts"):
         smallest_counterexample([10**9, 10**9 + 1], max_steps=10**12)
 
 
