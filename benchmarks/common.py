@@ -100,7 +100,7 @@ def _missing(x) -> bool:
 def number(x) -> str:
     """About 4 significant digits, thousands separated, scientific only below 0.001.
 
-    >>> number(1258185.709), number(26.782), number(0.1140), number(40.5), number(7.4e-05), number(0)
+    >>> number(1258185.709), number(26.782), number(0.1140), number(40.5), number(7.42614e-05), number(0)
     ('1,258,186', '26.78', '0.114', '40.5', '7.4e-05', '0')
     """
     if _missing(x):
