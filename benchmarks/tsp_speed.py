@@ -515,7 +515,7 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
 def _plot(table):
     import matplotlib.pyplot as plt
 
-    fig, (ax, mem) = plt.subplots(1, 2, figsize=(13, 5))
+    fig, (ax, mem) = plt.subplots(1, 2, figsize=(13, 5.8))
     for k, impl in enumerate(IMPLS):
         sel = table[table.impl == impl]
         color = f"C{k}"
@@ -533,8 +533,10 @@ def _plot(table):
     ax.set_ylabel(f"seconds per tour (all starts / n; from 10^5: {SCALE_WALKS} walks / {SCALE_WALKS})")
     ax.set_title("nearest neighbour: time per tour (hollow = extrapolated);\nlocal search of one tour")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    scale = table[table.get("peak_rss", np.nan).notna()] if "peak_rss" in table else table.iloc[:0]
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3)
+    measured = table[table.get("peak_rss", np.nan).notna()] if "peak_rss" in table else table.iloc[:0]
+    scale = measured[measured.impl == "geo-2t"]
+    searched = measured[measured.impl == "local-search-geo"]
     ns = np.logspace(3, 6, 50)
     mem.plot(ns, 8 * ns ** 2, "--", color=f"C{IMPLS.index('ours-2t')}",
              label="matrix path: the dense matrix alone, 8 n^2 bytes")
@@ -543,13 +545,17 @@ def _plot(table):
     if len(scale):
         mem.plot(scale.n, scale.peak_rss, "o-", color=f"C{IMPLS.index('geo-2t')}",
                  label="geometric path: peak RSS of the whole process")
-        for n, rss in zip(scale.n, scale.peak_rss):
+    if len(searched):
+        mem.plot(searched.n, searched.peak_rss, "D", color="0.5", mfc="none",
+                 label="geometric path: local search of one tour, peak RSS")
+    for part in (scale, searched):
+        for n, rss in zip(part.n, part.peak_rss):
             mem.annotate(size(rss), (n, rss), xytext=(6, -12), textcoords="offset points", fontsize=8)
     mem.set_xscale("log")
     mem.set_yscale("log")
     mem.set_xlabel("cities n")
     mem.set_ylabel("bytes")
-    mem.set_title(f"memory: random:n and {SCALE_WALKS} closed walks")
+    mem.set_title(f"memory: random:n and {SCALE_WALKS} closed walks (or one local search)")
     mem.grid(True, which="both", alpha=0.3)
     mem.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
