@@ -49,16 +49,19 @@ def _fmt_time(ts) -> str:
 
 def _cells(df, column: str) -> list[str]:
     """One column of a ``search_runs`` table as text (``-`` for missing, times in UTC)."""
+    import pandas as pd
+
     values = df[column]
     if column == "run_id":
         return [v[:SHORT] for v in values]
     if column in ("start_time", "end_time"):
-        return ["-" if v is None or v != v else v.strftime("%Y-%m-%d %H:%M:%S") for v in values]
+        return ["-" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M:%S") for v in values]
     if column == "duration_s":
         return ["-" if v != v else f"{v:.3f}" for v in values]
     if column.startswith("metrics."):
         return ["-" if v != v else f"{v:.6g}" for v in values]  # missing (or NaN: search_runs can't tell)
-    text = ["-" if v is None else str(v) for v in values]
+    # a missing param or tag: None, or NaN once pandas 3 has made the column its str dtype
+    text = ["-" if pd.isna(v) else str(v) for v in values]
     return [t if len(t) <= MAX_CELL else t[:MAX_CELL - 1] + "…" for t in text]
 
 

@@ -206,3 +206,18 @@ def test_the_ui_command_checks_its_port(capsys):
     with pytest.raises(SystemExit) as info:
         cli(["ui", "--port", "70000"])
     assert info.value.code == 2 and "port number from 0 to 65535" in capsys.readouterr().err
+
+
+def test_runs_shows_a_dash_for_a_missing_param_or_tag(capsys, monkeypatch):
+    # pandas 3 stores a text column's missing values as NaN, not None: they used to print as "nan"
+    monkeypatch.setenv("COLUMNS", "200")
+    with start_run(experiment="gaps", run_name="has") as run:
+        run.log_param("lr", 0.1)
+        run.set_tag("kind", "k")
+    with start_run(experiment="gaps", run_name="lacks"):
+        pass
+    assert cli(["runs", "--columns", "run_name,params.lr,tags.kind"]) == 0
+    lines = _lines(capsys)
+    assert lines[1].split() == ["lacks", "-", "-"] and lines[2].split() == ["has", "0.1", "k"]
+    assert cli(["runs", "--wide"]) == 0
+    assert "nan" not in capsys.readouterr().out
