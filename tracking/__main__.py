@@ -234,7 +234,9 @@ def _cmd_end(args) -> int:
     from datetime import datetime, timezone
 
     when = _fmt_time(datetime.fromtimestamp(end_ms / 1000, tz=timezone.utc))
-    print(f"run {run_id} marked {args.status}, end time {when} (its last logged point)")
+    basis = "its last logged point" if get_run(run_id, uri=args.uri).metrics else \
+        "its start time: it logged no metric points"
+    print(f"run {run_id} marked {args.status}, end time {when} ({basis})")
     return 0
 
 

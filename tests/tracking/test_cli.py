@@ -221,3 +221,18 @@ def test_runs_shows_a_dash_for_a_missing_param_or_tag(capsys, monkeypatch):
     assert lines[1].split() == ["lacks", "-", "-"] and lines[2].split() == ["has", "0.1", "k"]
     assert cli(["runs", "--wide"]) == 0
     assert "nan" not in capsys.readouterr().out
+
+
+def test_end_says_where_the_end_time_came_from(capsys):
+    from tracking import get_run
+
+    silent = start_run(experiment="stale", run_name="no points")
+    assert cli(["end", silent.run_id, "--force"]) == 0
+    out = capsys.readouterr().out
+    assert "(its start time: it logged no metric points)" in out and "last logged point" not in out
+    assert get_run(silent.run_id).end_time == get_run(silent.run_id).start_time
+    talker = start_run(experiment="stale", run_name="points")
+    talker.log_metric("x", 1.0)
+    talker.flush()
+    assert cli(["end", talker.run_id, "--force"]) == 0
+    assert "(its last logged point)" in capsys.readouterr().out

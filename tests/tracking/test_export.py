@@ -2,7 +2,8 @@
 
 These tests replay through a stand-in MLflow client that records the calls and
 keeps MLflow's rules that matter here (batch limits, run names, params that
-cannot change); test_mlflow_server.py exports into a real MLflow server.
+cannot change); the tests at the end of this file export into a real MLflow
+server and database (from .venv-mlflow, `make mlflow`).
 """
 
 import math
@@ -203,7 +204,7 @@ def test_reexport_brings_a_changed_run_up_to_date(fake_mlflow):
     got = fake_mlflow.instances[1].runs[mid]
     assert got["status"] == "FINISHED" and got["params"] == {"lr": "0.1"}
     # every point is sent again: MLflow keeps a resent point once (the stand-in keeps both;
-    # test_mlflow_server.py checks the real thing)
+    # test_round_trip_through_a_real_mlflow_server checks the real thing)
     assert [m.value for m in got["metrics"]] == [2.0, 2.0, 1.0]
     assert export_mlflow("sqlite:///m.db").skipped == (run.run_id,)
 
