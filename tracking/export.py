@@ -32,6 +32,7 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ._artifacts import artifact_files, run_folder
 from .search import get_run, metric_history, search_runs
 
 __all__ = ["ExportResult", "ExportWarning", "MLFLOW_MISSING", "export_mlflow"]
@@ -418,13 +419,34 @@ def export_mlflow(to: str, *, experiment=None, filter: str | None = None, uri=No
             for batch in batches:
                 send(batch)
         if rec.artifacts:
-            client.log_artifacts(new, str(rec.artifact_dir))
+            _log_artifacts(client, new, rec)
         if rec.status != "RUNNING":
             client.set_terminated(new, status=rec.status, end_time=_ms(rec.end_time))
         client.set_tag(new, DIGEST_TAG, plan.digest)  # last: the run is complete
         mapping[rec.run_id] = new
     return ExportResult(mapping, tuple(created), tuple(updated), tuple(skipped), points,
                         time.perf_counter() - t0)
+
+
+def _log_artifacts(client, mlflow_run_id: str, rec) -> None:
+    """Upload the run's artifacts (``tracking._artifacts``: regular files inside its folder).
+
+    MLflow's ``log_artifacts`` uploads whatever a folder holds, following symlinks
+    out of it, so the checked files are staged first: each copied from its real
+    path, opened without following a symlink put there since the check.
+    """
+    import shutil
+    import tempfile
+
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    with tempfile.TemporaryDirectory(prefix="optsandbox-export-") as staging:
+        for name, real in artifact_files(run_folder(rec.artifact_dir.parent, rec.run_id)):
+            dest = os.path.join(staging, *name.split("/"))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with open(real, "rb", opener=lambda path, flags: os.open(path, flags | nofollow)) as src, \
+                    open(dest, "wb") as out:
+                shutil.copyfileobj(src, out)
+        client.log_artifacts(mlflow_run_id, staging)
 
 
 def _ms(when) -> int:

@@ -19,7 +19,7 @@ Pages, laid out as MLflow's UI lays them out::
 Nothing here writes: the store is opened read-only (SQLite ``mode=ro``), every
 query is a ``Store`` method, and an artifact route serves only a regular file
 inside that run's artifact folder (no ``..``, no absolute path, no symlink
-leading out). Templates are autoescaped, and pages carry a Content Security
+leading out: ``tracking._artifacts``, the rule ``get_run`` and the export follow too). Templates are autoescaped, and pages carry a Content Security
 Policy allowing no script at all. Flask is imported by this module only, so
 ``import tracking`` stays light; ``create_app`` is the factory.
 """
@@ -41,6 +41,7 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, render_template, request, send_file, url_for
 
+from ._artifacts import artifact_file, artifact_files, run_folder
 from ._filter import parse_filter
 from ._validation import RunNotFound, db_path_from_uri
 from .charts import metric_figure, svg
@@ -139,45 +140,12 @@ def _size(n: int) -> str:
 
 # -- artifacts -------------------------------------------------------------------------------------
 
-def _artifact_root(store: Store, run_id: str) -> str | None:
-    """The real path of a run's artifact folder, when it is a folder inside the store's."""
-    base = os.path.realpath(store.artifact_root)
-    root = os.path.realpath(store.artifact_root / run_id)
-    return root if os.path.dirname(root) == base and os.path.isdir(root) else None
-
-
-def _inside(root: str, path: str) -> str | None:
-    """The real path of ``path`` when it is a regular file inside ``root`` (symlinks resolved)."""
-    real = os.path.realpath(path)
-    if real != root and os.path.commonpath([root, real]) == root and os.path.isfile(real):
-        return real
-    return None
-
-
-def _artifact_file(root: str, name: str) -> str | None:
-    """The file artifact ``name`` names under ``root``, or None (traversal, absolute, missing)."""
-    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
-        return None
-    parts = name.split("/")
-    if any(part in ("", ".", "..") for part in parts):
-        return None
-    return _inside(root, os.path.join(root, *parts))
-
-
 def _artifacts(root: str | None) -> tuple[list, int]:
-    """``([(relative name, size, is image)], total)`` of the files an artifact route would serve."""
-    if root is None:
-        return [], 0
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            real = _inside(root, path)
-            if real is not None:
-                rel = os.path.relpath(path, root).replace(os.sep, "/")
-                found.append((rel, os.path.getsize(real), Path(name).suffix.lower() in IMAGE_SUFFIXES))
-    return found[:MAX_ARTIFACTS], len(found)
+    """``([(relative name, size, is image)], total)`` of the files the artifact route serves."""
+    found = artifact_files(root)
+    shown = [(name, os.path.getsize(real), Path(name).suffix.lower() in IMAGE_SUFFIXES)
+             for name, real in found[:MAX_ARTIFACTS]]
+    return shown, len(found)
 
 
 # -- the app ---------------------------------------------------------------------------------------
@@ -337,7 +305,7 @@ def create_app(uri=None) -> Flask:
         store = holder.need()
         rec = run_or_404(store, run_id)
         experiment_id, parent, children, counts = store.run_links(rec.run_id)
-        artifacts, n_artifacts = _artifacts(_artifact_root(store, rec.run_id))
+        artifacts, n_artifacts = _artifacts(run_folder(store.artifact_root, rec.run_id))
         return render_template(
             "run.html", run=rec, experiment_id=experiment_id, parent=parent,
             children=children[:MAX_CHILDREN], n_children=len(children), counts=counts,
@@ -358,8 +326,8 @@ def create_app(uri=None) -> Flask:
     def artifact(run_id: str, name: str):
         store = holder.need()
         full_id = run_or_404(store, run_id).run_id
-        root = _artifact_root(store, full_id)
-        target = None if root is None else _artifact_file(root, name)
+        root = run_folder(store.artifact_root, full_id)
+        target = None if root is None else artifact_file(root, name)
         if target is None:
             abort(404, f"run {full_id} has no artifact {name!r}")
         mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -95,8 +95,18 @@ class _FakeMlflowClient:
         self.runs[run_id]["tags"][key] = value
 
     def log_artifacts(self, run_id, local_dir):
+        """Upload every file under ``local_dir`` as MLflow's local store copies it (shutil.copytree:
+        symlinked files and folders followed): ``artifacts`` the top-level names, ``files`` the bytes."""
+        import os
+
         self.calls.append("log_artifacts")
         self.runs[run_id]["artifacts"] = sorted(p.name for p in Path(local_dir).iterdir())
+        files = self.runs[run_id]["files"] = {}
+        for folder, _, names in os.walk(local_dir, followlinks=True):
+            for name in names:
+                path = Path(folder, name)
+                if path.is_file():
+                    files[path.relative_to(local_dir).as_posix()] = path.read_bytes()
 
     def set_terminated(self, run_id, status=None, end_time=None):
         self.calls.append("set_terminated")
@@ -223,6 +233,17 @@ def test_reexport_completes_an_export_that_stopped_half_way(fake_mlflow, monkeyp
     assert outer.run_id in result.updated
     runs = fake_mlflow.instances[1].runs
     assert len(runs) == 2 and runs[result.runs[outer.run_id]]["artifacts"] == ["cfg.json"]
+
+
+def test_only_files_inside_the_run_folder_are_uploaded(fake_mlflow, tmp_path):
+    from tests.tracking.helpers import evil_folder
+
+    with start_run(run_name="evil") as run:
+        pass
+    evil_folder(run, tmp_path)
+    result = export_mlflow("sqlite:///m.db")
+    files = fake_mlflow.instances[0].runs[result.runs[run.run_id]]["files"]
+    assert files == {"in_link.txt": b"inside", "sub/ok.txt": b"inside", "top.txt": b"top"}
 
 
 def test_a_run_mlflow_would_refuse_stops_the_export_before_any_write(fake_mlflow, capsys):
@@ -442,6 +463,7 @@ def _assert_same_runs(dumped: list, ours: list):
             assert len(points) == len(want)
         files = {name: (rec.artifact_dir / name).read_bytes() for name in rec.artifacts}
         assert {k: base64.b64decode(v) for k, v in got["artifacts"].items()} == files
+        assert not any(b"SECRET" in data for data in files.values())  # no link leading out followed
     return mapping
 
 
@@ -462,6 +484,10 @@ def _round_trip_runs(prefix: str) -> dict:
         (folder / "sub").mkdir(parents=True)
         (folder / "sub" / "deep.txt").write_text("deep\n")
         outer.log_artifact(folder)
+        secret = Path("secret.txt")  # outside the run's folder: a link to it is no artifact
+        secret.write_text("SECRET")
+        (outer.artifact_dir / "leak").symlink_to(secret.absolute())
+        (outer.artifact_dir / "folder" / "leak_dir").symlink_to(Path(".").absolute())
         with pytest.raises(ZeroDivisionError):
             with start_run(experiment=f"{prefix}-tsp", run_name="inner") as inner:
                 inner.log_metric("x", float("nan"))

@@ -474,13 +474,6 @@ def test_headless_chromium_shows_the_runs_page_and_a_run_page(server, tmp_path):
         assert inked > 0.02 and colours > 50, (name, inked, colours)
 
 
-@pytest.mark.parametrize("name", ["/etc/passwd", "a/../../x", "..", "", "a\\b", "a\x00b", "a//b", "./a"])
-def test_artifact_names_refused_before_any_lookup(tmp_path, name):
-    (tmp_path / "a").write_text("x")
-    assert ui._artifact_file(str(tmp_path), name) is None
-    assert ui._artifact_file(str(tmp_path), "a") == str(tmp_path / "a")
-
-
 def test_a_store_that_cannot_be_read(tmp_path, capsys):
     with pytest.raises(ValueError, match="is a directory"):
         ui.create_app(tmp_path)
