@@ -45,7 +45,7 @@ from ._artifacts import artifact_file, artifact_files, run_folder
 from ._filter import parse_filter
 from ._validation import RunNotFound, db_path_from_uri
 from .charts import metric_figure, svg
-from .store import Store, get_tracking_uri
+from .store import Store, StoreDamaged, get_tracking_uri
 
 __all__ = ["create_app", "host_warning", "serve"]
 
@@ -234,6 +234,10 @@ def create_app(uri=None) -> Flask:
     def _unreadable(exc):
         message = f"the tracking store {path} cannot be read: {exc}"
         return render_template("error.html", code=500, name="Internal Server Error", message=message), 500
+
+    @app.errorhandler(StoreDamaged)
+    def _damaged(exc):  # its message names the store and what to do
+        return render_template("error.html", code=500, name="Internal Server Error", message=str(exc)), 500
 
     def run_or_404(store: Store, run_id: str) -> _Run:
         try:

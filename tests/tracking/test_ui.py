@@ -485,3 +485,20 @@ def test_a_store_that_cannot_be_read(tmp_path, capsys):
         cli_main(["--uri", str(junk), "ui", "--port", "0"])
     err = capsys.readouterr().err
     assert info.value.code == 2 and err.count("\n") == 1 and "cannot be opened" in err
+
+
+def test_a_damaged_store_is_a_page_naming_it(temp_store):
+    from tracking import store as _store
+
+    ids = three_runs()
+    _store.close_all()  # the WAL folded into the file
+    size, page = temp_store.stat().st_size, 4096
+    with open(temp_store, "r+b") as f:  # the header page intact, every later page garbage
+        f.seek(page)
+        f.write(b"\xa5" * (size - page))
+    client = ui.create_app().test_client()
+    for path in ("/", f"/runs/{ids[10]}", "/experiments/1"):
+        answer = client.get(path)
+        assert answer.status_code == 500 and answer.mimetype == "text/html", path
+        text = _text(answer.text)
+        assert f"tracking store '{temp_store}' is damaged" in text and "Internal Server Error" in text, path
