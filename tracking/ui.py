@@ -38,6 +38,7 @@ import time
 from collections import namedtuple
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, render_template, request, send_file, url_for
 
@@ -58,6 +59,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 RUN_COLUMNS = {"run_name": "Run name", "status": "Status", "start_time": "Started", "duration_s": "Duration"}
 _PAGE_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
              "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+_RUNS_QUERY_KEYS = ("filter", "picked", "col", "sort", "desc", "page")  # what a runs page's links carry
+_INT64_MAX = 2**63 - 1
 _ARTIFACT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 
 
@@ -274,6 +277,8 @@ def create_app(uri=None) -> Flask:
                 raise ValueError
         except ValueError:
             abort(400, f"page must be a positive integer, got {args.get('page')!r}")
+        if (page - 1) * PAGE_SIZE > _INT64_MAX:  # an offset SQLite cannot take
+            abort(400, f"page {page} is out of range")
         filter_text = args.get("filter", "").strip()
         error, total, rows, values = None, 0, [], {}
         try:
@@ -289,16 +294,22 @@ def create_app(uri=None) -> Flask:
             for rid, key, value in metrics:
                 values[(rid, "metrics." + key)] = value
 
+        pages = max(1, -(-total // PAGE_SIZE))
+        if page > pages and not error:
+            abort(400, f"page {page} is out of range: {pages} page{'s' if pages > 1 else ''} of runs here")
+
         def link(**changes) -> str:
-            query = {k: args.getlist(k) for k in args}
+            """This page's URL with ``changes`` (None: drop the key); only the page's own keys."""
+            query = {k: args.getlist(k) for k in _RUNS_QUERY_KEYS if k in args}
             query.update({k: [str(v)] for k, v in changes.items() if v is not None})
             for k in [k for k, v in changes.items() if v is None]:
                 query.pop(k, None)
-            return url_for("runs", experiment_id=experiment_id, **query)
+            text = urlencode(query, doseq=True)
+            return url_for("runs", experiment_id=experiment_id) + ("?" + text if text else "")
 
         html = render_template(
             "runs.html", experiment_id=experiment_id, experiment=name, rows=rows, values=values,
-            total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)), page_size=PAGE_SIZE,
+            total=total, page=page, pages=pages, page_size=PAGE_SIZE,
             metric_cols=metric_cols, param_cols=param_cols, metric_keys=metric_keys, param_keys=param_keys,
             chosen=columns, sort=sort, descending=descending, filter=filter_text, error=error,
             run_columns=RUN_COLUMNS, link=link, examples=_filter_examples(rows, values, metric_cols, param_cols))

@@ -128,6 +128,36 @@ def test_bad_sort_or_page_is_400(client, query, message):
     assert page.status_code == 400 and message in _text(page.text)
 
 
+@pytest.mark.parametrize("query", ["experiment_id=2", "endpoint=x", "_anchor=x", "_method=POST",
+                                   "_scheme=javascript&_external=1", "_external=1", "bogus=1&bogus=2"])
+def test_unknown_query_parameters_are_left_out_of_the_links(client, monkeypatch, query):
+    # they were forwarded into url_for: a clash with its own arguments (500), or links made
+    # absolute with the request's Host, or a javascript: scheme
+    monkeypatch.setattr(ui, "PAGE_SIZE", 1)
+    three_runs()
+    eid = _experiment_id(client, "tsp")
+    page = client.get(f"/experiments/{eid}?sort=metrics.best&filter=params.seed+%3D+%271%27&{query}",
+                      headers={"Host": "localhost:5000"})
+    assert page.status_code == 200, query
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]*)"', page.text)]
+    own = [h for h in links if h.startswith(f"/experiments/{eid}?")]
+    assert len(own) >= 5  # sort links on each column, clear, next
+    for href in links:
+        assert href.startswith("/") and "#" not in href, href
+        assert not any(key in href for key in ("experiment_id", "endpoint", "_anchor", "_method", "_scheme",
+                                               "_external", "bogus")), href
+    assert any("page=2" in h and "sort=metrics.best" in h and "filter=params.seed" in h for h in own)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999", str(2**63), "4"])
+def test_a_page_out_of_range_is_400(client, value):
+    three_runs()  # two runs in tsp: one page
+    eid = _experiment_id(client, "tsp")
+    page = client.get(f"/experiments/{eid}?page={value}")
+    assert page.status_code == 400 and "out of range" in _text(page.text), value
+    assert client.get(f"/experiments/{eid}?page=1").status_code == 200
+
+
 def test_runs_page_pages_through_many_runs(client, monkeypatch):
     monkeypatch.setattr(ui, "PAGE_SIZE", 4)
     for i in range(10):
