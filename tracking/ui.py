@@ -188,11 +188,57 @@ def _sort_arg(text: str) -> str:
     abort(400, f"cannot sort by {text!r}: use one of {', '.join(RUN_COLUMNS)}, params.<key>, metrics.<key>")
 
 
-def create_app(uri=None) -> Flask:
+def _host_names(served: str):
+    """The test of a request's Host header for an app served on address ``served``.
+
+    Accepted, with or without a port: ``served`` itself, ``localhost``,
+    ``127.0.0.1`` and ``[::1]``; when ``served`` is a wildcard address (``0.0.0.0``,
+    ``::``), also any IP address and this machine's host name. Any other name is a
+    page that reached us under a name it controls (DNS rebinding).
+    """
+    import socket
+
+    served = served.lower()
+    names = {"localhost", "127.0.0.1", "[::1]", f"[{served}]" if ":" in served else served}
+    wildcard = served in ("0.0.0.0", "::", "")
+    if wildcard:
+        names.add(socket.gethostname().lower())
+
+    def accepted(host: str) -> bool:
+        host = host.lower()
+        if host.startswith("["):
+            name, _, port = host.partition("]")
+            name += "]"
+            if port and not port.startswith(":"):
+                return False
+            port = port[1:]
+        else:
+            name, _, port = host.partition(":")
+        if port and not port.isdigit() or not name:
+            return False
+        if name in names:
+            return True
+        if wildcard:
+            try:
+                ipaddress.ip_address(name.strip("[]"))
+                return True
+            except ValueError:
+                pass
+        return False
+
+    return accepted
+
+
+def create_app(uri=None, host: str = "127.0.0.1") -> Flask:
     """The Flask app showing the store at ``uri`` (default ``tracking.get_tracking_uri()``).
 
     The store is opened read-only, now when its file exists, else at the first
     request that finds it: the app may start before the first run is logged.
+    ``host`` is the address it is served on: a request whose ``Host`` header names
+    another (DNS rebinding: a web page of ``attacker.example`` whose name now
+    leads to 127.0.0.1) is refused with a 400 page. Accepted are ``host``,
+    ``localhost``, ``127.0.0.1`` and ``[::1]`` (any port), and on a wildcard
+    address (``0.0.0.0``, ``::``) any IP address and this machine's name.
 
     Raises
     ------
@@ -218,6 +264,15 @@ def create_app(uri=None) -> Flask:
     app.config["TRACKING_DB"] = str(path)
     app.jinja_env.filters.update(when=_when, ago=_ago, num=_num, size=_size)
     app.jinja_env.globals.update(duration=_duration, store_path=str(path), REFRESH_S=REFRESH_S)
+
+    host_accepted = _host_names(host)
+
+    @app.before_request
+    def _check_host():
+        if not host_accepted(request.host):
+            abort(400, f"this server does not answer to the Host {request.host!r} (it is served on {host}; "
+                       "open it as http://localhost:PORT/ or http://127.0.0.1:PORT/): a page reaching it "
+                       "under another name could be a DNS-rebinding attack")
 
     @app.after_request
     def _headers(response):
@@ -411,7 +466,7 @@ def serve(uri=None, host: str = "127.0.0.1", port: int = 5000, *, out=sys.stdout
     """
     from werkzeug.serving import make_server
 
-    app = create_app(uri)
+    app = create_app(uri, host=host)
     server = make_server(host, port, app, threaded=True)
     warning = host_warning(host, app.config["TRACKING_DB"])
     if warning:

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -317,6 +318,28 @@ def test_the_store_is_opened_read_only(temp_store):
         tracking.store.Store(temp_store.parent / "none.db", readonly=True)
 
 
+@pytest.mark.parametrize("host, served, ok", [
+    ("localhost", "127.0.0.1", True), ("localhost:5000", "127.0.0.1", True), ("127.0.0.1:8080", "127.0.0.1", True),
+    ("[::1]:5000", "127.0.0.1", True), ("LOCALHOST:5000", "127.0.0.1", True), ("[::1]", "::1", True),
+    ("attacker.example", "127.0.0.1", False), ("attacker.example:5000", "127.0.0.1", False),
+    ("localhost.attacker.example", "127.0.0.1", False), ("127.0.0.1.nip.io:5000", "127.0.0.1", False),
+    ("localhost:5000:6000", "127.0.0.1", False), ("localhost:x", "127.0.0.1", False), ("", "127.0.0.1", False),
+    ("myhost.lan:5000", "myhost.lan", True), ("myhost.lan:5000", "127.0.0.1", False),
+    ("192.168.1.20:5000", "192.168.1.20", True), ("192.168.1.20:5000", "127.0.0.1", False),
+    ("192.168.1.20:5000", "0.0.0.0", True), ("[fe80::1]:5000", "::", True), ("attacker.example", "0.0.0.0", False),
+])
+def test_a_request_naming_another_host_is_refused(temp_store, host, served, ok):
+    # DNS rebinding: a page of attacker.example whose name now resolves to 127.0.0.1 would
+    # read the runs and artifacts; its requests carry "Host: attacker.example"
+    ids = three_runs()
+    client = ui.create_app(host=served).test_client()
+    for path in ("/", f"/runs/{ids[10]}", f"/runs/{ids[10]}/chart/best"):
+        page = client.get(path, headers={"Host": host})
+        assert page.status_code == (200 if ok else 400), (path, host)
+        if not ok:
+            assert "Host" in _text(page.text) and "tsp-10" not in page.text and b"<svg" not in page.data
+
+
 def _evil_artifacts(run_id: str, store_dir: Path, tmp_path: Path) -> Path:
     """A run's artifact folder with a nested file, symlinks leading out and one leading in."""
     adir = store_dir / "artifacts" / run_id
@@ -454,6 +477,11 @@ def test_the_server_answers_over_http(server):
     ids = three_runs()
     with urllib.request.urlopen(server + f"runs/{ids[15]}", timeout=30) as page:
         assert page.status == 200 and "tsp-15" in page.read().decode()
+    port = server.rsplit(":", 1)[1].strip("/")
+    rebound = urllib.request.Request(server + f"runs/{ids[15]}", headers={"Host": f"attacker.example:{port}"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(rebound, timeout=30)
+    assert info.value.code == 400 and "tsp-15" not in info.value.read().decode()
 
 
 CHROMIUM = shutil.which("chromium")
