@@ -457,22 +457,60 @@ def host_warning(host: str, db: str) -> str | None:
             "the pages have no authentication")
 
 
+def _listen(host: str, port: int):
+    """A TCP socket listening on ``host``:``port``, as werkzeug would open it (IPv6 when
+    ``host`` has a colon); OSError naming the address and the reason otherwise.
+
+    werkzeug's ``make_server`` reports these itself, in two lines, and exits with
+    status 1; a socket of our own lets ``python -m tracking ui`` give its one-line
+    error and status 2.
+    """
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP)[0][4]
+        return socket.create_server(address, family=family, backlog=128)
+    except OSError as exc:
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = ": another program listens there (--port picks another, --port 0 a free one)"
+        elif isinstance(exc, socket.gaierror):
+            hint = ": not a host name or address this machine knows (--host 127.0.0.1 is this machine)"
+        # create_server's own strerror repeats the address: the system's words alone
+        reason = exc.strerror if isinstance(exc, socket.gaierror) or not exc.errno else os.strerror(exc.errno)
+        raise OSError(f"cannot serve on {shown}:{port}: {reason}{hint}") from None
+
+
 def serve(uri=None, host: str = "127.0.0.1", port: int = 5000, *, out=sys.stdout, err=sys.stderr) -> None:
-    """Serve ``create_app(uri)`` until Ctrl-C (werkzeug's threaded server).
+    """Serve ``create_app(uri, host)`` until Ctrl-C (werkzeug's threaded server).
 
     Prints the address (``port=0`` picks a free port: the printed one); a host
     other than this machine gets a one-line warning, since the pages have no
     authentication.
+
+    Raises
+    ------
+    OSError
+        The address cannot be listened on (port in use, no permission, unknown
+        host): one line naming it.
     """
     from werkzeug.serving import make_server
 
     app = create_app(uri, host=host)
-    server = make_server(host, port, app, threaded=True)
+    sock = _listen(host, port)
+    try:
+        port = sock.getsockname()[1]
+        server = make_server(host, port, app, threaded=True, fd=sock.fileno())  # werkzeug dups it
+    finally:
+        sock.close()
     warning = host_warning(host, app.config["TRACKING_DB"])
     if warning:
         print(warning, file=err, flush=True)
     shown = f"[{host}]" if ":" in host else host
-    print(f"tracking ui: http://{shown}:{server.server_port}/ (store {app.config['TRACKING_DB']}, "
+    print(f"tracking ui: http://{shown}:{port}/ (store {app.config['TRACKING_DB']}, "
           "read-only; Ctrl-C to stop)", file=out, flush=True)
     try:
         server.serve_forever()

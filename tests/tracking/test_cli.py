@@ -236,3 +236,22 @@ def test_end_says_where_the_end_time_came_from(capsys):
     talker.flush()
     assert cli(["end", talker.run_id, "--force"]) == 0
     assert "(its last logged point)" in capsys.readouterr().out
+
+
+def test_ui_on_a_busy_port_or_an_unknown_host_is_one_line_exit_2(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(SystemExit) as info:
+            cli(["ui", "--port", str(port)])
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err and "in use" in err, err
+    with pytest.raises(SystemExit) as info:
+        cli(["ui", "--host", "no-such-host.invalid", "--port", "0"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no-such-host.invalid" in err, err
