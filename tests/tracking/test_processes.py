@@ -359,6 +359,11 @@ def test_end_force_and_bad_status(temp_store, capsys):
 
 def test_the_database_file_alone_is_whole_after_a_process_exits(temp_store, tmp_path):
     """A run left open is ended at exit, and checkpointed: a copy of tracking.db alone shows it."""
+    import sqlite3
+
+    _store.get_store()  # the store exists, and this process holds a connection to it, so the
+    reader = sqlite3.connect(temp_store)  # child's is not the last one (whose close would checkpoint)
+    assert reader.execute("SELECT COUNT(*) FROM runs").fetchone() == (0,)
     child = _spawn("""
 import tracking
 run = tracking.start_run("exit", "left open")
@@ -371,6 +376,7 @@ for i in range(3000):
     copy = tmp_path / "alone" / "tracking.db"
     copy.parent.mkdir()
     copy.write_bytes(temp_store.read_bytes())  # no -wal, no -shm
+    reader.close()
     df = search_runs(uri=copy)
     assert df["run_name"].tolist() == ["left open"] and df["status"].tolist() == ["FINISHED"]
     assert len(metric_history(df["run_id"][0], "loss", uri=copy)) == 3000
