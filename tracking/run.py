@@ -529,6 +529,8 @@ def end_stale_run(run_id: str, status: str = "KILLED", *, force: bool = False, u
     end_ms = store.end_stale_run(full_id, status)
     if end_ms is None:
         raise ValueError(f"run {full_id} has already ended ({store.run_process(full_id)[1]})")
+    if not _store_in_use(store):
+        store.checkpoint()  # as after a run's end: the database file alone holds it ended
     return full_id, end_ms
 
 

@@ -319,6 +319,40 @@ while True:
     assert info.value.code == 2 and "already ended (KILLED)" in capsys.readouterr().err
 
 
+@POSIX
+def test_end_leaves_the_database_file_alone_whole(temp_store, tmp_path):
+    """`python -m tracking end` checkpoints: a copy of tracking.db alone shows the run ended,
+    though another connection (a reader here) stays open, so closing ours does not checkpoint."""
+    import sqlite3
+
+    child = _spawn("""
+import time, tracking
+run = tracking.start_run("stale", "victim")
+run.log_metric("x", 1.0)
+run.flush()
+print(run.run_id, flush=True)
+while True:
+    time.sleep(0.05)
+""")
+    try:
+        run_id = child.stdout.readline().strip()
+        assert len(run_id) == 32, child.stderr.read()
+    finally:
+        child.kill()
+        child.wait(30)
+    reader = sqlite3.connect(temp_store)
+    assert reader.execute("SELECT status FROM runs").fetchall() == [("RUNNING",)]
+    done = subprocess.run([sys.executable, "-m", "tracking", "end", run_id], capture_output=True, text=True,
+                          env=_env(), timeout=60)
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "alone" / "tracking.db"
+    copy.parent.mkdir()
+    copy.write_bytes(temp_store.read_bytes())  # no -wal, no -shm
+    reader.close()
+    df = search_runs(uri=copy)
+    assert df["run_id"].tolist() == [run_id] and df["status"].tolist() == ["KILLED"]
+
+
 def test_end_knows_a_reused_pid_and_another_host(temp_store, capsys):
     import sqlite3
 
