@@ -40,7 +40,7 @@ from ._validation import (
     check_status,
     check_tags,
 )
-from .buffer import MetricBuffer, flush_pending, stop_flusher
+from .buffer import MetricBuffer, checkpoint_later, checkpoint_now, flush_pending, stop_flusher
 from .store import Store, get_store
 
 __all__ = ["Run", "Terminated", "active_run", "end_run", "end_stale_run", "start_run"]
@@ -271,8 +271,8 @@ class Run:
             self.end_ms = end_ms
             self._metrics.close()
             _forget(self)
-            if not _store_in_use(self._store):
-                self._store.checkpoint()  # the process's last run: the database file alone is whole
+            if not _store_in_use(self._store):  # the process's last run: the file alone will be whole
+                checkpoint_later(self._store)
 
 
 def _put(dest: Path, write) -> Path:
@@ -346,12 +346,17 @@ def _store_in_use(store: Store) -> bool:
 
 
 def _at_exit() -> None:
-    """End the runs still open when the interpreter exits (flushing them)."""
+    """End the runs still open when the interpreter exits (flushing them), then checkpoint
+    the stores the background thread has not yet: the database file alone is whole."""
     stop_flusher()
     with _open_lock:
         runs = list(_open_runs)
-    if not runs:
-        return
+    if runs:
+        _end_at_exit(runs)
+    checkpoint_now()
+
+
+def _end_at_exit(runs: list) -> None:
     last = getattr(sys, "last_value", None)
     if _signals.terminated or isinstance(last, KeyboardInterrupt):
         status = "KILLED"

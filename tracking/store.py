@@ -35,8 +35,9 @@ killed process), writes are ``BEGIN IMMEDIATE`` transactions with a busy timeout
 and the schema is created under that same lock with ``CREATE ... IF NOT
 EXISTS`` and retried while another process holds it, so any number of processes
 may create or open the same new store at once. When the last run of a process
-ends (and so at exit), ``checkpoint`` copies the WAL into the database file: the
-file alone then holds every finished run, and can be copied or mailed as it is.
+ends, ``checkpoint`` copies the WAL into the database file, a moment later in
+the background and at the latest at exit (``tracking.buffer``): the file alone
+then holds every finished run, and can be copied or mailed as it is.
 A ``Store(path, readonly=True)`` (the browser view's) can never write.
 """
 
@@ -187,6 +188,7 @@ class Store:
         self.readonly = readonly
         self.artifact_root = self.path.parent / "artifacts"
         self.pid = os.getpid()
+        self.closed = False
         self.lock = threading.RLock()
         self._key_ids: dict[str, int] = {}
         self._exp_ids: dict[str, int] = {}
@@ -624,6 +626,7 @@ class Store:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             self.conn.close()
 
 

@@ -391,20 +391,25 @@ def test_end_force_and_bad_status(temp_store, capsys):
     assert get_run(run.run_id).status == "KILLED"
 
 
-def test_the_database_file_alone_is_whole_after_a_process_exits(temp_store, tmp_path):
-    """A run left open is ended at exit, and checkpointed: a copy of tracking.db alone shows it."""
+@pytest.mark.parametrize("ending", ["left open", "ended just before exit"])
+def test_the_database_file_alone_is_whole_after_a_process_exits(temp_store, tmp_path, ending):
+    """A run left open is ended at exit, and checkpointed; so is one that ended just before
+    (sooner than the background thread's checkpoint): a copy of tracking.db alone shows it."""
     import sqlite3
 
     _store.get_store()  # the store exists, and this process holds a connection to it, so the
     reader = sqlite3.connect(temp_store)  # child's is not the last one (whose close would checkpoint)
     assert reader.execute("SELECT COUNT(*) FROM runs").fetchone() == (0,)
     child = _spawn("""
+import sys
 import tracking
-run = tracking.start_run("exit", "left open")
+run = tracking.start_run("exit", sys.argv[1])
 run.log_params({"lr": 0.5})
 for i in range(3000):
     run.log_metric("loss", 1.0 / (i + 1))
-""")
+if sys.argv[1] != "left open":
+    run.end()
+""", ending)
     child.communicate(timeout=60)
     assert child.returncode == 0
     copy = tmp_path / "alone" / "tracking.db"
@@ -412,7 +417,7 @@ for i in range(3000):
     copy.write_bytes(temp_store.read_bytes())  # no -wal, no -shm
     reader.close()
     df = search_runs(uri=copy)
-    assert df["run_name"].tolist() == ["left open"] and df["status"].tolist() == ["FINISHED"]
+    assert df["run_name"].tolist() == [ending] and df["status"].tolist() == ["FINISHED"]
     assert len(metric_history(df["run_id"][0], "loss", uri=copy)) == 3000
 
 
