@@ -8,9 +8,12 @@ checkpointed (``Store.checkpoint``): a copy of the database file alone then
 holds every ended run. Runs still open when the interpreter exits are ended then: FINISHED,
 FAILED after an uncaught exception, KILLED after Ctrl-C or SIGTERM.
 
-While a run is active in the main thread, SIGTERM is turned into ``Terminated``
-(a ``SystemExit`` with code 143): the run is marked KILLED, its buffer
-flushed, and the process exits as it would have. The previous handler is put
+While a run is active in the main thread, SIGTERM goes to the handler installed
+before (a program's own is called; SIG_IGN ignores it) and, where that was the
+default, is turned into ``Terminated`` (a ``SystemExit`` with code 143): the
+run is marked KILLED, its buffer flushed, and the process exits as it would
+have. A ``with`` block left by ``sys.exit(0)`` (or ``sys.exit()``) ends its run
+FINISHED, by any other code FAILED. The previous handler is put
 back when the last such run ends. SIGTERM and Ctrl-C that arrive while the
 store is being written wait until the transaction has ended (``_signals``).
 """
@@ -104,7 +107,7 @@ class Run:
         if self.status == "RUNNING":
             if exc_type is None:
                 status = "FINISHED"
-            elif issubclass(exc_type, (KeyboardInterrupt, Terminated)):
+            elif issubclass(exc_type, KeyboardInterrupt) or _signals.from_sigterm(exc):
                 status = "KILLED"
             elif issubclass(exc_type, SystemExit) and exc.code in (None, 0):
                 status = "FINISHED"
@@ -399,7 +402,10 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     Run
         Status RUNNING. Leaving the ``with`` block sets FINISHED, FAILED when the
         block raises (the exception propagates), KILLED on KeyboardInterrupt or
-        SIGTERM.
+        SIGTERM. ``sys.exit()`` / ``sys.exit(0)`` inside it is a program's
+        success: FINISHED (MLflow's ``ActiveRun.__exit__`` marks any exception
+        FAILED, ``sys.exit(0)`` too; we follow the exit status the shell sees, as
+        for a run left open at exit); any other exit code FAILED.
 
     Examples
     --------

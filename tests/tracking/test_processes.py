@@ -431,3 +431,15 @@ def test_runs_piped_into_head_ends_quietly(temp_store):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("run_id") and done.stdout.count("\n") == 1
     assert done.stderr == ""
+
+
+def test_sys_exit_in_a_process_sets_the_status_and_the_exit_code():
+    code = ("import sys, tracking\n"
+            "with tracking.start_run(run_name=sys.argv[1]):\n"
+            "    sys.exit(int(sys.argv[1]))\n")
+    for exit_code, status in ((0, "FINISHED"), (4, "FAILED")):
+        done = subprocess.run([sys.executable, "-c", code, str(exit_code)], capture_output=True, text=True,
+                              timeout=60, env=_env())
+        assert done.returncode == exit_code, done.stderr
+        df = search_runs(filter=f"run_name = '{exit_code}'")
+        assert df["status"].tolist() == [status]
