@@ -12,7 +12,10 @@ Run ids may be shortened to a unique prefix of at least 6 hex digits, as in
 ``show 3f2a9c``. ``--uri`` (before the command) picks the store; the default is
 ``$OPTSANDBOX_TRACKING_URI``, else ``sqlite:///runs/tracking.db`` under the
 working directory. Bad arguments and unknown runs: one line on stderr, exit
-code 2. ``runs`` shows the columns that fit the terminal. ``end`` marks a run
+code 2. Every command but ``end`` only reads: the store is opened read-only
+(SQLite ``mode=ro``; it may sit in a folder you cannot write, and a database
+that is not a tracking store is refused, never changed). ``runs`` shows the
+columns that fit the terminal. ``end`` marks a run
 left RUNNING by a process that died (SIGKILL, a crash) as ended, and refuses
 while that process is alive.
 

@@ -70,7 +70,7 @@ def _utc(ms):
 
 
 def _open_for_read(uri, run_id):
-    store = get_store(uri, create=False)
+    store = get_store(uri, create=False, readonly=True)
     if store is None:
         raise RunNotFound(f"no run with id {run_id!r}: the tracking store does not exist yet")
     flush_pending(store)
@@ -231,7 +231,7 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
             if column.startswith(prefix):
                 named[prefix].add(column[len(prefix):])
 
-    store = get_store(uri, create=False)
+    store = get_store(uri, create=False, readonly=True)
     rows, params, metrics, tags = [], [], [], []
     if store is not None:
         flush_pending(store)

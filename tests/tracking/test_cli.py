@@ -255,3 +255,46 @@ def test_ui_on_a_busy_port_or_an_unknown_host_is_one_line_exit_2(capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no-such-host.invalid" in err, err
+
+
+def test_read_only_commands_open_the_store_read_only(capsys, tmp_path, monkeypatch):
+    """runs, show, compare and plot (a fresh process's store, as from a shell) write nothing."""
+    from tracking import store as _store
+
+    ids = three_runs()
+    _store.close_all()  # as in a new process: no store of ours is open
+    opened = []
+    real = _store.Store.__init__
+
+    def spy(self, path, readonly=False):
+        opened.append(readonly)
+        real(self, path, readonly)
+
+    monkeypatch.setattr(_store.Store, "__init__", spy)
+    for argv in (["runs"], ["show", ids[10]], ["compare", ids[10], ids[15]],
+                 ["plot", ids[10], "best", "-o", str(tmp_path / "best.png")]):
+        assert cli(argv) == 0, argv
+    assert opened == [True] and not _store._stores  # one read-only store, opened once
+    capsys.readouterr()
+
+
+def test_a_database_that_is_not_a_tracking_store_is_read_not_changed(tmp_path, capsys):
+    import sqlite3
+
+    other = tmp_path / "notes.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes(text)")
+    con.execute("INSERT INTO notes VALUES ('mine')")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    for argv in (["--uri", str(other), "runs"], ["--uri", str(other), "show", "abcdef12"]):
+        with pytest.raises(SystemExit) as info:
+            cli(argv)
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "notes.db" in err and "is it a tracking store?" in err, err
+    assert other.read_bytes() == before  # no tables of ours written into someone else's database
+    con = sqlite3.connect(other)
+    assert con.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+    con.close()

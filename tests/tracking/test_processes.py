@@ -443,3 +443,43 @@ def test_sys_exit_in_a_process_sets_the_status_and_the_exit_code():
         assert done.returncode == exit_code, done.stderr
         df = search_runs(filter=f"run_name = '{exit_code}'")
         assert df["status"].tolist() == [status]
+
+
+_READ_ONLY_CLI = """
+import os, sys
+import pandas  # noqa: F401  (imported before the user changes: root's Python may be in /root)
+import tracking.__main__ as cli
+if os.geteuid() == 0:  # root writes anywhere: read as nobody, who cannot write the folder
+    os.setgid(65534)
+    os.setuid(65534)
+db = sys.argv[1]
+assert not os.access(os.path.dirname(db), os.W_OK)
+for argv in (["--uri", db, "runs"], ["--uri", db, "show", sys.argv[2]]):
+    assert cli.main(argv) == 0
+"""
+
+
+def test_read_only_commands_read_a_store_in_a_folder_they_cannot_write():
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tracking-ro-") as tmp:  # not under pytest's private tmp
+        os.chmod(tmp, 0o755)  # nobody may walk to it (root's test runs the reader as nobody)
+        folder = Path(tmp) / "store"
+        db = folder / "tracking.db"
+        with tracking.start_run("ro", "kept", uri=db) as run:
+            run.log_params({"lr": 0.5})
+            run.log_metric("loss", 0.25)
+        _store.close_all()  # the last connection checkpoints and removes -wal and -shm
+        assert sorted(p.name for p in folder.iterdir()) == ["tracking.db"]
+        folder.chmod(0o555)
+        db.chmod(0o444)
+        try:
+            done = subprocess.run([sys.executable, "-c", _READ_ONLY_CLI, str(db), run.run_id],
+                                  capture_output=True, text=True, env=_env(), timeout=60, cwd="/")
+            listed = sorted(p.name for p in folder.iterdir())
+        finally:
+            folder.chmod(0o755)
+            db.chmod(0o644)
+    assert done.returncode == 0, done.stderr
+    assert "kept" in done.stdout and "FINISHED" in done.stdout and "lr" in done.stdout
+    assert listed == ["tracking.db"]  # nothing written beside it
