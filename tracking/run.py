@@ -4,9 +4,11 @@ Metric points go to the run's ``MetricBuffer`` (``tracking.buffer``: when it is
 written, and why a clean exit, an exception, KeyboardInterrupt or SIGTERM lose
 nothing); the run writes params and tags at once, and ends by flushing its
 buffer. When the last open run of the process on a store ends, the store is
-checkpointed (``Store.checkpoint``): a copy of the database file alone then
-holds every ended run. Runs still open when the interpreter exits are ended then: FINISHED,
-FAILED after an uncaught exception, KILLED after Ctrl-C or SIGTERM.
+checkpointed (``Store.checkpoint``), by the background thread a moment later
+(``buffer.checkpoint_later``: a sweep of short runs never waits for one fsync
+per run) and at the latest at exit: a copy of the database file alone then
+holds every ended run. Runs still open when the interpreter exits are ended
+then: FINISHED, FAILED after an uncaught exception, KILLED after Ctrl-C or SIGTERM.
 
 While a run is active in the main thread, SIGTERM goes to the handler installed
 before (a program's own is called; SIG_IGN ignores it) and, where that was the
@@ -541,7 +543,7 @@ def end_stale_run(run_id: str, status: str = "KILLED", *, force: bool = False, u
     if end_ms is None:
         raise ValueError(f"run {full_id} has already ended ({store.run_process(full_id)[1]})")
     if not _store_in_use(store):
-        store.checkpoint()  # as after a run's end: the database file alone holds it ended
+        store.checkpoint()  # now (one command, one fsync): the database file alone holds it ended
     return full_id, end_ms
 
 
