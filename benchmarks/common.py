@@ -54,6 +54,8 @@ class BenchResult:
         How to print a column for people: name -> formatter, or (header, formatter),
         e.g. ``{"dp_s": ("dp", seconds)}``; see ``format_table``. The CSV keeps the
         raw numbers.
+    shown : list of str, optional
+        The columns to print, in order (default: all); the CSV keeps every column.
     """
 
     name: str
@@ -63,6 +65,7 @@ class BenchResult:
     figure: object = None
     notes: list = field(default_factory=list)
     columns: dict = field(default_factory=dict)
+    shown: list | None = None
 
 
 def best_time(fn, *, repeat: int = 5, number: int = 1, budget: float | None = None) -> float:
@@ -97,7 +100,7 @@ def _missing(x) -> bool:
 def number(x) -> str:
     """About 4 significant digits, thousands separated, scientific only below 0.001.
 
-    >>> number(1258185.709), number(26.782), number(0.1140), number(40.5), number(7.4e-05), number(0)
+    >>> number(1258185.709), number(26.782), number(0.1140), number(40.5), number(7.42614e-05), number(0)
     ('1,258,186', '26.78', '0.114', '40.5', '7.4e-05', '0')
     """
     if _missing(x):
@@ -224,7 +227,7 @@ def report(result: BenchResult, out_dir: Path | None = None, run=None) -> Path:
     out_dir = Path(out_dir or OUTPUT_DIR)
     out_dir.mkdir(parents=True, exist_ok=True)
     print(f"\n== {result.name} ==")
-    print(format_table(result.table, result.columns))
+    print(format_table(result.table if result.shown is None else result.table[result.shown], result.columns))
     for line in result.notes:
         print(line)
     csv_path = out_dir / f"{result.name}.csv"

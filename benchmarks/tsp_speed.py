@@ -15,6 +15,10 @@ linearly (``measured`` False in the table, hollow markers in the plot). Per-tour
 time is the all-starts time divided by n (all starts are distinct walks, so
 ``simulate`` cannot share work between them). All implementations must agree on
 the lengths of the walks they made; the benchmark checks it.
+
+One more row, ``local-search``: ``tsp.local_search`` of one closed nearest-neighbour
+tour of ``random_uniform(n)`` at n = 1000 and 5000 (``quick``: 1000), its candidate
+lists built inside the timing, and how much shorter the tour gets.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ import time
 import numpy as np
 from numba import njit, prange
 
-from benchmarks.common import BenchResult, best_time, progress_bar, seconds, times
+from benchmarks.common import BenchResult, best_time, percent, progress_bar, seconds, times
 
 FULL_SIZES = (15, 52, 100, 1000, 5000)
 QUICK_SIZES = (15, 52, 200, 1000)
 SMOKE_SIZES = (15, 52, 1000)  # --smoke: the sizes the targets name, on a 0.05 s budget each
+#: local search of one nearest-neighbour tour (closed, from city 0): its row(s)
+LOCAL_SEARCH_SIZES = {"full": (1000, 5000), "quick": (1000,), "smoke": (1000,)}
 IMPLS = ("classroom", "numpy", "full-scan", "ours-1t", "ours-2t")
 # How a walk's time grows with n, to skip a run predicted to blow the budget on one walk.
 COST_EXPONENT = {"classroom": 3, "numpy": 2, "full-scan": 2, "ours-1t": 1, "ours-2t": 1}
@@ -160,6 +166,25 @@ def _measure(impl, inst, budget):
     return seconds * n / m, m == n, m, lengths
 
 
+def _local_search_row(n, repeat):
+    """``tsp.local_search`` of the closed nearest-neighbour tour from city 0 of
+    ``random_uniform(n, seed=0)``: best time of ``repeat`` (candidate lists built each time)."""
+    from tsp import Instance, local_search, nearest_neighbor, neighbors
+
+    inst = Instance.random_uniform(n, seed=0)
+    tour = nearest_neighbor(inst, 0, closed=True)
+    local_search(tour)  # warm: the kernels load
+
+    def once():
+        neighbors._cache.pop(inst, None)
+        return local_search(tour)
+
+    better = once()
+    t = best_time(once, repeat=repeat)
+    return {"impl": "local-search", "n": n, "instance": inst.name, "starts_walked": 1, "measured": True,
+            "all_starts_s": np.nan, "per_tour_s": t, "shorter_%": 100 * (1 - better.length / tour.length)}
+
+
 def _cli_seconds(repeat=3, warm=True):
     """Whole-process time of ``python -m tsp 100`` (warm Numba cache), best of ``repeat``."""
     cmd = [sys.executable, "-m", "tsp", "100", "--seed", "0"]
@@ -217,6 +242,8 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     finally:
         bar.close()
         numba.set_num_threads(threads_before)
+    for n in LOCAL_SEARCH_SIZES["smoke" if smoke else "quick" if quick else "full"]:
+        rows.append(_local_search_row(n, repeat=1 if smoke else 3))
     table = pd.DataFrame(rows)
     ours2 = table[table.impl == "ours-2t"].set_index("n")["all_starts_s"]
     table["x_slower_than_ours_2t"] = table["all_starts_s"] / table["n"].map(ours2)
@@ -227,7 +254,13 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
 
     metrics = {}
     for r in rows:
-        metrics[f"{r['impl']}_n{r['n']}_all_starts_s"] = r["all_starts_s"]
+        if r["impl"] == "local-search":
+            metrics[f"local_search_n{r['n']}_s"] = r["per_tour_s"]
+            notes.append(f"local search of one nearest-neighbour tour at n={r['n']}: "
+                         f"{seconds(r['per_tour_s'])} (its candidate lists included), "
+                         f"{r['shorter_%']:.1f} % shorter")
+        else:
+            metrics[f"{r['impl']}_n{r['n']}_all_starts_s"] = r["all_starts_s"]
 
     def target(ok, text):
         notes.append(("target met: " if ok else "target MISSED: ") + text)
@@ -268,7 +301,7 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         figure=_plot(table),
         notes=notes,
         columns={"all_starts_s": ("all starts", seconds), "per_tour_s": ("per tour", seconds),
-                 "x_slower_than_ours_2t": ("time / ours-2t", times)},
+                 "x_slower_than_ours_2t": ("time / ours-2t", times), "shorter_%": ("shorter", percent)},
     )
 
 
@@ -283,11 +316,13 @@ def _plot(table):
         for measured, face in ((True, color), (False, "none")):
             part = sel[sel.measured == measured]
             ax.scatter(part.n, part.per_tour_s, edgecolors=color, facecolors=face, zorder=3)
+    ls = table[table.impl == "local-search"]
+    ax.plot(ls.n, ls.per_tour_s, "D--", color="k", mfc="none", label="local search of one tour")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("cities n")
     ax.set_ylabel("seconds per tour (all starts / n)")
-    ax.set_title("nearest neighbour: time per tour (hollow = extrapolated)")
+    ax.set_title("nearest neighbour: time per tour (hollow = extrapolated);\nlocal search of one tour")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     return fig

@@ -68,6 +68,30 @@ def holed_integer_matrices(draw, symmetric: bool, max_n: int = 8):
     return m
 
 
+@st.composite
+def matrices_with_a_tour(draw, max_n: int = 9, symmetric=None, closed=None):
+    """``(dist, order, closed)``: a tie-heavy or integer matrix with missing edges (``inf``)
+    and a random visiting order that is complete by construction (its legs, and the way
+    back when ``closed``, are given finite lengths). ``symmetric`` / ``closed`` None draw
+    either kind."""
+    if draw(st.booleans()):
+        dist = draw(tie_heavy_matrices(min_n=2, max_n=max_n, max_d=9, symmetric=symmetric))
+    else:
+        sym = draw(st.booleans()) if symmetric is None else symmetric
+        dist = draw(holed_integer_matrices(sym, max_n))
+    sym = bool(np.array_equal(dist, dist.T))
+    n = len(dist)
+    closed = draw(st.booleans()) if closed is None else closed
+    order = draw(st.permutations(range(n)))
+    legs = list(zip(order, order[1:])) + ([(order[-1], order[0])] if closed and n > 1 else [])
+    for a, b in legs:
+        if dist[a, b] == INF:
+            dist[a, b] = draw(st.integers(0, 60))
+            if sym:
+                dist[b, a] = dist[a, b]
+    return dist, list(order), closed
+
+
 #: plane coordinates as TSPLIB files write them: |v| <= 1e5, three decimals
 planar_coordinates = st.floats(-1e5, 1e5, allow_nan=False, allow_infinity=False).map(lambda v: round(v, 3))
 

@@ -145,6 +145,127 @@ def candidate_lists(dist, k: int):
     return cand, cdist, count, cut
 
 
+def segments_cross(p, q, r, s) -> bool:
+    """Whether the segments p-q and r-s cross at a point inside both (orientation test)."""
+    def turn(a, b, c):
+        return np.sign((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
+
+    return turn(p, q, r) * turn(p, q, s) < 0 and turn(r, s, p) * turn(r, s, q) < 0
+
+
+def crossing_legs(xy, order) -> list:
+    """Pairs (i, j) of legs of the closed tour ``order`` through points ``xy`` that cross."""
+    n = len(order)
+    pts = [xy[c] for c in order] + [xy[order[0]]]
+    return [(i, j) for i in range(n) for j in range(i + 2, n)
+            if (j + 1) % n != i and segments_cross(pts[i], pts[i + 1], pts[j], pts[j + 1])]
+
+
+def quadrant_lists(dist, xy, near: int, per_quadrant: int):
+    """Each city's ``near`` nearest finite neighbours plus the ``per_quadrant`` nearest in
+    each quadrant (x >= x_i or not, y >= y_i or not), merged without repeats and sorted by
+    (distance, index); padded like ``candidate_lists``. ``cut``: finite neighbours left out."""
+    n = len(dist)
+    k = near + 4 * per_quadrant
+    cand = np.full((n, k), -1, dtype=np.int64)
+    cdist = np.full((n, k), np.inf)
+    count = np.zeros(n, dtype=np.int64)
+    cut = np.zeros(n, dtype=bool)
+    for i in range(n):
+        ranked = sorted((float(dist[i][j]), j) for j in range(n) if j != i and dist[i][j] != np.inf)
+        chosen = set(ranked[:near])
+        for qx in (False, True):
+            for qy in (False, True):
+                inside = [(d, j) for d, j in ranked if (xy[j][0] >= xy[i][0]) == qx and (xy[j][1] >= xy[i][1]) == qy]
+                chosen |= set(inside[:per_quadrant])
+        for t, (d, j) in enumerate(sorted(chosen)):
+            cand[i, t], cdist[i, t] = j, d
+        count[i] = len(chosen)
+        cut[i] = len(ranked) > len(chosen)
+    return cand, cdist, count, cut
+
+
+# ---------------------------------------------------------------------------
+# tsp: local search, exhaustively (2-opt and Or-opt moves, first improvement)
+# ---------------------------------------------------------------------------
+
+
+def two_opt_moves(order, closed: bool = False):
+    """Every 2-opt neighbour of ``order``: one contiguous stretch reversed.
+
+    Open path: ``order[i..j]`` reversed for any i < j except the whole path. Closed
+    tour: the same in every rotation, for stretches of 2 .. n - 2 cities (a cycle
+    read backwards exchanges no edge, so it is not a move; on an asymmetric
+    instance it may still be shorter).
+    """
+    order = list(order)
+    n = len(order)
+    if not closed:
+        for i in range(n):
+            for j in range(i + 1, n):
+                if (i, j) != (0, n - 1):
+                    yield order[:i] + order[i:j + 1][::-1] + order[j + 1:]
+        return
+    for r in range(n):
+        o = order[r:] + order[:r]
+        for i in range(n):
+            for j in range(i + 1, n):
+                if 2 <= j - i + 1 <= n - 2:
+                    yield o[:i] + o[i:j + 1][::-1] + o[j + 1:]
+
+
+def or_opt_moves(order, closed: bool = False, max_segment: int = 3):
+    """Every Or-opt neighbour: 1 .. ``max_segment`` consecutive cities taken out and put
+    back at any other place between two cities (or at either end of an open path),
+    forward or reversed. Putting them back where they were (even reversed) is not a move.
+    """
+    order = list(order)
+    n = len(order)
+    for length in range(1, max_segment + 1):
+        if closed:
+            for i in range(n):
+                if n - length < 2:
+                    break
+                seg = [order[(i + t) % n] for t in range(length)]
+                rest = [order[(i + length + t) % n] for t in range(n - length)]  # from after the segment
+                for k in range(1, len(rest)):  # k = 0 or len(rest): the segment's own place
+                    for piece in (seg, seg[::-1]):
+                        yield rest[:k] + piece + rest[k:]
+        else:
+            for i in range(n - length + 1):
+                seg = order[i:i + length]
+                rest = order[:i] + order[i + length:]
+                for k in range(len(rest) + 1):
+                    if k != i:
+                        for piece in (seg, seg[::-1]):
+                            yield rest[:k] + piece + rest[k:]
+
+
+LOCAL_MOVES = {"2-opt": two_opt_moves, "or-opt": or_opt_moves}
+
+
+def improving_move(dist, order, closed: bool = False, kinds=("2-opt", "or-opt"), rel_tol: float = 1e-9):
+    """The first neighbour (by ``kinds``, in the order generated) shorter than ``order`` by
+    more than ``rel_tol`` of its length, or None: None means ``order`` is a local optimum.
+
+    ``inf`` (a missing edge) makes a neighbour infinitely long, never shorter.
+    """
+    current = walk_length(dist, order, closed)
+    for kind in kinds:
+        for other in LOCAL_MOVES[kind](order, closed):
+            if walk_length(dist, other, closed) < current - rel_tol * current:
+                return other
+    return None
+
+
+def local_search_first_improvement(dist, order, closed: bool = False, kinds=("2-opt", "or-opt")):
+    """Make the first improving move until none is left; the local optimum reached."""
+    order = list(order)
+    while (better := improving_move(dist, order, closed, kinds)) is not None:
+        order = better
+    return order
+
+
 # ---------------------------------------------------------------------------
 # tsp: TSPLIB distance conventions and EXPLICIT weight orders
 # ---------------------------------------------------------------------------

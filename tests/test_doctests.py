@@ -12,11 +12,12 @@ import importlib
 
 import pytest
 
-PACKAGES = ("greedy", "tsp", "optim", "tracking")
+PACKAGES = ("greedy", "tsp", "optim", "tracking", "benchmarks")
 
 #: modules whose docstrings teach by example (a module that moves is renamed here);
 #: optim's are all of its public modules, checked in tests/optim/test_package.py
 MODULES_WITH_EXAMPLES = [
+    "benchmarks.common",
     "greedy.canonical",
     "greedy.change",
     "greedy.dynamic",
@@ -26,6 +27,8 @@ MODULES_WITH_EXAMPLES = [
     "tsp.construct.simulate",
     "tsp.exact.brute_force",
     "tsp.exact.held_karp",
+    "tsp.improve.local_search",
+    "tsp.improve.solve",
     "tsp.instance",
     "tsp.neighbors",
     "tsp.plot",

@@ -5,7 +5,12 @@ each step, the choice, the itinerary so far, the total). With N: N walks from
 random starts; their time (apart from loading the compiled kernels), the best, how
 many found it, mean / median / worst, and the best route leg by leg.
 
-Wherever an optimum is known it is printed with the gap (and drawn by --plot):
+--local-search improves every walk (or the one walk) with 2-opt and Or-opt moves and
+prints the best after local search; --solve SECONDS (or --kicks K) runs iterated
+local search from the best of 16 greedy walks and summarises its improvement
+history.
+
+Wherever an optimum is known it is printed with the gap for each stage (and drawn by --plot):
 Held-Karp computes it for at most 16 cities; for closed tours of a TSPLIB instance
 (``tsplib:NAME``, or a .tsp file whose NAME is listed in tsp/data/tsplib/optima.csv)
 it is TSPLIB95's published optimum.
@@ -23,6 +28,7 @@ import numpy as np
 from . import _jit, _report
 from .construct.nearest import nearest_neighbor
 from .construct.simulate import simulate
+from .improve.local_search import local_search
 from .sources import instance_from_spec
 
 # Show a progress bar (tqdm, on a terminal) when a run walks at least this many
@@ -41,13 +47,23 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _seed(text: str) -> int:
+def _non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
+
+
+def _budget(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not (np.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be a finite, non-negative number of seconds, got {text}")
     return value
 
 
@@ -69,14 +85,15 @@ def _parser() -> argparse.ArgumentParser:
                "most 16 cities; for closed tours of a TSPLIB instance it is TSPLIB95's published optimum "
                "(tsp/data/tsplib/optima.csv). "
                "Examples: python -m tsp | python -m tsp 100 --seed 1 | "
-               "python -m tsp --instance random:1000 --all-starts --plot tsp.png",
+               "python -m tsp --instance random:1000 --all-starts --plot tsp.png | "
+               "python -m tsp 100 --local-search | python -m tsp --instance tsplib:berlin52 --closed --solve 1",
     )
     p.add_argument("n", nargs="?", type=_positive_int, metavar="N",
                    help="number of simulations (random starts); omit for one verbose walk")
     p.add_argument("--instance", default="seed", metavar="PATH|seed|random:N|tsplib:NAME",
                    help="the classroom table (seed, default), N random cities, a TSPLIB instance "
                         "shipped with tsp (e.g. tsplib:berlin52), or a TSPLIB .tsp file")
-    p.add_argument("--seed", type=_seed, default=None, metavar="S",
+    p.add_argument("--seed", type=_non_negative_int, default=None, metavar="S",
                    help="seed for the random starts (and for random:N cities)")
     p.add_argument("--closed", action="store_true", help="closed tours (return to the start)")
     p.add_argument("--all-starts", action="store_true", help="one walk from every city instead of N random ones")
@@ -85,6 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", default=None, metavar="FILE",
                    help="save a figure: the best route (when cities have coordinates) and a histogram of "
                         "lengths, with the optimum where one is known")
+    p.add_argument("--local-search", action="store_true",
+                   help="improve every walk (or the one walk) with 2-opt and Or-opt moves, then print the "
+                        "best after local search")
+    p.add_argument("--solve", type=_budget, default=None, metavar="SECONDS",
+                   help="iterated local search for SECONDS of wall time, from the best of 16 greedy walks "
+                        "(no N): the stages, their gaps and the improvement history")
+    p.add_argument("--kicks", type=_non_negative_int, default=None, metavar="K",
+                   help="iterated local search of K kicks (with --seed, the same tour every run); "
+                        "with --solve, whichever ends first")
     p.add_argument("--track", action="store_true", help="log params, metrics and the plot through `tracking`")
     p.add_argument("-v", "--verbose", action="store_true", help="print every simulation's length")
     return p
@@ -98,6 +124,13 @@ def _parse(parser, argv):
         parser.error("give N or --all-starts, not both")
     if args.start is not None and (args.n is not None or args.all_starts):
         parser.error("--start is for the verbose walk (no N, no --all-starts)")
+    args.solving = args.solve is not None or args.kicks is not None
+    if args.solving:
+        given = [name for name, on in (("N", args.n is not None), ("--all-starts", args.all_starts),
+                                       ("--start", args.start is not None), ("--local-search", args.local_search),
+                                       ("-v", args.verbose)) if on]
+        if given:
+            parser.error(f"--solve / --kicks run iterated local search on their own: drop {', '.join(given)}")
     if args.plot is not None:
         folder = os.path.dirname(os.path.abspath(args.plot))
         if not os.path.isdir(folder):
@@ -137,6 +170,40 @@ def _walk(parser, args, instance, rng):
         parser.error(f"--start: {exc}")
 
 
+def _improve_simulation(parser, args, instance, sim):
+    """--local-search after N walks: the same starts, every walk improved before the best is
+    kept; and the seconds spent loading compiled kernels."""
+    work = np.unique(sim.starts).size * instance.n * 20  # a local search costs about 20 walks
+    loaded = _jit.loading_seconds()
+    try:
+        better = simulate(instance, starts=sim.starts, closed=args.closed, local_search=True,
+                          progress=sys.stderr.isatty() and work >= _PROGRESS_WORK)
+        return better, _jit.loading_seconds() - loaded
+    except MemoryError:
+        parser.error(f"not enough memory for {sim.n_simulations} local searches")
+
+
+def _solve(parser, args, instance, rng):
+    """--solve / --kicks: iterated local search, and the seconds spent loading its kernels
+    (a small instance of the same kind first: the budget is for the search)."""
+    import time
+
+    from .improve.solve import solve
+    from .instance import Instance
+    from .neighbors import PARALLEL_MIN_N
+
+    t0 = time.perf_counter()
+    warm = Instance.random_uniform(PARALLEL_MIN_N if instance.n >= PARALLEL_MIN_N else 8, seed=0)
+    solve(warm, seconds=None, kicks=2, seed=0, closed=args.closed)
+    loading = time.perf_counter() - t0
+    try:
+        sol = solve(instance, seconds=args.solve, kicks=args.kicks, seed=rng, closed=args.closed,
+                    progress=sys.stderr.isatty())
+    except ValueError as exc:  # no complete greedy walk to start from
+        parser.error(str(exc))
+    return sol, loading
+
+
 def _simulate(parser, args, instance, rng):
     """N walks from random starts, or one from every city (--all-starts): the Simulation
     and the seconds it spent loading compiled kernels (the rest is the simulation's work)."""
@@ -165,7 +232,11 @@ def _tracked(parser, args, instance):
 
     import tracking
 
-    run_name = f"{instance.name}-{'all' if args.all_starts else (args.n or 1)}"
+    if args.solving:
+        run_name = f"{instance.name}-solve"
+    else:
+        run_name = f"{instance.name}-{'all' if args.all_starts else (args.n or 1)}"
+        run_name += "-local-search" if args.local_search else ""
     try:
         run = tracking.start_run(experiment="tsp", run_name=run_name)
     except (OSError, ValueError, sqlite3.Error) as exc:
@@ -175,9 +246,10 @@ def _tracked(parser, args, instance):
     print(f"tracked run {run.run_id} in experiment 'tsp'")
 
 
-def _save_and_log(parser, args, instance, result, opt, run, loading):
+def _save_and_log(parser, args, instance, result, opt, run, loading, improved=None):
     """--plot and --track: the figure saved, the results logged in ``run``."""
-    fig = _report.figure(instance, result, opt) if args.plot is not None or run is not None else None
+    wanted = args.plot is not None or run is not None
+    fig = _report.figure(instance, result, opt, improved) if wanted else None
     if args.plot is not None:
         if fig is None:
             print(f"note: {instance.name} has no coordinates and one walk has no histogram; "
@@ -193,7 +265,7 @@ def _save_and_log(parser, args, instance, result, opt, run, loading):
 
         try:
             _report.log_run(run, args, instance, result, opt, loading,
-                            args.plot if (args.plot and fig is not None) else None, fig)
+                            args.plot if (args.plot and fig is not None) else None, fig, improved)
         except (OSError, ValueError, sqlite3.Error) as exc:
             parser.error(f"--track: could not log the run: {exc}")
 
@@ -203,17 +275,31 @@ def main(argv=None) -> int:
     args = _parse(parser, argv)
     rng = np.random.default_rng(args.seed)
     instance = _build(parser, args, rng)
+    how = "seed " + str(args.seed) if args.seed is not None else "unseeded"
     with _tracked(parser, args, instance) as run:
-        if args.n is None and not args.all_starts:
+        improved = None
+        if args.solving:
+            result, loading = _solve(parser, args, instance, rng)
+            opt = _report.known_optimum(instance, args.closed)
+            _report.print_solution(instance, result, how, opt, sys.stdout, loading)
+        elif args.n is None and not args.all_starts:
             result, loading = _walk(parser, args, instance, rng), None
             opt = _report.known_optimum(instance, result.closed) if result.complete else None
             _report.narrate_walk(instance, result, sys.stdout, opt)
+            if args.local_search and result.complete:
+                improved = local_search(result)
+                _report.print_improved_walk(result, improved, opt, sys.stdout)
+            elif args.local_search:
+                print("\nlocal search needs a complete walk: this one got stuck", file=sys.stdout)
         else:
             result, loading = _simulate(parser, args, instance, rng)
             opt = _report.known_optimum(instance, result.closed) if result.n_complete else None
-            how = "every start" if args.all_starts else ("seed " + str(args.seed) if args.seed is not None else "unseeded")
-            _report.print_simulation(instance, result, how, args.verbose, opt, sys.stdout, loading)
-        _save_and_log(parser, args, instance, result, opt, run, loading)
+            _report.print_simulation(instance, result, "every start" if args.all_starts else how, args.verbose,
+                                     opt, sys.stdout, loading)
+            if args.local_search and result.n_complete:
+                improved, improve_loading = _improve_simulation(parser, args, instance, result)
+                _report.print_improved_simulation(result, improved, opt, sys.stdout, improve_loading)
+        _save_and_log(parser, args, instance, result, opt, run, loading, improved)
     return 0
 
 

@@ -15,11 +15,14 @@ import numpy as np
 from .construct.simulate import NO_COMPLETE_WALK, Simulation
 from .tour import Tour, length_text
 
-__all__ = ["EXACT_MAX_N", "Optimum", "duration_text", "figure", "gap_line", "known_optimum", "log_run",
-           "narrate_walk", "optimum_line", "print_simulation", "timing_line"]
+__all__ = ["EXACT_MAX_N", "HISTORY_ROWS", "Optimum", "duration_text", "figure", "gap_line", "known_optimum",
+           "log_run", "narrate_walk", "optimum_line", "print_improved_simulation", "print_improved_walk",
+           "print_simulation", "print_solution", "timing_line"]
 
 #: Instances of at most this many cities get the exact optimum (Held-Karp) and the gap.
 EXACT_MAX_N = 16
+#: ``--solve`` prints at most this many rows of the improvement history.
+HISTORY_ROWS = 10
 _SHOWN_CANDIDATES = 8
 
 
@@ -187,15 +190,20 @@ def print_simulation(instance, sim, how: str, verbose: bool, opt, out, loading: 
             print(f"optimal route: {opt.tour}", file=out)
 
 
-def figure(instance, result, opt):
+def figure(instance, result, opt, improved=None):
     """The best route (when the cities have coordinates) and, for a simulation, the
-    histogram of lengths; None when there is nothing to draw."""
+    histogram of lengths; None when there is nothing to draw. With ``improved`` (a
+    local search's Tour or Simulation, or a Solution): ``improvement_figure``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .improve.solve import Solution
     from .plot import plot_lengths, plot_route
+
+    if improved is not None or isinstance(result, Solution):
+        return improvement_figure(instance, result, improved, opt)
 
     sim = result if isinstance(result, Simulation) else None
     tour = sim.best if sim is not None else result
@@ -217,8 +225,15 @@ def figure(instance, result, opt):
     return fig
 
 
-def log_run(run, args, instance, result, opt, loading, plot_path, fig) -> None:
-    """Log the params, metrics and figure of a ``python -m tsp`` run into ``run``."""
+def log_run(run, args, instance, result, opt, loading, plot_path, fig, improved=None) -> None:
+    """Log the params, metrics and figure of a ``python -m tsp`` run into ``run``; with
+    ``improved``, its stages too (``log_improvement``)."""
+    from .improve.solve import Solution
+
+    if isinstance(result, Solution):
+        log_improvement(run, args, instance, result, None, opt)
+        _log_files(run, plot_path, fig)
+        return
     sim = result if isinstance(result, Simulation) else None
     tour = sim.best if sim is not None else result
     run.log_params({
@@ -235,7 +250,166 @@ def log_run(run, args, instance, result, opt, loading, plot_path, fig) -> None:
         metrics["optimum"] = opt.length
         metrics["gap"] = tour.length - opt.length
     run.log_metrics(metrics)
+    if improved is not None:
+        log_improvement(run, args, instance, improved, tour, opt)
+    _log_files(run, plot_path, fig)
+
+
+def _log_files(run, plot_path, fig) -> None:
     if plot_path is not None:
         run.log_artifact(plot_path)
     elif fig is not None:
         run.log_figure(fig, "tsp.png")
+
+
+# ---------------------------------------------------------------------------
+# --local-search and --solve / --kicks: the stages after greedy
+# ---------------------------------------------------------------------------
+
+
+def _stage_tours(result, improved):
+    """(greedy tour, improved tour) of a walk, a simulation or a Solution."""
+    from .improve.solve import Solution
+
+    if isinstance(result, Solution):
+        return result.start, result.best
+    greedy = result.best if isinstance(result, Simulation) else result
+    better = improved.best if isinstance(improved, Simulation) else improved
+    return greedy, better
+
+
+def print_improved_walk(tour, better, opt, out) -> None:
+    """``--local-search`` after one walk: the improved walk and its gap."""
+    print(f"\nafter local search (2-opt and Or-opt moves until neither helps): {better}", file=out)
+    print(gap_line("local search", better.length, opt) if opt is not None
+          else f"local search: {length_text(better.length)}, "
+               f"{length_text(tour.length - better.length)} shorter than the walk", file=out)
+
+
+def print_improved_simulation(sim, better, opt, out, loading: float = 0.0) -> None:
+    """``--local-search`` after N walks: every walk improved, the best kept; ``loading`` the
+    seconds of ``better.seconds`` spent loading compiled kernels."""
+    line = f"\nevery walk improved by local search (2-opt and Or-opt) in {duration_text(better.seconds - loading)}"
+    if loading > 0:
+        line += f", plus {duration_text(loading)} to load the compiled kernels"
+    print(line + ":", file=out)
+    print(f"best length {length_text(better.best.length)}, found by {better.n_best} of "
+          f"{better.n_simulations} simulations (greedy alone: {length_text(sim.best.length)}, "
+          f"found by {sim.n_best})", file=out)
+    for line in better._spread_lines():
+        print(line, file=out)
+    print(f"\nbest route after local search (start {better.best.names[0]}):", file=out)
+    print(better.best.render(), file=out)
+    if opt is not None:
+        print("\n" + gap_line("best simulation after local search", better.best.length, opt), file=out)
+
+
+def _history_rows(history, limit: int):
+    """At most ``limit`` rows of the history: evenly spread, the first and last kept."""
+    if len(history) <= limit:
+        return history
+    keep = np.unique(np.round(np.linspace(0, len(history) - 1, limit)).astype(int))
+    return history.iloc[keep]
+
+
+def print_solution(instance, sol, how: str, opt, out, loading: float = 0.0) -> None:
+    """``--solve`` / ``--kicks``: the stages (greedy start, its local search, iterated local
+    search) with their gaps, the improvement history summarised, and the best route."""
+    kind = "closed tours" if sol.best.closed else "open paths"
+    print(f"instance {instance.name}: {instance.n} cities; iterated local search, {kind} ({how})", file=out)
+    line = f"{sol.kicks} kicks in {duration_text(sol.seconds)}"
+    if loading > 0:
+        line += f", plus {duration_text(loading)} to load the compiled kernels (once per process)"
+    print(line, file=out)
+    header = optimum_line(instance, sol.best.closed, opt)
+    if header is not None:
+        print(header, file=out)
+    h = sol.history
+    local = float(h["length"].iloc[1]) if len(h) > 1 and h["kick"].iloc[1] == 0 else sol.start.length
+    print(gap_line("nearest neighbour (best walk of the start)", sol.start.length, opt), file=out)
+    print(gap_line("local search of it", local, opt), file=out)
+    print(gap_line(f"iterated local search, {sol.kicks} kicks", sol.best.length, opt), file=out)
+    print(f"\nhistory: {len(h)} improvements of the best; the last at kick {int(h['kick'].iloc[-1])}, "
+          f"{duration_text(float(h['seconds'].iloc[-1]))} into the run", file=out)
+    rows = _history_rows(h, HISTORY_ROWS)
+    gaps = opt is not None and opt.length > 0
+    print(f"  {'seconds':>9}  {'kick':>8}  {'length':>12}" + (f"  {'gap':>8}" if gaps else ""), file=out)
+    for t, kick, length in rows.itertuples(index=False):
+        gap = f"  {100 * (length / opt.length - 1):>6.2f} %" if gaps else ""
+        print(f"  {t:>9.4f}  {int(kick):>8}  {length_text(length):>12}{gap}", file=out)
+    print(f"\nbest route (start {sol.best.names[0]}):", file=out)
+    print(sol.best.render(), file=out)
+
+
+def improvement_figure(instance, result, improved, opt):
+    """The greedy tour beside the improved one (cities with coordinates), then the
+    improved lengths (a simulation) or the improvement history (a Solution)."""
+    import matplotlib.pyplot as plt
+
+    from .improve.solve import Solution
+    from .plot import plot_lengths, plot_route
+
+    greedy, better = _stage_tours(result, improved)
+    solution = result if isinstance(result, Solution) else None
+    sims = (result, improved) if isinstance(improved, Simulation) else ()
+    panels = 2 * (instance.coords is not None) + (solution is not None) + len(sims) * (instance.coords is None)
+    panels += (instance.coords is not None and bool(sims))
+    if panels == 0:
+        return None
+    fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 5), squeeze=False)
+    k = 0
+    if instance.coords is not None:
+        for tour, label in ((greedy, "greedy"), (better, "improved")):
+            plot_route(instance, tour, ax=axes[0, k])
+            axes[0, k].set_title(gap_line(f"{instance.name}, {label}", tour.length, opt), fontsize=10)
+            k += 1
+    source = None if opt is None else opt.source
+    optimum = None if opt is None else opt.length
+    for sim, label in zip(sims, ("greedy walks", "after local search")):
+        if instance.coords is not None and label == "greedy walks":
+            continue  # beside the routes, only the improved lengths
+        plot_lengths(sim.lengths, ax=axes[0, k], optimum=optimum, optimum_source=source)
+        axes[0, k].set_title(f"{sim.n_simulations} simulations, {label}")
+        k += 1
+    if solution is not None:
+        ax = axes[0, k]
+        h = solution.history
+        t = np.append(h["seconds"].to_numpy(), max(solution.seconds, float(h["seconds"].iloc[-1])))
+        y = np.append(h["length"].to_numpy(), solution.best.length)  # the plateau to the end of the run
+        ax.step(t, y, where="post", color="tab:blue", lw=2, label="best length (iterated local search)")
+        ax.set_xscale("log")
+        ax.axhline(solution.start.length, color="0.5", ls=":", label=f"greedy start {solution.start.length:g}")
+        if optimum is not None:
+            ax.axhline(optimum, color="tab:red", ls="--", label=f"optimum {optimum:g} ({source})")
+        ax.set(xlabel="seconds since the call began (log scale)", ylabel="length",
+               title=f"{solution.kicks} kicks in {solution.seconds:.3g} s: the best against time")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def log_improvement(run, args, instance, improved, greedy, opt) -> None:
+    """--track with --local-search or --solve: the stages' lengths and gaps, and a
+    Solution's history as the metric ``length`` (step = kick)."""
+    from .improve.solve import Solution
+
+    if isinstance(improved, Solution):
+        run.log_params({"instance": args.instance, "n_cities": instance.n, "seed": args.seed,
+                        "closed": args.closed, "solve_seconds": args.solve, "kicks": args.kicks,
+                        "optimum_source": None if opt is None else opt.source})
+        stages = {"greedy": improved.start.length, "solve": improved.best.length}
+        h = improved.history
+        if len(h) > 1 and h["kick"].iloc[1] == 0:
+            stages["local_search"] = float(h["length"].iloc[1])
+        run.log_metrics({"kicks_made": improved.kicks, "seconds": improved.seconds})
+        for row in h.itertuples(index=False):
+            run.log_metric("length", float(row.length), step=int(row.kick))
+    else:
+        better = improved.best if isinstance(improved, Simulation) else improved
+        stages = {"greedy": greedy.length, "local_search": better.length}
+    metrics = {f"{k}_length": v for k, v in stages.items()}
+    if opt is not None:
+        metrics["optimum"] = opt.length
+        metrics.update({f"{k}_gap_pct": 100 * (v / opt.length - 1) for k, v in stages.items() if opt.length > 0})
+    run.log_metrics(metrics)

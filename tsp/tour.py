@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -73,6 +73,9 @@ class Tour:
         Length of each leg walked: ``len(order) - 1`` legs, then the closing leg
         when closed and it exists (a closed walk with no way back has none). An
         order given by hand may hold a missing edge, shown as ``inf``.
+    instance : Instance or None
+        The instance the tour belongs to (set by ``from_order`` and every
+        function that returns a Tour), so ``local_search(tour)`` needs no more.
     """
 
     order: np.ndarray
@@ -81,6 +84,7 @@ class Tour:
     complete: bool
     names: tuple
     legs: np.ndarray
+    instance: object = field(default=None, repr=False)
 
     @classmethod
     def from_order(cls, instance, order, closed: bool = False) -> "Tour":
@@ -113,6 +117,7 @@ class Tour:
             complete=complete,
             names=tuple(instance.names[i] for i in order),
             legs=legs,
+            instance=instance,
         )
 
     def __len__(self) -> int:

@@ -325,3 +325,119 @@ def test_help_says_where_the_optimum_comes_from():
     text = " ".join(out.stdout.split())
     assert f"Held-Karp computes it for at most {EXACT_MAX_N} cities" in text
     assert "TSPLIB95's published optimum (tsp/data/tsplib/optima.csv)" in text
+
+
+# ---------------------------------------------------------------------------
+# --local-search, --solve / --kicks: the stages after greedy, each with its gap
+# ---------------------------------------------------------------------------
+
+
+def test_local_search_after_n_walks_matches_the_library():
+    from tsp import read_tsplib
+
+    out = run("200", "--seed", "1", "--closed", "--local-search", "--instance", "tsplib:berlin52")
+    assert out.returncode == 0, out.stderr
+    inst = read_tsplib(os.path.join(BUNDLED_DIR, "berlin52.tsp"))
+    sim = simulate(inst, 200, seed=1, closed=True)
+    better = simulate(inst, starts=sim.starts, closed=True, local_search=True)
+    text = out.stdout
+    assert f"best simulation: {sim.best.length:g}, " in text  # the classroom output first, as before
+    assert "every walk improved by local search (2-opt and Or-opt)" in text
+    assert (f"best length {better.best.length:g}, found by {better.n_best} of 200 simulations "
+            f"(greedy alone: {sim.best.length:g}, found by {sim.n_best})") in text
+    gap = better.best.length - 7542
+    assert (f"best simulation after local search: {better.best.length:g}, {gap:g} above the optimum "
+            f"({100 * gap / 7542:.2f} %)") in text
+
+
+def test_local_search_after_the_verbose_walk():
+    from tsp import local_search, nearest_neighbor
+
+    out = run("--start", "SWY", "--local-search")
+    assert out.returncode == 0, out.stderr
+    better = local_search(nearest_neighbor(seed_routes(), "SWY"))
+    assert f"after local search (2-opt and Or-opt moves until neither helps): {better}" in out.stdout
+    assert "local search: 128, 0 above the optimum (0.00 %)" in out.stdout
+
+
+def test_kicks_with_a_seed_print_every_stage_with_its_gap_as_the_library_finds_them():
+    from tsp import read_tsplib, solve
+
+    out = run("--instance", "tsplib:st70", "--closed", "--kicks", "400", "--seed", "3")
+    assert out.returncode == 0, out.stderr
+    inst = read_tsplib(os.path.join(BUNDLED_DIR, "st70.tsp"))
+    sol = solve(inst, seconds=None, kicks=400, seed=np.random.default_rng(3))
+    text = out.stdout
+
+    def gap(x):
+        return f"{x:g}, {x - 675:g} above the optimum ({100 * (x - 675) / 675:.2f} %)"
+
+    assert "instance st70: 70 cities; iterated local search, closed tours (seed 3)" in text
+    assert re.search(r"\n400 kicks in [\d.]+ m?s, plus [\d.]+ m?s to load the compiled kernels", text), text
+    assert "exact optimum: 675 (published by TSPLIB95 for st70)" in text
+    assert f"nearest neighbour (best walk of the start): {gap(sol.start.length)}" in text
+    assert f"local search of it: {gap(sol.history['length'].iloc[1])}" in text
+    assert f"iterated local search, 400 kicks: {gap(sol.best.length)}" in text
+    assert f"history: {len(sol.history)} improvements of the best; the last at kick " \
+           f"{int(sol.history['kick'].iloc[-1])}" in text
+    rows = re.findall(r"\n +[\d.]+ +(\d+) +(\d+) +[\d.]+ %", text)
+    assert rows and rows[-1] == (str(int(sol.history["kick"].iloc[-1])), f"{sol.best.length:g}")
+    assert len(rows) <= 10  # summarised
+    assert f"best route (start {sol.best.names[0]}):" in text
+
+
+def test_solve_plots_both_tours_and_the_history_and_tracks_the_stages(tmp_path):
+    import tracking
+
+    db = tmp_path / "t.db"
+    png = tmp_path / "solve.png"
+    out = run("--instance", "tsplib:eil51", "--closed", "--kicks", "300", "--seed", "0", "--plot", str(png),
+              "--track", env={"OPTSANDBOX_TRACKING_URI": f"sqlite:///{db}"})
+    assert out.returncode == 0, out.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    runs = tracking.search_runs(experiment="tsp", uri=db)
+    assert runs["run_name"].tolist() == ["eil51-solve"]
+    row = runs.iloc[0]
+    assert row["metrics.optimum"] == 426 and row["metrics.kicks_made"] == 300
+    for stage in ("greedy", "local_search", "solve"):
+        assert row[f"metrics.{stage}_gap_pct"] == pytest.approx(100 * (row[f"metrics.{stage}_length"] / 426 - 1))
+    history = tracking.metric_history(row["run_id"], "length", uri=db)
+    assert history["value"].iloc[-1] == row["metrics.solve_length"] and history["value"].is_monotonic_decreasing
+
+
+def test_local_search_is_tracked_and_plotted_beside_greedy(tmp_path):
+    import tracking
+
+    db = tmp_path / "t.db"
+    png = tmp_path / "ls.png"
+    out = run("50", "--seed", "2", "--local-search", "--instance", "random:60", "--plot", str(png), "--track",
+              env={"OPTSANDBOX_TRACKING_URI": f"sqlite:///{db}"})
+    assert out.returncode == 0, out.stderr
+    assert png.is_file()
+    row = tracking.search_runs(experiment="tsp", uri=db).iloc[0]
+    assert row["run_name"] == "random:60-50-local-search"
+    assert row["metrics.local_search_length"] <= row["metrics.greedy_length"] == row["metrics.best_length"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["10", "--solve", "1"], "drop N"),
+    (["--all-starts", "--kicks", "5"], "drop --all-starts"),
+    (["--kicks", "5", "--local-search"], "drop --local-search"),
+    (["--solve", "soon"], "must be a number of seconds, got 'soon'"),
+    (["--solve", "-1"], "non-negative number of seconds, got -1"),
+    (["--solve", "inf"], "finite"),
+    (["--kicks", "-2"], "must be a non-negative integer, got -2"),
+])
+def test_bad_solve_options_are_one_line_exit_2(args, words):
+    out = run(*args)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], out.stderr
+
+
+def test_solve_draws_a_bar_on_a_terminal():
+    code, out, err = run_with_terminal_stderr("import sys, tsp.__main__ as m; sys.exit(m.main(sys.argv[1:]))",
+                                              "--kicks", "2000", "--seed", "0", "--closed")
+    assert code == 0, err
+    assert "iterated local search:" in err and "/2.00k [" in err and "kicks/s" in err
+    assert "2000 kicks in" in out

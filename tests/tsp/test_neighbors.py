@@ -14,7 +14,8 @@ from tests import reference as ref
 from tests.data import points_for, tie_heavy_matrices
 from tests.tsp.parallel import assert_parallel_from_warm_cache
 from tsp import Instance, _metric, neighbors
-from tsp.neighbors import Candidates, candidate_lists, candidate_lists_parallel, candidates
+from tsp.neighbors import (Candidates, candidate_lists, candidate_lists_parallel, candidates, quadrant_candidates,
+                           quadrant_lists, quadrant_lists_parallel)
 
 INF = np.inf
 COORDINATE_KINDS = sorted(set(_metric.KINDS) - {"matrix"})
@@ -93,4 +94,39 @@ def test_candidate_lists_parallel_runs_in_parallel_when_loaded_from_a_warm_cache
               "m = _metric.of(Instance.random_uniform(200, seed=0))",
         serial="candidate_lists(m, 8)",
         parallel="candidate_lists_parallel(m, 8)",
+    )
+
+
+# ---------------------------------------------------------------------------
+# quadrant lists (the candidates of local search)
+# ---------------------------------------------------------------------------
+
+
+@given(st.data(), st.integers(1, 6), st.integers(1, 3))
+def test_quadrant_lists_equal_a_plain_sort_per_quadrant(data, near, per_quadrant):
+    """Duplicate points and tied distances included (TSPLIB-style integer coordinates)."""
+    xy = data.draw(points_for("EUC_2D", max_n=14))
+    xy = np.round(np.asarray(xy, dtype=float) / 1e4)  # small integers: many ties and duplicates
+    inst = Instance.from_points(xy)
+    m, coords = _metric.of(inst), inst.coords
+    want = ref.quadrant_lists(inst.dist, coords, near, per_quadrant)
+    assert_same_lists(quadrant_lists(m, coords, near, per_quadrant), want)
+    assert_same_lists(quadrant_lists_parallel(m, coords, near, per_quadrant), want)
+
+
+def test_quadrant_candidates_are_cached_and_fall_back_to_the_nearest_without_coordinates():
+    inst = Instance.random_uniform(30, seed=1)
+    a = quadrant_candidates(inst, 5, 2)
+    assert quadrant_candidates(inst, 5, 2) is a and a.cand.shape == (30, 13)
+    matrix = Instance.from_matrix(inst.dist)
+    assert quadrant_candidates(matrix, 5, 2) is candidates(matrix, 5)
+    assert quadrant_candidates(inst, 5, 0) is candidates(inst, 5)
+
+
+def test_quadrant_lists_parallel_runs_in_parallel_when_loaded_from_a_warm_cache():
+    assert_parallel_from_warm_cache(
+        setup="from tsp import Instance, _metric\nfrom tsp.neighbors import quadrant_lists, quadrant_lists_parallel\n"
+              "inst = Instance.random_uniform(300, seed=0)\nm, xy = _metric.of(inst), inst.coords",
+        serial="quadrant_lists(m, xy, 7, 2)",
+        parallel="quadrant_lists_parallel(m, xy, 7, 2)",
     )

@@ -16,6 +16,7 @@ import numpy as np
 from .. import _jit, _metric
 from .._progress import check_progress, reporter
 from .._validation import check_flag, check_int, check_memory, check_seed, check_starts
+from ..improve import local_search as improve
 from ..instance import check_instance
 from ..neighbors import candidates
 from ..tour import Tour
@@ -115,7 +116,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 
 def simulate(instance, n_simulations=None, seed=None, closed: bool = False, starts=None,
-             *, progress=None) -> Simulation:
+             *, progress=None, local_search: bool = False) -> Simulation:
     """Nearest-neighbour walks from many starts; keep the shortest.
 
     Parameters
@@ -137,6 +138,10 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
         Reports while the walks run: True draws a ``tqdm`` bar on stderr; a
         callable is called as ``progress(done, total)``, counted in simulations
         (``total = n_simulations``), after each chunk of walks.
+    local_search : bool, default False
+        Improve every complete walk with ``tsp.local_search`` (2-opt and Or-opt)
+        inside the parallel loop, before the best is kept: ``lengths`` are then
+        the improved lengths and ``best`` the best improved tour.
 
     Returns
     -------
@@ -172,6 +177,7 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     """
     instance = check_instance(instance)
     closed = check_flag("closed", closed)
+    local_search = check_flag("local_search", local_search)
     check_progress(progress)
     if n_simulations is not None:
         n_simulations = check_int("n_simulations", n_simulations, 1, "a positive integer")
@@ -199,14 +205,22 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     distinct = np.flatnonzero(drawn)
     metric, lists = _metric.of(instance), candidates(instance)
     by_start = np.full(n, np.nan)
-    kernel = walk_many if distinct.size * n >= PARALLEL_MIN_WORK else walk_each
-    with reporter(progress, starts.size, "nearest-neighbour walks", " simulations") as report:
+    parallel = distinct.size * n >= PARALLEL_MIN_WORK
+    if local_search:
+        moves = improve.context(instance, improve.K_MOVES, closed)
+        kernel = improve.improved_walks_many if parallel else improve.improved_walks_each
+        args = (*moves, lists)
+    else:
+        kernel = walk_many if parallel else walk_each
+        args = (metric, lists)
+    what = "walks and local searches" if local_search else "nearest-neighbour walks"
+    with reporter(progress, starts.size, what, " simulations") as report:
         chunk = distinct.size if report is None else max(64, distinct.size // 50)
         done = 0
         for lo in range(0, distinct.size, chunk):
             part = distinct[lo:lo + chunk]
-            lengths_part, _ = _jit.call(kernel, metric, lists, part, closed)
-            by_start[part] = lengths_part
+            lengths_part = _jit.call(kernel, *args, part, closed)
+            by_start[part] = lengths_part if local_search else lengths_part[0]
             if report is not None:
                 done += int(drawn[part].sum())
                 report(done)
@@ -218,7 +232,10 @@ def simulate(instance, n_simulations=None, seed=None, closed: bool = False, star
     else:
         i_best, n_best = 0, 0
     order = np.empty(n, dtype=np.int64)  # walk the best start again for its order
-    _, steps, _ = _jit.call(walk, metric, lists, int(starts[i_best]), closed, order)
+    if local_search:
+        _, steps = _jit.call(improve.improved_walk, moves, lists, int(starts[i_best]), closed, order)
+    else:
+        _, steps, _ = _jit.call(walk, metric, lists, int(starts[i_best]), closed, order)
     best = Tour.from_order(instance, order[:steps], closed=closed)
     seconds = time.perf_counter() - t0
     return Simulation(best=best, lengths=_readonly(lengths), starts=_readonly(starts),

@@ -237,3 +237,42 @@ class SimulateValidation(unittest.TestCase):
             self.assertEqual(simulate(SEED, 52_428, seed=0).n_simulations, 52_428)
             with self.assertRaisesRegex(ValueError, r"^n_simulations=52429 needs 0\.8 MiB"):
                 simulate(SEED, 52_429, seed=0)
+
+
+# ---------------------------------------------------------------------------
+# local_search=True: every walk improved before the best is kept
+# ---------------------------------------------------------------------------
+
+
+class SimulateWithLocalSearch(unittest.TestCase):
+    def test_lengths_are_each_walk_improved_by_local_search(self):
+        from tsp import local_search
+
+        inst = Instance.random_uniform(60, seed=9)
+        for closed in (False, True):
+            sim = simulate(inst, 30, seed=1, closed=closed, local_search=True)
+            plain = simulate(inst, 30, seed=1, closed=closed)
+            by_start = {s: local_search(nearest_neighbor(inst, int(s), closed=closed)).length for s in sim.starts}
+            self.assertEqual(sim.lengths.tolist(), [by_start[s] for s in sim.starts])
+            self.assertTrue((sim.lengths <= plain.lengths).all())
+            self.assertEqual(sim.best.length, sim.lengths.min())
+            self.assertEqual(sim.best.length, ref.walk_length(inst.dist, sim.best.order.tolist(), closed))
+
+    def test_the_classroom_table_reaches_both_optima_from_every_start(self):
+        for closed, optimum in ((False, 128.0), (True, 171.0)):
+            sim = simulate(SEED, starts="all", closed=closed, local_search=True)
+            self.assertEqual(sim.best.length, optimum)
+            self.assertTrue((sim.lengths >= optimum).all())
+
+    def test_stuck_walks_stay_inf_and_the_flag_is_checked(self):
+        dist = np.array([[0, 1, 1], [INF, 0, 1], [INF, INF, 0.0]])
+        sim = simulate(Instance.from_matrix(dist), starts="all", local_search=True)
+        self.assertEqual(sim.lengths.tolist(), [2.0, INF, INF])
+        with self.assertRaisesRegex(TypeError, "local_search must be True or False"):
+            simulate(SEED, 5, local_search=1)
+
+    def test_parallel_run_matches_the_serial_one(self):
+        inst = Instance.random_uniform(400, seed=2)  # 400 x 400 city-steps: the parallel kernel
+        sim = simulate(inst, starts="all", closed=True, local_search=True)
+        small = [simulate(inst, starts=[s], closed=True, local_search=True).lengths[0] for s in range(0, 400, 70)]
+        self.assertEqual(sim.lengths[::70].tolist(), small)

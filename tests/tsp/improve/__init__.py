@@ -1,0 +1,1 @@
+"""Tests of tsp.improve: local search and iterated local search."""

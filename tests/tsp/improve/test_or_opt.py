@@ -1,0 +1,52 @@
+"""tsp.improve.or_opt: the Or-opt move, through ``tsp.or_opt``.
+
+Properties against the exhaustive oracle (``reference.or_opt_moves``): with lists of
+every city no segment of 1-3 cities can move anywhere to advantage; known answers.
+"""
+
+import numpy as np
+from hypothesis import example, given
+
+from tests import reference as ref
+from tests.data import matrices_with_a_tour
+from tsp import Instance, Tour, or_opt
+
+
+@given(matrices_with_a_tour())
+@example((np.array([[0.0, 1.0], [0.0, 0.0]]), [0, 1], False))  # n = 2: the only move is 1 0
+def test_or_opt_with_every_city_as_candidate_is_or_optimal(case):
+    dist, order, closed = case
+    inst = Instance.from_matrix(dist)
+    start = Tour.from_order(inst, order, closed=closed)
+    out = or_opt(start, neighbors=max(1, inst.n - 1))
+    assert sorted(out.order.tolist()) == list(range(inst.n))
+    assert out.complete and out.length <= start.length
+    assert out.length == ref.walk_length(dist, out.order.tolist(), closed)
+    assert ref.improving_move(dist, out.order.tolist(), closed, ("or-opt",)) is None
+
+
+def test_a_city_left_behind_is_moved_back_in_line():
+    line = Instance.from_points([[0, 0], [1, 0], [2, 0], [3, 0]])
+    out = or_opt(Tour.from_order(line, [0, 2, 1, 3]))
+    assert out.length == 3.0
+
+
+def test_a_segment_goes_in_reversed_when_that_is_shorter():
+    """0 .. 5 on a line, with the segment 3 4 5 visited first and backwards: moving it
+    (reversed) to the end is one Or-opt move."""
+    line = Instance.from_points([[x, 0] for x in range(6)])
+    start = Tour.from_order(line, [5, 4, 3, 0, 1, 2])  # 1 + 1 + 3 + 1 + 1 = 7
+    out = or_opt(start)
+    assert out.length == 5.0
+
+
+def test_an_asymmetric_cycle_is_restored_one_city_at_a_time():
+    """Only 0 -> 1 -> 2 -> 3 -> 0 is cheap (1 per leg, 9 otherwise, either way round)."""
+    d = np.full((4, 4), 9.0)
+    np.fill_diagonal(d, 0)
+    for a in range(4):
+        d[a, (a + 1) % 4] = 1.0
+    inst = Instance.from_matrix(d)
+    start = Tour.from_order(inst, [0, 2, 1, 3], closed=True)  # 9 + 9 + 9 + 1
+    out = or_opt(start)
+    assert start.length == 28.0 and out.length == 4.0 and out.order.tolist() == [0, 1, 2, 3]

@@ -1,0 +1,197 @@
+"""tsp.improve.solve: iterated local search.
+
+Against the exact solver (Held-Karp) on small instances, known answers (the
+classroom table, burma14, ulysses16), reproducibility (same seed and kicks, any
+thread count), the Solution's history, progress reports, and bad input.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import unittest
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from tests import reference as ref
+from tests.data import holed_integer_matrices, planar_point_lists, tie_heavy_matrices
+from tests.profiles import slow
+from tsp import Instance, Solution, nearest_neighbor, read_tsplib, seed_routes, solve
+from tsp.exact import held_karp
+from tsp.tsplib import BUNDLED_DIR
+
+ROOT = Path(__file__).resolve().parents[3]
+SEED = seed_routes()
+
+small_instances = st.one_of(
+    tie_heavy_matrices(min_n=3, max_n=10, max_d=9),
+    holed_integer_matrices(True, 10),
+    holed_integer_matrices(False, 10),
+    planar_point_lists(3, 10).map(lambda xy: ref.euclidean_matrix(xy)),
+)
+
+
+@slow
+@given(small_instances, st.booleans(), st.integers(0, 2**32 - 1))
+def test_enough_kicks_find_the_held_karp_optimum_on_ten_cities_or_fewer(dist, closed, seed):
+    inst = Instance.from_matrix(dist)
+    try:
+        opt = held_karp(inst, closed=closed)
+    except ValueError:  # no Hamiltonian route at all
+        assume(False)
+    try:
+        sol = solve(inst, seconds=None, kicks=400, seed=seed, closed=closed)
+    except ValueError as exc:  # every nearest-neighbour walk stranded: said so, never a wrong tour
+        assert "no complete nearest-neighbour" in str(exc)
+        assume(False)
+    assert sol.best.complete and sorted(sol.best.order.tolist()) == list(range(inst.n))
+    assert sol.best.length == ref.walk_length(dist, sol.best.order.tolist(), closed)
+    assert sol.best.length == pytest.approx(opt.length, rel=1e-9, abs=1e-12)
+
+
+class KnownAnswers(unittest.TestCase):
+    def test_the_classroom_table_open_and_closed(self):
+        self.assertEqual(solve(SEED, seconds=None, kicks=300, seed=0, closed=False).best.length, 128.0)
+        self.assertEqual(solve(SEED, seconds=None, kicks=300, seed=0).best.length, 171.0)
+
+    def test_burma14_and_ulysses16_reach_their_published_optima(self):
+        for name, optimum in (("burma14", 3323.0), ("ulysses16", 6859.0)):
+            inst = read_tsplib(f"{BUNDLED_DIR}/{name}.tsp")
+            self.assertEqual(solve(inst, seconds=None, kicks=1000, seed=0).best.length, optimum, name)
+
+
+# ---------------------------------------------------------------------------
+# reproducibility
+# ---------------------------------------------------------------------------
+
+
+def test_same_seed_and_kicks_same_tour_and_history():
+    inst = Instance.random_uniform(200, seed=5)
+    a = solve(inst, seconds=None, kicks=3000, seed=7)
+    b = solve(inst, seconds=None, kicks=3000, seed=7)
+    np.testing.assert_array_equal(a.best.order, b.best.order)
+    np.testing.assert_array_equal(a.history[["kick", "length"]], b.history[["kick", "length"]])
+    c = solve(inst, seconds=None, kicks=3000, seed=8)
+    assert not np.array_equal(a.best.order, c.best.order)
+
+
+_THREADS = """
+import json, numba
+from tsp import Instance, solve, simulate
+inst = Instance.random_uniform(300, seed=2)
+sol = solve(inst, seconds=None, kicks=4000, seed=3)
+sim = simulate(inst, 40, seed=4, closed=True, local_search=True)
+print(json.dumps({"threads": numba.get_num_threads(), "order": sol.best.order.tolist(),
+                  "kicks": sol.history["kick"].tolist(), "sim": sim.lengths.tolist()}))
+"""
+
+
+def test_one_and_two_threads_give_the_same_result():
+    seen = {}
+    for threads in ("1", "2"):
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "NUMBA_NUM_THREADS": threads}
+        out = subprocess.run([sys.executable, "-c", _THREADS], env=env, cwd=ROOT, check=True,
+                             capture_output=True, text=True, timeout=300)
+        seen[threads] = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["1"]["threads"] == 1 and seen["2"]["threads"] == 2
+    for key in ("order", "kicks", "sim"):
+        assert seen["1"][key] == seen["2"][key], key
+
+
+# ---------------------------------------------------------------------------
+# the Solution
+# ---------------------------------------------------------------------------
+
+
+class SolutionTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.inst = read_tsplib(f"{BUNDLED_DIR}/st70.tsp")
+        cls.sol = solve(cls.inst, seconds=None, kicks=2000, seed=1)
+
+    def test_history_is_one_row_per_improvement_of_the_best(self):
+        h, sol = self.sol.history, self.sol
+        self.assertEqual(list(h.columns), ["seconds", "kick", "length"])
+        self.assertEqual(h["length"].iloc[0], sol.start.length)
+        self.assertEqual(h["length"].iloc[-1], sol.best.length)
+        self.assertTrue((np.diff(h["length"]) < 0).all())
+        self.assertTrue((np.diff(h["kick"]) >= 0).all() and (np.diff(h["seconds"]) >= 0).all())
+        self.assertTrue(h["kick"].iloc[-1] <= sol.kicks == 2000)
+        self.assertTrue(0 <= h["seconds"].iloc[-1] <= sol.seconds)
+
+    def test_best_and_start(self):
+        sol = self.sol
+        self.assertIsInstance(sol, Solution)
+        self.assertLessEqual(sol.best.length, sol.start.length)
+        self.assertTrue(sol.best.closed and sol.best.complete)
+        self.assertEqual(sol.best.order[0], sol.start.order[0])
+        walk = nearest_neighbor(self.inst, int(sol.start.order[0]), closed=True)  # a true greedy walk
+        np.testing.assert_array_equal(sol.start.order, walk.order)
+        self.assertEqual(sol.best.length, ref.walk_length(self.inst.dist, sol.best.order.tolist(), True))
+        self.assertIn("kicks=2000", repr(sol))
+
+    def test_a_time_budget(self):
+        sol = solve(self.inst, seconds=0.05, seed=0)
+        self.assertGreater(sol.kicks, 0)
+        self.assertLessEqual(sol.best.length, sol.start.length)
+        none = solve(self.inst, seconds=0, seed=0)
+        self.assertEqual(none.kicks, 0)  # the start and its local search only
+        both = solve(self.inst, seconds=60, kicks=10, seed=0)
+        self.assertEqual(both.kicks, 10)
+
+    def test_progress_callable_and_bar(self):
+        calls = []
+        solve(self.inst, seconds=None, kicks=500, seed=0, progress=lambda d, t: calls.append((d, t)))
+        self.assertEqual(calls[-1], (500, 500))
+        self.assertTrue(all(a[0] <= b[0] for a, b in zip(calls, calls[1:])))
+        timed = []
+        solve(self.inst, seconds=0.02, seed=0, progress=lambda d, t: timed.append((d, t)))
+        self.assertTrue(timed and all(t == 0.02 and 0 <= d <= 0.02 for d, t in timed))
+
+
+def test_progress_true_draws_a_bar_on_stderr(capsys):
+    solve(SEED, seconds=None, kicks=50, seed=0, progress=True)
+    assert "iterated local search" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# bad input
+# ---------------------------------------------------------------------------
+
+
+class SolveValidation(unittest.TestCase):
+    def test_instance(self):
+        with self.assertRaisesRegex(TypeError, "instance must be a tsp.Instance, got list"):
+            solve([[0, 1], [1, 0]])
+
+    def test_budgets(self):
+        for bad in (-1, float("nan"), float("inf")):
+            with self.assertRaisesRegex(ValueError, "seconds must be finite and non-negative"):
+                solve(SEED, seconds=bad)
+        with self.assertRaisesRegex(TypeError, "seconds must be a number or None, got '1'"):
+            solve(SEED, seconds="1")
+        with self.assertRaisesRegex(ValueError, "kicks must be a non-negative integer, got -1"):
+            solve(SEED, kicks=-1)
+        with self.assertRaisesRegex(TypeError, "kicks must be a non-negative integer, got 2.5"):
+            solve(SEED, kicks=2.5)
+        with self.assertRaisesRegex(ValueError, "needs a budget: seconds or kicks"):
+            solve(SEED, seconds=None)
+
+    def test_flags_seed_and_progress(self):
+        with self.assertRaisesRegex(TypeError, "closed must be True or False"):
+            solve(SEED, closed="yes")
+        with self.assertRaisesRegex(TypeError, "progress must be None, True or callable"):
+            solve(SEED, progress=5)
+        with self.assertRaisesRegex(ValueError, "seed must be a non-negative integer"):
+            solve(SEED, seed=-3)
+
+    def test_no_walk_to_start_from(self):
+        dist = np.full((4, 4), np.inf)
+        np.fill_diagonal(dist, 0)
+        dist[0, 1] = dist[1, 2] = 1.0  # 0 -> 1 -> 2, and nothing reaches 3
+        with self.assertRaisesRegex(ValueError, "no complete nearest-neighbour path"):
+            solve(Instance.from_matrix(dist), kicks=5, closed=False)
