@@ -283,11 +283,7 @@ def test_signals_landing_inside_a_transaction_lose_nothing(temp_store, signame):
         assert values == [float(i) for i in range(len(values))]
 
 
-@POSIX
-def test_end_marks_a_sigkilled_run_and_refuses_a_live_one(temp_store, capsys):
-    from tracking.__main__ import main as cli
-
-    child = _spawn("""
+_VICTIM = """
 import time, tracking
 run = tracking.start_run("stale", "victim")
 run.log_metric("x", 1.0)
@@ -296,7 +292,14 @@ run.flush()
 print(run.run_id, flush=True)
 while True:
     time.sleep(0.05)
-""")
+"""  # a run left RUNNING by a process that logs no more (then killed)
+
+
+@POSIX
+def test_end_marks_a_sigkilled_run_and_refuses_a_live_one(temp_store, capsys):
+    from tracking.__main__ import main as cli
+
+    child = _spawn(_VICTIM)
     try:
         run_id = child.stdout.readline().strip()
         assert len(run_id) == 32, child.stderr.read()
@@ -325,15 +328,7 @@ def test_end_leaves_the_database_file_alone_whole(temp_store, tmp_path):
     though another connection (a reader here) stays open, so closing ours does not checkpoint."""
     import sqlite3
 
-    child = _spawn("""
-import time, tracking
-run = tracking.start_run("stale", "victim")
-run.log_metric("x", 1.0)
-run.flush()
-print(run.run_id, flush=True)
-while True:
-    time.sleep(0.05)
-""")
+    child = _spawn(_VICTIM)
     try:
         run_id = child.stdout.readline().strip()
         assert len(run_id) == 32, child.stderr.read()
