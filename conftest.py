@@ -1,8 +1,8 @@
 """What every doctest gets, wherever it lives (``pytest`` collects the Examples itself).
 
-``pyproject.toml`` runs pytest over ``tests/`` and the packages ``greedy``, ``tsp``,
-``optim`` and ``tracking`` with ``--doctest-modules``: each docstring with an Examples
-block is one test item, named after its module and object (``greedy/dynamic.py::
+``pyproject.toml`` runs pytest over ``tests/``, the packages ``greedy``, ``tsp``,
+``optim``, ``tracking`` and ``benchmarks`` with ``--doctest-modules``: each docstring
+with an Examples block is one test item, named after its module and object (``greedy/dynamic.py::
 greedy.dynamic.optimal_change``), so ``pytest greedy/dynamic.py`` runs that module's
 Examples. ``__main__.py`` modules are never imported (pytest skips them); a module
 imported by pytest is the one in ``sys.modules`` under its real name (checked below).

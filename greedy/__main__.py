@@ -7,13 +7,15 @@ import math
 import sys
 
 from . import NoExactChange, greedy_change, optimal_change, smallest_counterexample
-from ._validation import check_coins
+from ._validation import TooMuchWork, check_coins
+from .canonical import MAX_COINS, MAX_STEPS, expected_seconds
+from .dynamic import table_seconds
 
 DESCRIPTION = """\
 Pay AMOUNT with the coins two ways, side by side: greedily (the largest coin that
 fits, again and again) and optimally (fewest coins, by dynamic programming). Then
 say whether the coin system is canonical, i.e. greedy is optimal for every amount
-it can pay, and if not, the smallest amount where it is not."""
+the coins can pay, and if not, the smallest amount where it is not."""
 
 EXAMPLES = """\
 examples:
@@ -32,13 +34,24 @@ def _coins(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"coins must be integers separated by commas, got {text!r}")
 
 
-# A tqdm bar (stderr, terminals only) for exact tables of at least this many
-# amount-coin steps: about a second of dynamic programming.
-_PROGRESS_WORK = 10**8
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
 
 
-def _bar(amounts: int, coins) -> bool:
-    return sys.stderr.isatty() and amounts * len(coins) >= _PROGRESS_WORK
+# A tqdm bar (stderr, terminals only) for work expected to take at least this long
+# (greedy.dynamic.SECONDS_PER_STEP, measured: about 1.7 * 10**9 amount-coin steps of
+# the exact table a second; 10**8 steps, the old threshold, take 0.03 to 0.13 s).
+_PROGRESS_SECONDS = 1.0
+
+
+def _bar(seconds: float) -> bool:
+    return sys.stderr.isatty() and seconds >= _PROGRESS_SECONDS
 
 
 def _describe(fn, amount, coins, **kw) -> tuple[str, object]:
@@ -57,15 +70,23 @@ def main(argv=None) -> int:
     parser.add_argument("amount", type=int, metavar="AMOUNT", help="amount to pay (a non-negative integer)")
     parser.add_argument("--coins", type=_coins, default=[10, 50, 100, 500], metavar="C1,C2,...",
                         help="coin values, comma-separated (default: 10,50,100,500)")
+    parser.add_argument("--max-coins", type=_positive, default=MAX_COINS, metavar="N",
+                        help=f"the canonical test of a system with a 1-coin takes time O(n^3): refuse it "
+                             f"beyond N coins (default {MAX_COINS}, about 2 s)")
+    parser.add_argument("--max-steps", type=_positive, default=MAX_STEPS, metavar="N",
+                        help=f"without a 1-coin the test fills an exact table: refuse it beyond N "
+                             f"amount-coin steps (default {MAX_STEPS}, about 2 s)")
     args = parser.parse_args(argv)
     try:
         check_coins(args.coins)
     except (TypeError, ValueError) as exc:
         parser.error(str(exc))
     try:
-        top = sorted(set(args.coins))[-2:]  # without a 1-coin the test tabulates up to their sum
-        bar = 1 not in args.coins and _bar(sum(top) // math.gcd(*args.coins), args.coins)
-        counter, why_not = smallest_counterexample(args.coins, progress=bar), None
+        counter, why_not = smallest_counterexample(args.coins, progress=_bar(expected_seconds(args.coins)),
+                                                   max_coins=args.max_coins, max_steps=args.max_steps), None
+    except TooMuchWork as exc:  # the same advice, in this command line's words
+        flag = "--" + exc.limit.replace("_", "-")
+        counter, why_not = None, f"{exc.reason}: pass {flag} {exc.needed} to wait for it (Ctrl-C stops it)"
     except ValueError as exc:  # coins too large for the exact test; change still works
         counter, why_not = None, str(exc)
     if args.amount < 0:
@@ -73,7 +94,7 @@ def main(argv=None) -> int:
 
     g_text, g = _describe(greedy_change, args.amount, args.coins)
     o_text, o = _describe(optimal_change, args.amount, args.coins,
-                          progress=_bar(args.amount // math.gcd(*args.coins), args.coins))
+                          progress=_bar(table_seconds(args.amount // math.gcd(*args.coins), len(args.coins))))
     coins = sorted(set(args.coins), reverse=True)
     print(f"amount {args.amount}, coins {coins}\n")
     print(f"{'coin':>10} {'greedy':>8} {'optimal':>8}")
@@ -90,7 +111,7 @@ def main(argv=None) -> int:
         print("\nthe system is canonical: greedy is optimal for every amount")
     elif counter is None:
         unpayable = f" ({args.amount} cannot be paid at all)" if o is None and g is None else ""
-        print(f"\nthe system is canonical: greedy is optimal for every amount it can pay; "
+        print(f"\nthe system is canonical: greedy is optimal for every amount the coins can pay; "
               f"without a 1-coin not every amount can be paid{unpayable}")
     else:
         print(f"\nthe system is not canonical: smallest counterexample {counter} "
@@ -107,5 +128,13 @@ def _count(fn, amount, coins) -> str:
         return "too large to tabulate"
 
 
+def _run(argv=None) -> int:
+    try:
+        return main(argv)
+    except KeyboardInterrupt:  # Ctrl-C: one line, the shell's code for SIGINT
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_run())

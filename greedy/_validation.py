@@ -8,11 +8,27 @@ from __future__ import annotations
 
 import numbers
 
-__all__ = ["NoExactChange", "check_amount", "check_coins", "check_limit"]
+__all__ = ["NoExactChange", "TooMuchWork", "check_amount", "check_coins", "check_limit"]
 
 
 class NoExactChange(ValueError):
     """The amount cannot be paid exactly with the given coins."""
+
+
+class TooMuchWork(ValueError):
+    """Work refused up front: it would take longer than a limit allows.
+
+    The message is ``reason`` (what would take how long) and the advice to raise the
+    keyword ``limit`` to ``needed``; a command line can give the same advice its own
+    way (``--max-coins 5000``) from these three attributes.
+    """
+
+    def __init__(self, reason: str, limit: str, needed: int):
+        super().__init__(f"{reason}: pass {limit}={needed} to wait for it (Ctrl-C stops it)")
+        self.reason, self.limit, self.needed = reason, limit, needed
+
+    def __reduce__(self):  # pickles (e.g. across processes) with its three parts
+        return type(self), (self.reason, self.limit, self.needed)
 
 
 def _is_integer(value) -> bool:
@@ -32,7 +48,7 @@ def check_amount(amount) -> int:
 
 
 def check_limit(name: str, value) -> int:
-    """A positive integer limit (``max_coins``), or raise naming it."""
+    """A positive integer limit (``max_coins``, ``max_steps``), or raise naming it."""
     if not _is_integer(value) or value < 1:
         raise (ValueError if _is_integer(value) else TypeError)(
             f"{name} must be a positive integer, got {value!r}")

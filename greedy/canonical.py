@@ -15,9 +15,9 @@ from math import gcd
 import numpy as np
 from numba import njit
 
-from ._progress import check_progress
-from ._validation import check_coins, check_limit
-from .dynamic import min_coins_table
+from ._progress import check_progress, reporter
+from ._validation import TooMuchWork, check_coins, check_limit
+from .dynamic import SECONDS_PER_STEP, check_table_size, min_coins_table
 
 __all__ = ["is_canonical", "smallest_counterexample"]
 
@@ -25,8 +25,13 @@ _INT64_SAFE = 2**61  # keeps every candidate sum below int64 overflow
 #: Pearson's test is O(n^3): refused above this many coins unless the caller raises it.
 MAX_COINS = 1000
 #: seconds per n^3 of Pearson's test, measured: 1,000 coins (1..1000) in 2.34 s, 2-core Xeon
+#: (2.27 s on the 2-core AMD EPYC where SECONDS_PER_STEP was measured)
 _SECONDS_PER_N3 = 2.34 / 1000**3
 _OPS_PER_SLICE = 3 * 10**7  # one kernel call: about 0.1 s, so Ctrl-C answers at once
+#: Without a 1-coin the test fills an exact table: refused above this many amount-coin
+#: steps unless the caller raises it. About 2.4 s (dynamic.SECONDS_PER_STEP), as long as
+#: Pearson's test of MAX_COINS coins.
+MAX_STEPS = 4 * 10**9
 
 
 @njit(cache=True)
@@ -59,12 +64,12 @@ def _pearson_kernel(coins, i_lo, i_hi):
 
 
 @njit(cache=True)
-def _greedy_counts_kernel(limit, coins):
-    """greedy[a] for a = 0..limit (-1 when greedy gets stuck); coins descending."""
-    greedy = np.empty(limit + 1, dtype=np.int64)
-    greedy[0] = 0
+def _greedy_counts_kernel(greedy, lo, hi, coins):
+    """Fill greedy[a] for lo <= a < hi (1 <= lo): the coins greedy pays a with, -1 when
+    it gets stuck, from greedy[0 .. lo - 1], already filled; coins descending. Returns
+    nothing, so Ctrl-C stays a KeyboardInterrupt (see dynamic._min_coins_kernel)."""
     i = coins.size - 1  # index of the largest coin <= a, moving up as a grows
-    for a in range(1, limit + 1):
+    for a in range(lo, hi):
         while i > 0 and coins[i - 1] <= a:
             i -= 1
         c = coins[i]
@@ -72,45 +77,98 @@ def _greedy_counts_kernel(limit, coins):
             greedy[a] = -1
         else:
             greedy[a] = greedy[a - c] + 1
-    return greedy
 
 
-def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...], progress=None) -> int | None:
+def _show(coins) -> str:
+    """Coins for a message: all of them when few, else the first three, the last and how many."""
+    coins = list(coins)
+    if len(coins) <= 8:
+        return str(coins)
+    return f"[{coins[0]}, {coins[1]}, {coins[2]}, ..., {coins[-1]}] ({len(coins)} coins)"
+
+
+def _scan_below_bound(coins: tuple[int, ...], original: tuple[int, ...], progress, max_steps: int) -> int | None:
     # Kozen & Zaks (1994): a smallest counterexample, if any, is below the sum of
     # the two largest coins. Their argument holds for the definition above too.
     limit = coins[0] + coins[1] - 1
-    what = (f"the test of coins {list(original)} (no 1-coin after dividing by their gcd, so every "
+    g = original[0] // coins[0]
+    after = "" if g == 1 else f" after dividing by their gcd {g}"
+    what = (f"the test of coins {_show(original)} (no 1-coin{after}, so every "
             f"amount below the two largest coins' sum is checked)")
-    best = min_coins_table(limit, coins, what, progress=progress)
-    greedy = _greedy_counts_kernel(limit, np.asarray(coins, dtype=np.int64))
-    payable = best != np.iinfo(np.int32).max
-    bad = payable & ((greedy < 0) | (greedy > best))
-    hits = np.flatnonzero(bad)
-    return int(hits[0]) if hits.size else None
+    # memory first: no limit a caller can raise allows more (8 bytes an amount: the table and greedy's counts)
+    check_table_size(limit, what, bytes_per_amount=8)
+    n = len(coins)
+    steps = (limit + 1) * n
+    if steps > max_steps:
+        raise TooMuchWork(
+            f"the canonical test of coins {_show(original)} would take {_about(SECONDS_PER_STEP * steps)} "
+            f"(no 1-coin{after}: an exact table of every amount below the two largest coins' sum, "
+            f"{limit + 1} amounts x {n} coins = {steps} steps; {max_steps} steps, the limit, take "
+            f"{_about(SECONDS_PER_STEP * max_steps)})",
+            "max_steps", steps,
+        )
+    arr = np.asarray(coins, dtype=np.int64)
+    greedy = np.empty(limit + 1, dtype=np.int32)
+    greedy[0] = 0
+    found = []
+
+    def check(best, lo, hi):  # after each chunk of the table: greedy there too, stop at the first miss
+        _greedy_counts_kernel(greedy, lo, hi, arr)
+        b, gr = best[lo:hi], greedy[lo:hi]
+        hits = np.flatnonzero((b != np.iinfo(np.int32).max) & ((gr < 0) | (gr > b)))
+        if hits.size:
+            found.append(lo + int(hits[0]))
+        return bool(hits.size)
+
+    min_coins_table(limit, coins, what, progress=progress, stop=check)
+    return found[0] if found else None
 
 
 def _about(seconds: float) -> str:
+    if seconds < 0.5:
+        return "under a second"
     if seconds < 90:
-        return f"{max(seconds, 1):.0f} s"
+        return f"about {seconds:.0f} s"
     if seconds < 5400:
-        return f"{seconds / 60:.0f} minutes"
-    return f"{seconds / 3600:.1f} hours"
+        return f"about {seconds / 60:.0f} minutes"
+    return f"about {seconds / 3600:.1f} hours"
 
 
-def _pearson(coins: tuple[int, ...]) -> int:
-    """Pearson's test, in slices of rows: the smallest counterexample, or -1."""
+def _pearson(coins: tuple[int, ...], progress=None) -> int:
+    """Pearson's test, in slices of rows: the smallest counterexample, or -1.
+
+    Row i (1 <= i < n) holds the n - i candidates (i, j), i <= j < n: progress is
+    reported in candidates, n (n - 1) / 2 in all.
+    """
     arr = np.asarray(coins, dtype=np.int64)
     n = arr.size
     rows = max(1, _OPS_PER_SLICE // (n * n))
     best = -1
-    for lo in range(1, n, rows):  # Python between slices: Ctrl-C stops the test there
-        w = _pearson_kernel(arr, lo, min(n, lo + rows))
-        if w >= 0 and (best < 0 or w < best):
-            best = w
+    with reporter(progress, n * (n - 1) // 2, f"testing {n} coins (Pearson)", " candidates") as report:
+        for lo in range(1, n, rows):  # Python between slices: Ctrl-C stops the test there
+            hi = min(n, lo + rows)
+            w = _pearson_kernel(arr, lo, hi)
+            if w >= 0 and (best < 0 or w < best):
+                best = w
+            if report is not None:
+                report((hi - 1) * n - (hi - 1) * hi // 2)  # candidates of rows 1 .. hi - 1
     return best
 
 
-def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS) -> int | None:
+def expected_seconds(coins) -> float:
+    """About how long ``smallest_counterexample(coins)`` takes (the measured models above)."""
+    coins = check_coins(coins)
+    g = gcd(*coins)
+    scaled = tuple(c // g for c in coins)
+    if len(scaled) == 1:
+        return 0.0
+    if scaled[-1] == 1:
+        return _SECONDS_PER_N3 * len(scaled) ** 3
+    return SECONDS_PER_STEP * (scaled[0] + scaled[1]) * len(scaled)
+
+
+def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS,
+                            max_steps: int = MAX_STEPS) -> int | None:
     """The least amount where greedy change is not optimal, or None if there is none.
 
     Parameters
@@ -118,16 +176,24 @@ def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS)
     coins : iterable of int
         The coin system: distinct positive integers, in any order.
     progress : None, True or callable, optional
-        For systems without a 1-coin (a table up to the two largest coins' sum):
         True draws a ``tqdm`` bar on stderr; a callable is called as
-        ``progress(done, total)``. Pearson's method (within ``max_coins``: about
-        2 s at most) reports nothing.
+        ``progress(done, total)``: in candidates checked by Pearson's method
+        (systems with a 1-coin), in amounts tabulated otherwise.
     max_coins : int, default 1000
         Pearson's test (systems with a 1-coin) takes time O(n^3): about 2 s
         for 1,000 coins, 19 s for 2,000, 5 minutes for 5,000 on a 2-core
         machine. Larger systems are refused, with the expected time in the
-        message, unless ``max_coins`` is raised; the test then runs in slices,
-        so Ctrl-C stops it.
+        message, unless ``max_coins`` is raised.
+    max_steps : int, default 4 * 10**9
+        Without a 1-coin the test fills an exact table of (c_1 + c_2) amounts
+        x n coins "steps", about 0.6 ns each (within 2x): 4 * 10**9 take about
+        2 s, like 1,000 coins of Pearson's test; 1,000 coins near 2 * 10**7,
+        4 * 10**10 steps, about 24 s. Larger tests are refused, with the
+        expected time in the message, unless ``max_steps`` is raised. A table
+        of more than 2**29 amounts (4 GiB with greedy's counts beside it) is
+        refused whatever the limit.
+
+    Both tests run in slices of about 0.1 s, so Ctrl-C stops them.
 
     Returns
     -------
@@ -138,8 +204,10 @@ def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS)
     Raises
     ------
     TypeError, ValueError
-        For coins that are not positive integers; ValueError for more than
-        ``max_coins`` coins (after merging duplicates) in Pearson's test.
+        For coins that are not positive integers, or limits that are not
+        positive integers; a ValueError (``TooMuchWork``) for more than
+        ``max_coins`` coins (after merging duplicates) in Pearson's test, or
+        more than ``max_steps`` steps of the exact table.
 
     Notes
     -----
@@ -151,7 +219,9 @@ def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS)
     O(n), whatever the size of the coins.
 
     Without a 1-coin: every amount below c_1 + c_2 (Kozen and Zaks 1994) is
-    checked with the exact table of ``optimal_change``: time O((c_1 + c_2) n).
+    checked with the exact table of ``optimal_change``, filled in chunks that
+    stop at the first counterexample: time O((c_1 + c_2) n) at most, memory
+    8 bytes per amount.
 
     Both first divide the coins by their gcd g (only multiples of g can be
     paid, and g a with coins c behaves as a with coins c / g), so e.g.
@@ -167,6 +237,7 @@ def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS)
     coins = check_coins(coins)
     check_progress(progress)
     max_coins = check_limit("max_coins", max_coins)
+    max_steps = check_limit("max_steps", max_steps)
     if len(coins) == 1:
         return None
     # Only multiples of g = gcd(coins) can be paid, and greedy and the optimum
@@ -179,24 +250,26 @@ def smallest_counterexample(coins, *, progress=None, max_coins: int = MAX_COINS)
             raise ValueError(f"coins{by} must be below 2**61 for the exact test, got {scaled[0]}")
         n = len(scaled)
         if n > max_coins:
-            raise ValueError(
-                f"the canonical test of {n} coins would take about {_about(_SECONDS_PER_N3 * n**3)} "
-                f"(Pearson's method is O(n^3); {max_coins} coins, the limit, take about "
-                f"{_about(_SECONDS_PER_N3 * max_coins**3)}): pass max_coins={n} to wait for it "
-                "(Ctrl-C stops it)"
+            raise TooMuchWork(
+                f"the canonical test of {n} coins would take {_about(_SECONDS_PER_N3 * n**3)} "
+                f"(Pearson's method is O(n^3); {max_coins} coins, the limit, take "
+                f"{_about(_SECONDS_PER_N3 * max_coins**3)})",
+                "max_coins", n,
             )
-        w = _pearson(scaled)
+        w = _pearson(scaled, progress)
         return None if w < 0 else int(w) * g
-    w = _scan_below_bound(scaled, coins, progress)
+    w = _scan_below_bound(scaled, coins, progress, max_steps)
     return None if w is None else w * g
 
 
-def is_canonical(coins, *, max_coins: int = MAX_COINS) -> bool:
+def is_canonical(coins, *, progress=None, max_coins: int = MAX_COINS, max_steps: int = MAX_STEPS) -> bool:
     """True when greedy change is optimal for every amount the coins can pay.
 
     See ``smallest_counterexample`` for the method, the definition used for
-    systems without a 1-coin, and ``max_coins`` (systems of more than 1,000
-    coins are refused unless it is raised: the test is O(n^3)).
+    systems without a 1-coin, ``progress`` and the limits: systems of more than
+    1,000 coins (Pearson's test is O(n^3)) and, without a 1-coin, tables of
+    more than 4 * 10**9 steps (about 2 s each) are refused, with the expected
+    time, unless ``max_coins`` or ``max_steps`` is raised.
 
     Examples
     --------
@@ -205,4 +278,4 @@ def is_canonical(coins, *, max_coins: int = MAX_COINS) -> bool:
     >>> is_canonical({1, 10, 25})   # 30 = 10 + 10 + 10, greedy gives 25 + 5 x 1
     False
     """
-    return smallest_counterexample(coins, max_coins=max_coins) is None
+    return smallest_counterexample(coins, progress=progress, max_coins=max_coins, max_steps=max_steps) is None

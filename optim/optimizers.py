@@ -180,7 +180,8 @@ def gd(lr) -> GradientDescent:
     Notes
     -----
     Update: x_{k+1} = x_k - eta_k grad f(x_k). On a quadratic with Hessian A it
-    converges iff eta < 2 / lambda_max(A), fastest at eta = 2 / (mu + L).
+    converges iff eta < 2 / lambda_max(A); eta = 2 / (mu + L) has the smallest
+    worst-case contraction factor (from a given start another rate may stop sooner).
     Time O(d) per step, memory O(1) beyond x.
 
     Examples

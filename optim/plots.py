@@ -218,6 +218,10 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
     y : {"final_loss", "steps"}
         Final loss (log y), or steps to converge (``converged_at``; runs that
         did not converge are drawn at the step budget with an open marker).
+        "steps" needs a sweep run with a tolerance: ``df.attrs["tol"]``, which
+        ``lr_sweep`` records with its budget ``df.attrs["steps"]``. A sweep run
+        with ``tol=None`` (``lr_sweep``'s default) is refused: none of its runs
+        could converge, so every stable rate would be drawn as not converged.
     ax : matplotlib Axes, optional
     title : str, optional
 
@@ -228,7 +232,8 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
     Raises
     ------
     ValueError
-        For an unknown ``y``.
+        For an unknown ``y``, or ``y="steps"`` on a sweep without a tolerance
+        (``df.attrs["tol"]`` None or missing).
 
     Examples
     --------
@@ -244,6 +249,8 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
     """
     if y not in ("final_loss", "steps"):
         raise ValueError(f"y must be 'final_loss' or 'steps', got {y!r}")
+    if y == "steps":
+        tol = _sweep_tolerance(df)
     from .theory import optimal_lr, stable_lr_bound
 
     fig, ax = _axes(ax, (7, 4.5))
@@ -262,11 +269,12 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
         ax.set_ylabel("f(x_final) - f*" if f_star is not None else "f(x_final)")
     else:
         conv = df["converged_at"].to_numpy(dtype=float, na_value=np.nan)
-        budget = float(df["steps_run"].max())
+        budget = float(df.attrs.get("steps", df["steps_run"].max()))
         ok = ~np.isnan(conv)
-        ax.plot(lr[ok], conv[ok], "o-", ms=3, label="steps to converge")
+        ax.plot(lr[ok], conv[ok], "o-", ms=3, label=f"steps to |grad| <= {tol:g}")
         slow = ~ok & ~div
-        ax.plot(lr[slow], np.full(slow.sum(), budget), "o", mfc="none", ms=4, label="not converged in budget")
+        ax.plot(lr[slow], np.full(slow.sum(), budget), "o", mfc="none", ms=4,
+                label=f"not converged in {budget:.0f} steps")
         if ok.any() or slow.any():
             ax.set_yscale("log")
         top = budget
@@ -292,6 +300,23 @@ def plot_sweep(df, problem=None, y="final_loss", ax=None, title=None):
     ax.legend(fontsize="small")
     ax.grid(True, which="major", alpha=0.3)
     return fig
+
+
+def _sweep_tolerance(df) -> float:
+    """The tolerance an ``lr_sweep`` table was run with, or a ValueError saying why steps can't be drawn."""
+    if "tol" not in df.attrs:
+        raise ValueError(
+            "plot_sweep(y='steps') needs the tolerance the sweep ran with, in df.attrs['tol'] "
+            "(lr_sweep records it); this DataFrame has none: set it, or plot y='final_loss'"
+        )
+    tol = df.attrs["tol"]
+    if tol is None:
+        raise ValueError(
+            "plot_sweep(y='steps') needs a sweep run with a tolerance, e.g. lr_sweep(..., tol=1e-6): "
+            "this one ran with tol=None, so no run could converge and every stable rate would be "
+            "drawn as not converged; plot y='final_loss' instead"
+        )
+    return float(tol)
 
 
 def plot_range_test(result, ax=None, title=None):

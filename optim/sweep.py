@@ -109,7 +109,9 @@ def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, met
     pandas.DataFrame
         One row per rate, in the given order: ``lr``, ``final_loss``,
         ``final_grad_norm``, ``converged_at`` (nullable Int64), ``diverged``,
-        ``steps_run``, ``optimizer``, ``method``.
+        ``steps_run``, ``optimizer``, ``method``. ``df.attrs`` records what
+        the runs were given: ``tol`` (None: no run could converge) and ``steps``
+        (the budget); ``plot_sweep(y="steps")`` reads them.
 
     Raises
     ------
@@ -168,7 +170,7 @@ def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, met
         res = _sweep_loop(problem, x0, optimizers, steps, tol)
         used = "loop"
     final_loss, final_gnorm, conv, div, run = res
-    return pd.DataFrame(
+    df = pd.DataFrame(
         {
             "lr": lrs,
             "final_loss": final_loss,
@@ -180,6 +182,8 @@ def lr_sweep(problem, lrs, optimizer="gd", *, x0=None, steps=1000, tol=None, met
             "method": used,
         }
     )
+    df.attrs.update(tol=tol, steps=steps)
+    return df
 
 
 def _sweep_loop(problem, x0, optimizers, steps, tol):

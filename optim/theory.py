@@ -7,7 +7,9 @@ mu and L the smallest and largest eigenvalues of H:
 
 - it converges for every start iff max |1 - eta lambda| < 1, i.e. 0 < eta < 2/L;
 - the error shrinks by the contraction factor max(|1 - eta mu|, |1 - eta L|);
-- the best constant step is eta = 2/(mu + L), factor (kappa - 1)/(kappa + 1).
+- the constant step with the smallest factor is eta = 2/(mu + L), factor
+  (kappa - 1)/(kappa + 1): the best guarantee over every start (from a given start
+  another step may reach a tolerance sooner).
 
 These functions need the spectrum; other problems raise a ValueError naming them.
 """

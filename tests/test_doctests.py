@@ -12,11 +12,12 @@ import importlib
 
 import pytest
 
-PACKAGES = ("greedy", "tsp", "optim", "tracking")
+PACKAGES = ("greedy", "tsp", "optim", "tracking", "benchmarks")
 
 #: modules whose docstrings teach by example (a module that moves is renamed here);
 #: optim's are all of its public modules, checked in tests/optim/test_package.py
 MODULES_WITH_EXAMPLES = [
+    "benchmarks.common",
     "greedy.canonical",
     "greedy.change",
     "greedy.dynamic",

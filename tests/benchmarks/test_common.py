@@ -1,4 +1,9 @@
-"""benchmarks.common: the printed tables are for people (the CSV files keep every digit)."""
+"""benchmarks.common: the printed tables are for people (the CSV files keep every digit).
+
+The docstring Examples of ``number``, ``seconds``, ``times``, ``percent`` and
+``format_table`` run as doctests (benchmarks/ is in pytest's testpaths); the cases
+here are the ones those Examples do not show.
+"""
 
 import math
 
@@ -10,8 +15,7 @@ from benchmarks.common import format_table, number, percent, seconds, times
 
 
 @pytest.mark.parametrize("x, text", [
-    (1258185.709, "1,258,186"), (26.782, "26.78"), (0.114, "0.114"), (40.5, "40.5"),
-    (900.950741, "901"), (7.426140e-05, "7.4e-05"), (0, "0"), (0.0, "0"), (3, "3"),
+    (900.950741, "901"), (0.0, "0"), (3, "3"),
     (10**6, "1,000,000"), (np.int64(7), "7"), (True, "yes"), (np.bool_(False), "no"),
     (math.nan, "-"), (None, "-"), (-2.5, "-2.5"),
 ])
@@ -20,7 +24,6 @@ def test_number(x, text):
 
 
 @pytest.mark.parametrize("x, text", [
-    (7.426140e-05, "74.3 µs"), (0.004467, "4.47 ms"), (2.2, "2.2 s"), (15957.9, "4.43 h"),
     (3e-8, "30 ns"), (90.0, "1.5 min"), (0.9996, "1 s"), (0.9994, "999 ms"), (math.nan, "-"),
 ])
 def test_seconds(x, text):
@@ -28,8 +31,8 @@ def test_seconds(x, text):
 
 
 def test_times_and_percent():
-    assert [times(v) for v in (900.950741, 7.0772, 1.0, 15425.9)] == ["901x", "7.08x", "1x", "15,426x"]
-    assert percent(24.354069) == "24.4 %" and percent(math.nan) == "-"
+    assert times(900.950741) == "901x" and times(math.nan) == "-"
+    assert percent(math.nan) == "-"
 
 
 def test_format_table_formats_renames_and_aligns():

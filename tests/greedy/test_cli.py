@@ -109,7 +109,7 @@ def test_cli_canonical_without_a_one_coin_says_every_payable_amount(amount, unpa
     # {2, 4}: greedy is optimal on every amount it can pay, but 7 cannot be paid at all.
     out = run_cli(amount, "--coins", "2,4")
     assert out.returncode == 0
-    assert "greedy is optimal for every amount it can pay" in out.stdout
+    assert "greedy is optimal for every amount the coins can pay" in out.stdout
     assert ("7 cannot be paid at all" in out.stdout) == unpayable
 
 
@@ -123,7 +123,70 @@ def test_cli_shows_a_tqdm_bar_for_a_long_table_only_on_a_terminal(monkeypatch, c
 
     err = Stderr()
     monkeypatch.setattr(sys, "stderr", err)
-    monkeypatch.setattr(cli, "_PROGRESS_WORK", 1000)  # as if 1,000 amount-steps took a second
+    monkeypatch.setattr(cli, "_PROGRESS_SECONDS", 0.0)  # as if every table took a second
     assert cli.main(["4000", "--coins", "1,3,4"]) == 0
     assert ("tabulating amount 4000" in err.getvalue()) == terminal
     assert "tabulating" not in capsys.readouterr().out  # the bar never goes to stdout
+
+
+def test_cli_defines_canonical_by_what_the_coins_can_pay_not_what_greedy_can():
+    # Was: "greedy is optimal for every amount it can pay", read naturally as the amounts
+    # greedy can pay, which would make {3, 5} canonical (greedy gets stuck on 6 = 3 + 3).
+    import greedy
+
+    wording = "every amount the coins can pay"
+    assert wording in greedy.is_canonical.__doc__  # the library's definition
+    help_text = " ".join(run_cli("--help").stdout.split())
+    assert f"greedy is optimal for {wording}" in help_text and "it can pay" not in help_text
+    for coins, canonical in (("2,4", True), ("3,5", False)):
+        out = run_cli("8", "--coins", coins).stdout
+        assert "it can pay" not in out
+        assert (f"the system is canonical: greedy is optimal for {wording}" in out) == canonical
+    assert "smallest counterexample 6 (greedy gets stuck, optimal 2 coins)" in run_cli("8", "--coins", "3,5").stdout
+
+
+def test_cli_refusal_says_which_flag_allows_the_test_and_the_flag_works():
+    # Was: "pass max_coins=1001 to wait for it", a keyword the command line cannot take.
+    out = run_cli("10", "--coins", ",".join(map(str, range(1, 1002))))
+    assert out.returncode == 0, out.stderr
+    assert "not known whether the system is canonical: the canonical test of 1001 coins" in out.stdout
+    assert "pass --max-coins 1001 to wait for it (Ctrl-C stops it)" in out.stdout
+    assert "max_coins=" not in out.stdout
+    # the flags, on small systems with their limits lowered (Pearson's test; the exact table)
+    for flag, coins, enough, verdict in (("--max-coins", "1,2,3,4", 4, "the system is canonical: greedy"),
+                                         ("--max-steps", "3,5", 16, "smallest counterexample 6")):
+        low = run_cli("8", "--coins", coins, flag, str(enough - 1)).stdout
+        assert f"pass {flag} {enough} to wait for it" in low and verdict not in low
+        assert verdict in run_cli("8", "--coins", coins, flag, str(enough)).stdout
+
+
+@pytest.mark.parametrize("flag", ["--max-coins", "--max-steps"])
+@pytest.mark.parametrize("value", ["0", "-3", "2.5", "x"])
+def test_cli_refuses_a_bad_limit_in_one_line(flag, value):
+    out = run_cli("8", "--coins", "3,5", flag, value)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1] == (
+        f"python -m greedy: error: argument {flag}: must be a positive integer, got {value!r}")
+
+
+def test_cli_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
+    from greedy import __main__ as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "smallest_counterexample", interrupted)
+    assert cli._run(["8", "--coins", "3,5"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+
+def test_cli_draws_a_bar_for_about_a_second_of_work_not_a_tenth(monkeypatch):
+    # Was: a bar from 10**8 amount-coin steps, "about a second", measured 0.03-0.13 s.
+    from greedy import __main__ as cli
+    from greedy.canonical import expected_seconds
+    from greedy.dynamic import table_seconds
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert not cli._bar(table_seconds(10**8, 1))
+    assert cli._bar(table_seconds(10**8, 20))  # 2 * 10**9 steps: about 1.2 s
+    assert not cli._bar(expected_seconds(range(1, 501))) and cli._bar(expected_seconds(range(1, 1001)))

@@ -100,18 +100,18 @@ def test_table_limit_message_names_the_amount_asked_for():
 
 @given(coins=coin_systems, amount=st.integers(0, 200), chunk=st.integers(1, 50))
 def test_the_table_filled_in_chunks_is_the_table(coins, amount, chunk):
-    # With a progress report the DP table is filled chunk by chunk; every chunk size
-    # must give the same table, and the report counts up to every amount tabulated.
+    # The DP table is filled chunk by chunk (chunk amounts per kernel call here); every
+    # chunk size must give the same table, and the report counts up to every amount tabulated.
     from greedy import dynamic
 
     coins = tuple(sorted(coins, reverse=True))
     whole = dynamic.min_coins_table(amount, coins, "t")
     seen = []
-    old, dynamic.PROGRESS_CHUNK = dynamic.PROGRESS_CHUNK, chunk
+    old, dynamic.CHUNK_STEPS = dynamic.CHUNK_STEPS, chunk * len(coins)
     try:
         chunked = dynamic.min_coins_table(amount, coins, "t", progress=lambda d, t: seen.append((d, t)))
     finally:
-        dynamic.PROGRESS_CHUNK = old
+        dynamic.CHUNK_STEPS = old
     np.testing.assert_array_equal(chunked, whole)
     assert [t for _, t in seen] == [amount + 1] * len(seen)
     done = [d for d, _ in seen]

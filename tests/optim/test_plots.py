@@ -183,3 +183,32 @@ def test_loss_curves_of_no_runs_is_an_empty_figure_without_warnings():
         warnings.simplefilter("error")
         fig = plot_loss_curves({})
     assert fig.axes[0].get_legend() is None
+
+
+def test_steps_of_a_sweep_without_a_tolerance_are_refused_not_drawn_as_not_converged():
+    # Was: lr_sweep's default tol=None, so no run can converge, and plot_sweep(y="steps")
+    # drew every stable rate at the budget as "not converged in budget": a false figure.
+    df = lr_sweep(Q, [0.05, 0.1, 0.25], steps=300)
+    with pytest.raises(ValueError, match=r"y='steps'\) needs a sweep run with a tolerance, e.g. "
+                                         r"lr_sweep\(\.\.\., tol=1e-6\).*ran with tol=None.*y='final_loss'"):
+        plot_sweep(df, problem=Q, y="steps")
+    assert plt.get_fignums() == []  # refused before drawing anything
+    plot_sweep(df, problem=Q)  # its final losses are still a true figure
+    unknown = df.copy()
+    unknown.attrs.clear()  # e.g. read back from a CSV file
+    with pytest.raises(ValueError, match=r"df.attrs\['tol'\].*lr_sweep records it"):
+        plot_sweep(unknown, problem=Q, y="steps")
+    unknown.attrs["tol"] = 1e-6  # said by hand: drawn
+    plot_sweep(unknown, problem=Q, y="steps")
+
+
+def test_steps_are_drawn_against_the_sweeps_own_budget_and_tolerance():
+    # Every run converged or diverged before the budget: the diverged markers sit at the
+    # budget the sweep was given, not at the longest run, and the labels say both.
+    df = lr_sweep(Q, [0.05, 0.1, 0.25], steps=2000, tol=1e-6)
+    assert df["steps_run"].max() < 2000
+    ax = plot_sweep(df, problem=Q, y="steps").axes[0]
+    crosses = [line for line in ax.lines if line.get_marker() == "x"]
+    assert crosses[0].get_ydata().tolist() == [2000]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "steps to |grad| <= 1e-06" in labels and "not converged in 2000 steps" in labels

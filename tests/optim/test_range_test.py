@@ -5,7 +5,8 @@ import unittest
 import numpy as np
 import pytest
 
-from optim import LeastSquares, Quadratic, Rosenbrock, gd, lr_range_test, minimize, stable_lr_bound
+from optim import LeastSquares, Quadratic, Rosenbrock, adam, gd, lr_range_test, minimize, stable_lr_bound
+from optim.schedules import geometric_ramp
 from tests.data import quadratic_case
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -54,8 +55,25 @@ class RangeTestCase(unittest.TestCase):
         self.assertLess(tr.final_loss, 1.1 * float(raw.value(raw.solution())))
 
     def test_other_optimizers(self):
-        rt = lr_range_test(Rosenbrock(), "adam", lr_min=1e-5, lr_max=1.0, steps=60)
+        r = Rosenbrock()
+        rt = lr_range_test(r, "adam", lr_min=1e-5, lr_max=1.0, steps=60)
         self.assertEqual(rt.lr.size, rt.loss.size)
+        # the curve is Adam's own run on the ramp: the same rates, the same losses as
+        # minimize with adam(geometric_ramp(...)) step for step
+        np.testing.assert_allclose(rt.lr, np.geomspace(1e-5, 1.0, 60)[: rt.lr.size], rtol=1e-12)
+        tr = minimize(r, adam(geometric_ramp(1e-5, 1.0, 60)), steps=rt.lr.size)
+        np.testing.assert_allclose(rt.loss, tr.loss[1:], rtol=1e-12)
+        # small rates lower the loss from the first step on, for most of the ramp ...
+        low = rt.lr < 0.02
+        self.assertLess(rt.loss[0], float(r.value(r.start)))
+        self.assertTrue(np.all(np.diff(rt.loss[low]) < 0))
+        # ... until the rates grow too large for the valley: the loss climbs past 4x its
+        # best (the stop rule) well before the ramp's end, near lr 0.03
+        self.assertTrue(rt.blew_up)
+        self.assertLess(rt.lr.size, 60)
+        self.assertGreater(rt.loss[-1], 4 * rt.loss.min())
+        self.assertTrue(0.01 < rt.lr_min_loss < 0.1)
+        self.assertAlmostEqual(rt.suggested_lr, rt.lr_min_loss / 10)
 
     def test_bad_arguments(self):
         q = Quadratic(np.eye(2), [1.0, 1.0])

@@ -178,3 +178,11 @@ def test_lr_sweep_keeps_duplicate_and_unsorted_rates_in_order():
         assert df["lr"].tolist() == lrs
         assert df["diverged"].tolist() == [True, False, False, False]
         assert df["converged_at"].iloc[1] == df["converged_at"].iloc[3]
+
+
+@pytest.mark.parametrize("method", ["vectorized", "loop"])
+def test_lr_sweep_records_its_tolerance_and_budget(method):
+    # plot_sweep(y="steps") needs to know whether a run could converge at all.
+    q = Quadratic([[1.0, 0.0], [0.0, 10.0]], [1.0, 1.0])
+    assert lr_sweep(q, [0.1], steps=7, method=method).attrs == {"tol": None, "steps": 7}
+    assert lr_sweep(q, [0.1], steps=50, tol=1e-6, method=method).attrs == {"tol": 1e-6, "steps": 50}

@@ -9,6 +9,7 @@ experiment "tutorials" with those figures as artifacts.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -186,6 +187,119 @@ def test_03_height_weight_claims_match_a_direct_computation(quick_run):
                       "raw.flat_factor": 1 - raw.lr * raw.mu, "edge.loss_ratio": edge.ratio,
                       "std.converged_at": std.k, "std.slope": std.slope}.items():
         assert run[f"metrics.height_weight.{key}"] == pytest.approx(want, rel=1e-6, abs=1e-9), key
+
+
+def _steps_to_grad_tol(A, b, x0, lr, tol=1e-6, steps=1000):
+    """First k with |A x_k - b| <= tol for gd from x0 (closed form), or None within ``steps``."""
+    for k in range(steps + 1):
+        x = reference.quadratic_gd_closed_form(A, b, x0, lr, k)
+        if np.linalg.norm(np.asarray(A) @ x - b) <= tol:
+            return k
+    return None
+
+
+def test_03_best_rate_is_the_best_worst_case_and_a_smaller_one_stops_sooner(quick_run):
+    """Tutorial 03, part 1: 2/(mu + L) is the best worst case, not the fastest from x0.
+
+    Was: "2/(mu+L) converges fastest", while the tutorial's own sweep stopped earlier at a
+    smaller rate. Every number of the explanation, recomputed from the closed form.
+    """
+    r = quick_run("03_gradient_descent_learning_rates")
+    assert r.proc.returncode == 0, r.proc.stderr[-3000:]
+    A, b, x0 = np.diag([1.0, 10.0]), np.array([1.0, 10.0]), np.array([-4.0, 3.0])
+    mu, L = np.linalg.eigvalsh(A)
+    best, bound = 2 / (mu + L), 2 / L
+    lrs = np.geomspace(0.05 * best, 1.2 * bound, 20)  # the --quick sweep
+    counts = {lr: _steps_to_grad_tol(A, b, x0, lr) for lr in lrs[lrs < bound]}
+    counts = {lr: k for lr, k in counts.items() if k is not None}  # the smallest rates crawl
+    fast = min(counts, key=lambda lr: counts[lr])
+    k_best = _steps_to_grad_tol(A, b, x0, best)
+    assert fast < best and counts[fast] < k_best  # the premise: a smaller rate stops sooner
+    # ... and no constant rate has a smaller worst-case factor than 2/(mu + L)
+    grid = np.linspace(0.001, bound, 2001)
+    worst = np.maximum(np.abs(1 - grid * mu), np.abs(1 - grid * L))
+    assert worst.min() >= (L - mu) / (L + mu) - 1e-12
+
+    g0 = np.abs(A @ x0 - b)  # A is diagonal: its eigenvectors are the axes
+    for phrase in [
+        f"2/(mu + L) = {best:.4g} is the rate with the best worst-case contraction factor "
+        f"(kappa - 1)/(kappa + 1) = {(L - mu) / (L + mu):.3f}",
+        f"the fastest converged in {counts[fast]} steps at lr = {fast:.3g} "
+        f"(2/(mu + L) = {best:.3g} itself took {k_best})",
+        f"the gradient is {g0[0]:g} along the flat direction (lambda = {mu:g}) but {g0[1]:g} along "
+        f"the steep one (lambda = {L:g})",
+        f"({abs(1 - fast * L):.3f} per step against {abs(1 - best * L):.3f})",
+        f"|grad_k|^2 = {g0[0]:g}^2 x {1 - fast * mu:.3f}^(2k) + {g0[1]:g}^2 x {abs(1 - fast * L):.3f}^(2k) "
+        f"falls below (1e-6)^2 at k = {counts[fast]}, against {k_best} at 2/(mu + L)",
+    ]:
+        assert phrase in r.text, phrase
+    assert "fastest at" not in r.text and "converges fastest" not in r.text
+    # nor "the best rate" in part 2, where 2/(mu + L) on raw heights leaves the loss 160x f*
+    assert "best rate" not in r.text and "At 2/(mu + L) = " in r.text
+    readme = " ".join((TUTORIALS / "README.md").read_text(encoding="utf-8").split())
+    assert "2/(mu+L) converges fastest" not in readme
+    assert "2/(mu+L) has the best worst-case contraction factor" in readme
+
+
+def _load_tutorial(stem, monkeypatch):
+    """The tutorial ``stem`` imported in this process (its parts callable one by one)."""
+    monkeypatch.syspath_prepend(str(TUTORIALS))  # where its ``import _common`` looks
+    spec = importlib.util.spec_from_file_location(f"tutorial_{stem}", TUTORIALS / f"{stem}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Run:
+    """Stands in for a tracked run: keeps what a tutorial part logs."""
+
+    def __init__(self):
+        self.params, self.metrics = {}, {}
+
+    def log_params(self, params):
+        self.params.update(params)
+
+    def log_metrics(self, metrics, step=None):
+        self.metrics.update(metrics)
+
+    def log_metric(self, key, value, step=None):
+        self.metrics[key] = value
+
+
+@pytest.fixture
+def figures_of(monkeypatch, tmp_path):
+    """``figures_of(stem, part)``: run one part of a tutorial in --quick mode in this
+    process and return the figures it saves, by file name (not written to disk)."""
+    import matplotlib.pyplot as plt
+
+    saved = {}
+
+    def run(stem, part):
+        module = _load_tutorial(stem, monkeypatch)
+        monkeypatch.setattr(module.tut, "save", lambda fig, name, args, run=None: saved.__setitem__(name, fig))
+        getattr(module, part)(SimpleNamespace(quick=True, out=tmp_path), _Run())
+        return saved
+
+    yield run
+    for fig in saved.values():
+        plt.close(fig)
+
+
+def test_03_height_weight_title_says_what_each_run_reached(figures_of):
+    # Was: "both at half their best rate: almost the optimal loss, not the optimal line",
+    # which is false of the standardized run: it reaches the line too.
+    fig = figures_of("03_gradient_descent_learning_rates", "part2_height_weight")["03_height_weight.png"]
+    title = " ".join(fig._suptitle.get_text().split())
+    raw = _height_weight_gd(standardize=False, lr_share=0.5, steps=500)
+    std = _height_weight_gd(standardize=True, lr_share=0.5, steps=500)
+    # what the title claims, against the direct computation
+    assert 1 < raw.ratio < 1.1 and abs(raw.slope / raw.w_star[1] - 1) > 0.3  # the loss, not the line
+    assert std.ratio < 1 + 1e-9 and abs(std.slope / raw.w_star[1] - 1) < 1e-6  # both
+    assert (f"raw heights reach almost the optimal loss ({raw.ratio:.2f} x f*) but not the optimal line "
+            f"(slope {raw.slope:.2f}, not {raw.w_star[1]:.2f}); standardized ones reach both") in title
+    # 2/(mu + L) is named, not called the best rate (on raw heights it barely moves the loss)
+    assert "both at half of 2/(mu + L):" in title
+    assert not any("best rate" in ax.get_title() for ax in fig.axes) and "best rate" not in title
 
 
 def test_bad_flag_exits_2_without_traceback(tmp_path):
