@@ -12,12 +12,13 @@ import unittest
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests import reference as ref
 from tests.data import matrices_with_a_tour, planar_point_lists
 from tests.profiles import slow
+from tests.tsp.improve.test_or_opt import _TO_THE_END
 from tests.tsp.parallel import assert_parallel_from_warm_cache
 from tsp import Instance, Tour, local_search, nearest_neighbor, or_opt, read_tour, read_tsplib, seed_routes, two_opt
 from tsp.improve.local_search import context, improved_walks_each, improved_walks_many, is_symmetric
@@ -30,6 +31,7 @@ KINDS = {"2-opt": ("2-opt",), "or-opt": ("or-opt",), "both": ("2-opt", "or-opt")
 
 
 @given(matrices_with_a_tour())
+@example(_TO_THE_END)  # the move to the end of an open path
 def test_local_search_with_every_city_as_candidate_is_a_local_optimum_of_both_moves(case):
     dist, order, closed = case
     inst = Instance.from_matrix(dist)
