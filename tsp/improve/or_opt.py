@@ -26,7 +26,9 @@ prunes: every candidate is tried.
 
 The move is made of two or three flips (``_tour_ops.flip``): remove p-s1 and
 x-y, then p-x and nx-s2 (the segment now lies reversed in x..y), then, for a
-forward insertion, turn the segment round.
+forward insertion, turn the segment round. On an asymmetric instance the first
+two turn round the path from s1 to x (no shorter side to choose): solve's
+repairs skip the moves whose path exceeds the reach (``_tour_ops.set_reach``).
 
 ``try_or_opt`` is the kernel the descent of ``local_search`` calls;
 ``tsp.or_opt(tour)`` runs it alone.
@@ -37,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._tour_ops import cost, flip, improves, pred, push, succ
+from ._tour_ops import cost, flip, improves, pred, push, succ, within_reach
 
 __all__ = ["MAX_SEGMENT", "try_or_opt"]
 
@@ -153,7 +155,7 @@ def try_or_opt(ctx, st, a, edges):
                         reverse = (end == 0) == (role == 1)
                         removed, added = _insertion(m, depot, out_removed, out_added, fwd, bwd, s1, s2, x, y,
                                                     reverse)
-                        if improves(removed, added) and removed - added > best:
+                        if improves(removed, added) and removed - added > best and (sym or within_reach(st, s1, x)):
                             best, b1, b2, bx, by, brev = removed - added, s1, s2, x, y, reverse
             # an open path's two ends: the edges at the depot, which has no candidate list
             # (the move to the end, last -> s, is found above only when last is in s's own list)
@@ -168,7 +170,7 @@ def try_or_opt(ctx, st, a, edges):
                     for reverse in (False, True):
                         removed, added = _insertion(m, depot, out_removed, out_added, fwd, bwd, s1, s2, x, y,
                                                     reverse)
-                        if improves(removed, added) and removed - added > best:
+                        if improves(removed, added) and removed - added > best and (sym or within_reach(st, s1, x)):
                             best, b1, b2, bx, by, brev = removed - added, s1, s2, x, y, reverse
     # 2. the edges at a's sides, taking in a segment that ends at a candidate t3 of a
     if sym and edges:
