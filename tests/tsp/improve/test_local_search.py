@@ -183,6 +183,21 @@ class LocalSearchValidation(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:4'"):
             local_search(dataclasses.replace(walk, instance=Instance.random_uniform(4, seed=0)))
 
+    def test_a_tour_of_another_instance_with_the_same_names(self):
+        """review-11 finding 6: relabelled to another instance of the same names, or of
+        another size while it says complete: refused, never improved against the wrong
+        lengths; a partial order by hand is incomplete, without guessing why."""
+        a, b = Instance.random_uniform(8, seed=1), Instance.random_uniform(8, seed=2)
+        tour = Tour.from_order(a, list(range(8)), closed=True)
+        for fn in FUNCTIONS.values():
+            with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:8': its legs are not"):
+                fn(dataclasses.replace(tour, instance=b))
+        with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:9'"):
+            local_search(dataclasses.replace(tour, instance=Instance.random_uniform(9, seed=2)))
+        with self.assertRaisesRegex(ValueError, "incomplete: it visits 3 of the 8 cities of 'random:8'; local "
+                                                "search needs every city once"):
+            local_search(Tour.from_order(a, [0, 1, 2], closed=True))
+
     def test_neighbors(self):
         walk = nearest_neighbor(SEED, 0)
         with self.assertRaisesRegex(ValueError, "neighbors must be a positive integer, got 0"):
