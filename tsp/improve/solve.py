@@ -144,15 +144,15 @@ def _kick(ctx, st, r, segment):
     k = int(r[0] * size)
     l1 = 1 + int(r[1] * m)
     l2 = 1 + int(r[2] * m)
-    tour, m, depot = st.tour, ctx.metric, ctx.depot
+    tour, metric, depot = st.tour, ctx.metric, ctx.depot
     a = tour[k % size]
     b1 = tour[(k + 1) % size]
     b2 = tour[(k + l1) % size]
     c1 = tour[(k + l1 + 1) % size]
     c2 = tour[(k + l1 + l2) % size]
     d1 = tour[(k + l1 + l2 + 1) % size]
-    removed = cost(m, depot, a, b1) + cost(m, depot, b2, c1) + cost(m, depot, c2, d1)
-    added = cost(m, depot, a, c1) + cost(m, depot, c2, b1) + cost(m, depot, b2, d1)
+    removed = cost(metric, depot, a, b1) + cost(metric, depot, b2, c1) + cost(metric, depot, c2, d1)
+    added = cost(metric, depot, a, c1) + cost(metric, depot, c2, b1) + cost(metric, depot, b2, d1)
     if not added < np.inf:
         return np.inf
     flip(ctx, st, a, b1, c2, d1)  # a C' B' d: both stretches reversed, in swapped places
