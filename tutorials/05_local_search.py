@@ -128,7 +128,7 @@ def main() -> None:
 
         tut.section("3. Iterated local search: kick, repair, keep the better")
         sol = tsp.solve(a280, seconds=None, kicks=kicks, seed=0)
-        stall = tsp.improve.solve.STALL_KICKS + tsp.improve.solve.STALL_PER_CITY * a280.n
+        stall = tsp.improve.solve.STALL_KICKS + a280.n * min(a280.n, tsp.improve.solve.STALL_CITIES)
         h = sol.history
         reached = h[h["length"] == sol.best.length].iloc[0]
         by_kicks = int((h["kick"] > 0).sum())
