@@ -47,15 +47,19 @@ from ..neighbors import quadrant_candidates
 from ..tour import Tour
 from ._tour_ops import Context, cost, log_room, new_search, pop, push_all, queue_size, read_order
 from .or_opt import try_or_opt
+from .three_opt import try_three_opt
 from .two_opt import try_two_opt
 
-__all__ = ["ALL_MOVES", "K_MOVES", "OR_EDGES", "OR_OPT", "QUADRANT_MOVES", "TWO_OPT", "context", "descend",
+__all__ = ["ALL_MOVES", "K_MOVES", "OR_EDGES", "OR_OPT", "QUADRANT_MOVES", "THREE_OPT", "TWO_OPT", "context", "descend",
            "improve", "improved_walk", "improved_walks_each", "improved_walks_many", "is_symmetric", "local_search",
            "or_opt", "route_length", "two_opt"]
 
 #: Moves, as bits: 2-opt; Or-opt (segments put next to a candidate of their ends);
-#: Or-opt from the edges' side too (needed for a certified local optimum); all of them.
-TWO_OPT, OR_OPT, OR_EDGES = 1, 2, 4
+#: Or-opt from the edges' side too (needed for a certified local optimum); the moves of
+#: ``local_search`` (ALL_MOVES). THREE_OPT (sequential 3-opt, ``three_opt.py``; symmetric
+#: instances only, ignored on others) is tried last, when the others find nothing: solve's
+#: repairs use it.
+TWO_OPT, OR_OPT, OR_EDGES, THREE_OPT = 1, 2, 4, 8
 ALL_MOVES = TWO_OPT | OR_OPT | OR_EDGES
 
 #: Candidates per city for moves: the K_MOVES nearest, plus (when the instance has
@@ -78,7 +82,7 @@ _symmetric: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 def descend(ctx, st, moves):
     """Make improving moves from the queued cities until the queue is empty.
 
-    ``moves``: bits of ``TWO_OPT``, ``OR_OPT``, ``OR_EDGES`` (all: ``ALL_MOVES``).
+    ``moves``: bits of ``TWO_OPT``, ``OR_OPT``, ``OR_EDGES``, ``THREE_OPT``.
     Returns ``(gain, made, ok)``:
     how much shorter the tour got, how many moves were made, and False when the
     undo log filled up first (the search stopped there; the caller undoes it).
@@ -96,6 +100,8 @@ def descend(ctx, st, moves):
             g = try_two_opt(ctx, st, a)
         if g == 0.0 and moves & OR_OPT:
             g = try_or_opt(ctx, st, a, moves & OR_EDGES != 0)
+        if g == 0.0 and moves & THREE_OPT and ctx.symmetric:
+            g = try_three_opt(ctx, st, a)
         if g > 0.0:
             gain += g
             made += 1

@@ -18,11 +18,13 @@ and only the six cities at the cuts go back into the local search's queue, so
 a kick and its repair cost about the same whatever n is (symmetric: about
 25 us for n = 1000 to 2400, 40,000 kicks a second). On an asymmetric instance a
 move that turns a path round costs O(path) to price and make, so the repairs
-skip the moves that would turn round more than ``REACH`` cities: random
-asymmetric instances, 0.30 / 0.32 / 0.37 ms a kick at n = 200 / 800 / 1600
-(without the reach 0.72 / 3.7 / 8.1 ms, O(n)). The repair uses 2-opt and the
-segment side of Or-opt (``REPAIR``): twice the kicks per second of the full
-search for the same gain per kick.
+skip the moves that would turn round more than ``REACH`` cities (see ``REACH``
+for the cost a kick). The repair uses 2-opt
+and sequential 3-opt (``REPAIR``; ``three_opt.py``), not the Or-opt of
+``local_search``: 3-opt moves a path of any length (Or-opt's one to three cities
+among them) and swaps two neighbouring paths, so a repair gets further from one
+kick; at 1 s the tours end 40 % closer to the optimum than with 2-opt and Or-opt
+repairs.
 
 Accepting only tours that are not longer has no way out of a local optimum that
 every kick leads back to (a 6-city instance: 72 is optimal for every move, its one
@@ -60,20 +62,27 @@ from ..neighbors import candidates
 from ..tour import Tour
 from ._tour_ops import (TOLERANCE, Search, clear_log, clear_queue, cost, flip, new_search, push, push_all, read_order,
                         set_reach, undo)
-from .local_search import K_MOVES, OR_OPT, TWO_OPT, context, descend, route_length
+from .local_search import K_MOVES, OR_OPT, THREE_OPT, TWO_OPT, context, descend, route_length
 
 __all__ = ["BLOCK", "SEGMENT", "START_WALKS", "Solution", "solve"]
 
-#: The moves that repair a kick (bits of local_search's TWO_OPT, OR_OPT, OR_EDGES).
-REPAIR = TWO_OPT | OR_OPT
-#: A kick swaps two stretches of 1 to SEGMENT cities each. solve for 0.1 s on the 13
-#: TSPLIB instances of 318 to 2392 cities, 5 seeds: mean gap 1.63 % (30), 1.04 % (100),
-#: 0.96 % (200), 1.07 % (500).
-SEGMENT = 200
+#: The moves that repair a kick (bits of local_search's TWO_OPT, OR_OPT, OR_EDGES, THREE_OPT).
+#: solve for 1 s on 10 TSPLIB instances of 532 to 2392 cities, 2 seeds: mean gap 0.59 %
+#: with 2-opt and Or-opt, 0.47 % adding 3-opt, 0.36 % with 2-opt and 3-opt (3-opt moves
+#: paths of any length, Or-opt's among them), 1.7 % with 3-opt alone.
+REPAIR = TWO_OPT | THREE_OPT
+#: A kick swaps two stretches of 1 to SEGMENT cities each. With 2-opt and 3-opt repairs,
+#: solve for 1 s on the 10 instances above, 2 seeds: 0.56 % (50), 0.34 % (100), 0.36 % (200).
+#: (With 2-opt and Or-opt, 0.1 s, 13 instances, 5 seeds: 1.63 % (30), 1.04 % (100),
+#: 0.96 % (200), 1.07 % (500).)
+SEGMENT = 100
 #: On asymmetric instances the repairs turn round paths of at most REACH cities
 #: (``_tour_ops.set_reach``): a kick costs O(local work), not O(n). Random asymmetric
-#: instances (distances x U(1, 1.3)), 2 s: n = 200 / 800 / 1600 end at 12.083 / 24.63 /
-#: 35.99 with 100, 12.081 / 24.72 / 36.21 unbounded, 12.23 / 25.31 / 36.93 with 30.
+#: instances (plane distances x U(1, 1.3)), n = 200 / 800 / 1600, 2-opt repairs (3-opt is
+#: symmetric only): 0.13 / 0.11 / 0.11 ms a kick, against 0.56 / 1.9 / 3.9 ms unbounded;
+#: in 2 s they end at 12.085 / 24.66 / 36.81, unbounded at 12.110 / 24.84 / 38.07. (With
+#: 2-opt and Or-opt repairs: 0.30 / 0.32 / 0.37 ms against 0.72 / 3.7 / 8.1; a reach of 30
+#: ended 1-3 % longer.)
 REACH = 100
 #: Random numbers are drawn for this many kicks at a time.
 BLOCK = 4096
@@ -324,7 +333,7 @@ def solve(instance, seconds=1.0, *, kicks=None, seed=None, closed: bool = True, 
     Notes
     -----
     Start from the best nearest-neighbour walk among ``START_WALKS`` random
-    starts and improve it with 2-opt and Or-opt (``REPAIR``, every city
+    starts and improve it with 2-opt and 3-opt (``REPAIR``, every city
     queued). Then repeat: a double-bridge kick (module notes), the local search
     from the six cities it touched, keep the result if it is not longer, else
     undo every flip (an undo log). After a stall without a new best, an escape
@@ -343,8 +352,8 @@ def solve(instance, seconds=1.0, *, kicks=None, seed=None, closed: bool = True, 
        kick  length
     0     0  8864.0
     1     0  7974.0
-    2    10  7902.0
-    3    18  7542.0
+    2     6  7902.0
+    3     9  7542.0
     """
     t0 = time.perf_counter()
     instance = check_instance(instance)
