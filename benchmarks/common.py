@@ -24,7 +24,7 @@ import numpy as np
 
 __all__ = [
     "BenchResult", "MLFLOW_BIN", "best_time", "format_table", "machine_params", "mlflow_env", "mlflow_server",
-    "number", "percent", "progress_bar", "report", "seconds", "times", "OUTPUT_DIR",
+    "number", "percent", "progress_bar", "report", "seconds", "size", "times", "OUTPUT_DIR",
 ]
 
 OUTPUT_DIR = Path(os.environ.get("OPTSANDBOX_BENCH_DIR", "benchmarks/output"))
@@ -130,6 +130,17 @@ def seconds(x) -> str:
         shown = f"{x / scale:.3g}"
         if abs(float(shown)) * scale < below:  # 999.7 ms rounds to 1e+03: say 1 s
             return f"{shown} {unit}"
+
+
+def size(x) -> str:
+    """A number of bytes in MiB or GiB, 3 significant digits.
+
+    >>> size(576716800), size(2.5 * 2**30)
+    ('550 MiB', '2.5 GiB')
+    """
+    if _missing(x):
+        return "-"
+    return f"{x / 2**30:.3g} GiB" if x >= 2**30 else f"{x / 2**20:.3g} MiB"
 
 
 def times(x) -> str:

@@ -13,13 +13,22 @@ figure to compare): the runs page of an experiment with 10,000 runs <= 200 ms
 (the slowest of: newest first, sorted by a metric, filtered and sorted by a
 param); the chart of a 100,000-point history <= 300 ms.
 
+Short runs: a sweep of 1000 runs one after another, each logging a param and a
+metric point, per run (a run's start and end are a few transactions; the store's
+checkpoint must stay off that path); and the same with 3 processes sweeping into
+one store at once.
+
 Export (issue 15): ``export_mlflow`` of one run of 100,000 points (500,000 with
 --full) into a real ``mlflow server`` started here from ``.venv-mlflow`` (``make
-mlflow``; the row is left out, with a note, when that venv is missing, and in a
+mlflow``; the rows are left out, with a note, when that venv is missing, and in a
 smoke run), target >= 50,000 points/s. Its MLflow figure is MLflow's own client
 sending 1000-point ``log_batch`` requests one after another (the export before
 issue 15). A second export with ``log_batch`` doing nothing measures our side
 alone (reading the store, building MLflow's entities): where the time goes.
+Re-export after the run ends: a run of 40,000 points (200,000 with --full) is
+exported when half of them are logged, then again once it has ended; the
+second export's speed counts the points the run gained in between (the points
+it had are in the target already), target as for an export.
 """
 
 from __future__ import annotations
@@ -48,6 +57,8 @@ MLFLOW = {
     "bytes per point on disk": 240.0,
     "export to an MLflow server": 6946.0,  # 1000-point log_batch requests one after another
 }
+SHORT_RUNS = 1000  # runs in a sweep of short runs
+WRITERS = 3        # processes sweeping at once
 # (unit, target, higher is better)
 TARGETS = {
     "import": ("ms", 150.0, False),
@@ -59,8 +70,12 @@ TARGETS = {
     "bytes per point on disk": ("bytes", 80.0, False),
     "ui: runs page, 10,000 runs": ("ms", 200.0, False),
     "ui: chart, 100,000 points": ("ms", 300.0, False),
+    "1000 short runs, per run": ("ms", 0.5, False),
+    f"1000 short runs, {WRITERS} writers at once, per run": ("ms", 1.0, False),
     "export to an MLflow server": ("points/s", 50_000.0, True),
+    "re-export after the run ends": ("points/s", 50_000.0, True),
 }
+_EXPORT_ROWS = ("export to an MLflow server", "re-export after the run ends")
 
 _EXPORT = """
 import json, sys
@@ -74,8 +89,9 @@ print(json.dumps({"points": result.points, "seconds": result.seconds}))
 """
 
 
-def _export_speed(tmp: Path, n_points: int) -> tuple[float, float]:
-    """(points/s into a real MLflow server, points/s of our side alone), one run each."""
+def _export_speed(tmp: Path, n_points: int, n_update: int) -> tuple[float, float, float, int]:
+    """Into a real MLflow server, one run each: (points/s of an export, points/s of our
+    side alone, points/s of a re-export after the run ends, points that re-export sent)."""
     import json
 
     import tracking
@@ -93,14 +109,85 @@ def _export_speed(tmp: Path, n_points: int) -> tuple[float, float]:
         stores.append(uri)
     home = tmp / "mlflow-server"
     home.mkdir()
-    rates = []
+
+    def export(url, uri, which):
+        done = subprocess.run([MLFLOW_BIN / "python", "-c", _EXPORT, url, str(uri), which],
+                              capture_output=True, text=True, env=mlflow_env(), check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
     with mlflow_server(home, workers=4) as url:  # mlflow server's default worker count
+        rates = []
         for uri, which in zip(stores, ("warm-up", "server", "alone")):
-            done = subprocess.run([MLFLOW_BIN / "python", "-c", _EXPORT, url, str(uri), which],
-                                  capture_output=True, text=True, env=mlflow_env(), check=True)
-            out = json.loads(done.stdout.strip().splitlines()[-1])
+            out = export(url, uri, which)
             rates.append(out["points"] / out["seconds"])
-    return rates[1], rates[2]
+        uri = tmp / "export-update" / "tracking.db"  # exported while running, then once ended
+        run = tracking.start_run(experiment="export", run_name="update", uri=uri)
+        half = n_update // 2
+        for i in range(n_update):
+            if i == half:
+                run.flush()
+                export(url, uri, "first")
+            run.log_metric("loss", 1.0 / (i + 1))
+        run.end()
+        out = export(url, uri, "update")
+    return rates[1], rates[2], (n_update - half) / out["seconds"], out["points"]
+
+
+_SWEEP = """
+import os, sys, time
+import tracking
+uri, n, go = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+def sweep(n, name):
+    for i in range(n):
+        with tracking.start_run(experiment="sweep", run_name=f"{name}-{i}", uri=uri) as run:
+            run.log_param("i", i)
+            run.log_metric("loss", 1.0 / (i + 1))
+
+sweep(20, "warm-up")
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.001)
+t = time.perf_counter()
+sweep(n, str(os.getpid()))
+print(time.perf_counter() - t, flush=True)
+"""
+
+
+def _sweep(uri: Path, n: int) -> None:
+    """``n`` short runs one after another: a param and a metric point each."""
+    import tracking
+
+    for i in range(n):
+        with tracking.start_run(experiment="sweep", run_name=f"run-{i}", uri=uri) as run:
+            run.log_param("i", i)
+            run.log_metric("loss", 1.0 / (i + 1))
+
+
+def _short_runs(tmp: Path, repeat: int, n: int = SHORT_RUNS) -> tuple[float, float]:
+    """Seconds per run of a sweep of ``n`` runs: in this process alone, and the mean over
+    WRITERS processes sweeping into one store at once."""
+    import tracking
+
+    uri = tmp / "sweep" / "tracking.db"
+    _sweep(uri, 20)  # the store exists, its experiment and keys too
+    alone = best_time(lambda: _sweep(uri, n), repeat=repeat) / n
+    shared = tmp / "sweep-shared" / "tracking.db"
+    _sweep(shared, 1)
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    best = float("inf")
+    for attempt in range(repeat):
+        go = tmp / f"sweep-go-{attempt}"
+        children = [subprocess.Popen([sys.executable, "-c", _SWEEP, str(shared), str(n), str(go)],
+                                     stdout=subprocess.PIPE, text=True, env=env) for _ in range(WRITERS)]
+        for child in children:
+            assert child.stdout.readline().strip() == "ready"
+        go.touch()
+        spent = [float(child.communicate(timeout=600)[0]) for child in children]
+        assert all(child.returncode == 0 for child in children)
+        best = min(best, sum(spent) / len(spent) / n)
+    assert len(tracking.search_runs(experiment="sweep", uri=shared)) == 1 + (20 + n) * WRITERS * repeat
+    return alone, best
 
 
 def _import_time(repeat: int) -> float:
@@ -171,10 +258,11 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     figures = {}
     export_note = None
     if smoke:
-        export_note = "export to an MLflow server: not measured in a smoke run (it starts a server)"
+        export_note = "export and re-export to an MLflow server: not measured in a smoke run (it starts a server)"
     elif not (REPO / ".venv-mlflow" / "bin" / "python").exists():
-        export_note = "export to an MLflow server: not measured, no .venv-mlflow (`make mlflow` makes it)"
-    bar = progress_bar(len(TARGETS) - (export_note is not None), "tracking_speed", unit="measure")
+        export_note = "export and re-export to an MLflow server: not measured, no .venv-mlflow (`make mlflow` makes it)"
+    bar = progress_bar(len(TARGETS) - len(_EXPORT_ROWS) * (export_note is not None), "tracking_speed",
+                       unit="measure")
 
     def done(measure, value):  # between timings: the bar never runs inside one
         figures[measure] = value
@@ -251,10 +339,15 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         done("bytes per point on disk", (_store_size(size_uri) - empty) / n_size)
         for measure, value in _ui_figures(tmp, repeat, *((1_000, 10_000) if smoke else ())).items():
             done(measure, value)  # smoke: fewer runs and points, the program runs
+        alone, shared = _short_runs(tmp, repeat, 100 if smoke else SHORT_RUNS)  # smoke: the program runs
+        done("1000 short runs, per run", alone)
+        done(f"1000 short runs, {WRITERS} writers at once, per run", shared)
         if export_note is None:
             n_export = 100_000 if quick else 500_000
-            rate, export_alone = _export_speed(tmp, n_export)
+            n_update = 40_000 if quick else 200_000
+            rate, export_alone, update_rate, update_sent = _export_speed(tmp, n_export, n_update)
             done("export to an MLflow server", rate)
+            done("re-export after the run ends", update_rate)
 
     rows = []
     for measure, ours in figures.items():
@@ -295,6 +388,8 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
     else:
         notes.append(f"export of {n_export:,} points, our side alone (log_batch doing nothing): "
                      f"{number(export_alone)} points/s; the rest of the time is MLflow's server")
+        notes.append(f"re-export after the run ends: {update_sent:,} points sent for the "
+                     f"{n_update - n_update // 2:,} the run gained since its first export")
     for row in table.itertuples():
         mlflow = "no MLflow figure" if row.mlflow_3_17 != row.mlflow_3_17 else f"MLflow {number(row.mlflow_3_17)}"
         notes.append(f"{row.measure}: {number(row.ours)} {row.unit} (target {number(row.target)}: "
@@ -310,11 +405,15 @@ def run(quick: bool = True, smoke: bool = False) -> BenchResult:
         "bytes_per_point": figures["bytes per point on disk"],
         "ui_runs_page_10k_s": figures["ui: runs page, 10,000 runs"],
         "ui_chart_100k_s": figures["ui: chart, 100,000 points"],
+        "short_run_s": figures["1000 short runs, per run"],
+        "short_run_shared_s": figures[f"1000 short runs, {WRITERS} writers at once, per run"],
         "targets_met": int(table["met"].sum()),
     }
     if export_note is None:
         metrics["export_points_per_s"] = figures["export to an MLflow server"]
         metrics["export_our_side_points_per_s"] = export_alone
+        metrics["reexport_points_per_s"] = figures["re-export after the run ends"]
+        metrics["reexport_points_sent"] = update_sent
     params = {"quick": quick, "smoke": smoke, "points_one_by_one": n_single, "points_batched": n_batch,
               "keys_per_batch": keys_per_batch, "repeat": repeat}
     columns = {"mlflow_3_17": ("MLflow 3.17", number), "ours_better_by": ("ours better by", times)}

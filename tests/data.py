@@ -129,6 +129,31 @@ def points_for(kind: str, min_n: int = 2, max_n: int = 12):
     return geo_point_lists(min_n, max_n) if kind == "GEO" else planar_point_lists(min_n, max_n)
 
 
+@st.composite
+def _integer_grid_points(draw, min_n, max_n):
+    side = draw(st.integers(0, 8))
+    return draw(st.lists(st.tuples(st.integers(0, side), st.integers(0, side)), min_size=min_n, max_size=max_n))
+
+
+#: GEO points where TSPLIB's kilometres tie: whole degrees a few apart (duplicates
+#: included), or the poles, the equator and antipodes
+_tie_heavy_geo_points = (st.tuples(st.integers(-3, 3), st.integers(-3, 3))
+                         | st.tuples(st.sampled_from([-90, -45, 0, 45, 90]), st.sampled_from([-180, -90, 0, 90, 180])))
+
+
+def tie_heavy_points_for(kind: str, min_n: int = 2, max_n: int = 12):
+    """Point lists with ties everywhere: plane points on an integer grid of side 0..8
+    (many equal distances, duplicate points), GEO points on whole degrees."""
+    points = st.lists(_tie_heavy_geo_points, min_size=min_n, max_size=max_n) if kind == "GEO" \
+        else _integer_grid_points(min_n, max_n)
+    return points.map(lambda p: [(float(x), float(y)) for x, y in p])
+
+
+def any_points_for(kind: str, min_n: int = 2, max_n: int = 12):
+    """``points_for`` or ``tie_heavy_points_for``: random points or ties everywhere."""
+    return points_for(kind, min_n, max_n) | tie_heavy_points_for(kind, min_n, max_n)
+
+
 # ---------------------------------------------------------------------------
 # optim
 # ---------------------------------------------------------------------------

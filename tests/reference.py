@@ -125,6 +125,16 @@ def euclidean_matrix(xy) -> np.ndarray:
     return out
 
 
+def nearest_unvisited(dist, i: int, visited) -> tuple:
+    """``(j, distance)`` of the unvisited city nearest to i, ties to the lowest index, by
+    a scan of every city; ``(-1, inf)`` when every city is visited."""
+    options = [(float(dist[i][j]), j) for j in range(len(dist)) if j != i and not visited[j]]
+    if not options:
+        return -1, float("inf")
+    d, j = min(options)
+    return j, d
+
+
 def candidate_lists(dist, k: int):
     """Every city's k nearest finite neighbours by a plain sort on (distance, index).
 
@@ -330,6 +340,12 @@ def tsplib_matrix(kind: str, xy) -> np.ndarray:
     n = len(xy)
     return np.array([[0 if i == j else tsplib_distance(kind, xy[i], xy[j]) for j in range(n)] for i in range(n)],
                     dtype=np.float64)
+
+
+def coordinate_matrix(kind: str, xy) -> np.ndarray:
+    """The n x n distances of points ``xy`` under a coordinate metric, pair by pair:
+    ``euclidean_matrix`` for "euclidean", ``tsplib_matrix`` for TSPLIB's kinds."""
+    return euclidean_matrix(xy) if kind == "euclidean" else tsplib_matrix(kind, xy)
 
 
 def tsplib_explicit_cells(fmt: str, n: int):

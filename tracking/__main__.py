@@ -12,7 +12,10 @@ Run ids may be shortened to a unique prefix of at least 6 hex digits, as in
 ``show 3f2a9c``. ``--uri`` (before the command) picks the store; the default is
 ``$OPTSANDBOX_TRACKING_URI``, else ``sqlite:///runs/tracking.db`` under the
 working directory. Bad arguments and unknown runs: one line on stderr, exit
-code 2. ``runs`` shows the columns that fit the terminal. ``end`` marks a run
+code 2. Every command but ``end`` only reads: the store is opened read-only
+(SQLite ``mode=ro``; it may sit in a folder you cannot write, and a database
+that is not a tracking store is refused, never changed). ``runs`` shows the
+columns that fit the terminal. ``end`` marks a run
 left RUNNING by a process that died (SIGKILL, a crash) as ended, and refuses
 while that process is alive.
 
@@ -49,16 +52,19 @@ def _fmt_time(ts) -> str:
 
 def _cells(df, column: str) -> list[str]:
     """One column of a ``search_runs`` table as text (``-`` for missing, times in UTC)."""
+    import pandas as pd
+
     values = df[column]
     if column == "run_id":
         return [v[:SHORT] for v in values]
     if column in ("start_time", "end_time"):
-        return ["-" if v is None or v != v else v.strftime("%Y-%m-%d %H:%M:%S") for v in values]
+        return ["-" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M:%S") for v in values]
     if column == "duration_s":
         return ["-" if v != v else f"{v:.3f}" for v in values]
     if column.startswith("metrics."):
         return ["-" if v != v else f"{v:.6g}" for v in values]  # missing (or NaN: search_runs can't tell)
-    text = ["-" if v is None else str(v) for v in values]
+    # a missing param or tag: None, or NaN once pandas 3 has made the column its str dtype
+    text = ["-" if pd.isna(v) else str(v) for v in values]
     return [t if len(t) <= MAX_CELL else t[:MAX_CELL - 1] + "…" for t in text]
 
 
@@ -231,7 +237,9 @@ def _cmd_end(args) -> int:
     from datetime import datetime, timezone
 
     when = _fmt_time(datetime.fromtimestamp(end_ms / 1000, tz=timezone.utc))
-    print(f"run {run_id} marked {args.status}, end time {when} (its last logged point)")
+    basis = "its last logged point" if get_run(run_id, uri=args.uri).metrics else \
+        "its start time: it logged no metric points"
+    print(f"run {run_id} marked {args.status}, end time {when} ({basis})")
     return 0
 
 

@@ -9,6 +9,12 @@ thread, ``tracking.run`` installs the handlers below; inside ``critical`` they
 only note the signal, which is raised when the outermost critical section ends,
 with the store consistent. Other threads never receive Python signals, so
 sections entered there need nothing.
+
+SIGTERM goes on to the handler installed before ours: a program's own Python
+handler is called (and whatever it raises propagates, the runs it leaves
+marked KILLED); SIG_IGN keeps it ignored; the default (SIG_DFL, or a handler
+not installed from Python) becomes ``Terminated``, so the runs end KILLED and
+the process exits with code 143, as the shell reports a process SIGTERM killed.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import signal
 import threading
 
-__all__ = ["Terminated", "critical", "install", "uninstall"]
+__all__ = ["Terminated", "critical", "from_sigterm", "install", "uninstall"]
 
 
 class Terminated(SystemExit):
@@ -30,19 +36,36 @@ _previous: dict = {}  # signal number -> the handler to put back
 terminated = False    # a SIGTERM was turned into Terminated
 
 
-def _raise_for(signum):
+def _raise_for(signum, frame, previous):
+    """What a signal does once it may: ``previous`` is the handler before ours when it came."""
     global terminated
     if signum == signal.SIGTERM:
+        if previous is signal.SIG_IGN:
+            return
+        if callable(previous):  # the program's own handler
+            try:
+                previous(signum, frame)
+            except BaseException as exc:
+                terminated = True
+                exc._tracking_sigterm = True  # the runs it unwinds through end KILLED
+                raise
+            return
         terminated = True
         raise Terminated(128 + signum)
     raise KeyboardInterrupt
 
 
+def from_sigterm(exc) -> bool:
+    """Whether ``exc`` was raised for SIGTERM: ``Terminated``, or raised by the program's
+    own SIGTERM handler, which ours called."""
+    return isinstance(exc, Terminated) or getattr(exc, "_tracking_sigterm", False)
+
+
 def _handler(signum, frame):
     if _depth > 0:
-        _pending.append(signum)
+        _pending.append((signum, frame, _previous.get(signum)))  # put back maybe before it is raised
         return
-    _raise_for(signum)
+    _raise_for(signum, frame, _previous.get(signum))
 
 
 class _Critical:
@@ -60,9 +83,11 @@ class _Critical:
         if threading.current_thread() is threading.main_thread():
             _depth -= 1
             if _depth == 0 and _pending:
-                signums = list(_pending)
+                held = list(_pending)
                 _pending.clear()
-                _raise_for(signal.SIGTERM if signal.SIGTERM in signums else signums[0])
+                # SIGTERM first; every held one goes on (a program's handler may return)
+                for signum, frame, previous in sorted(held, key=lambda sig: sig[0] != signal.SIGTERM):
+                    _raise_for(signum, frame, previous)
         return False
 
 

@@ -16,6 +16,14 @@ any logged since, and raises; a later flush writes them.
 
 Readers call ``flush_pending(store)`` first, so what a process logged is what it
 reads back.
+
+The same daemon thread checkpoints the stores (``Store.checkpoint``: the WAL copied
+into the database file, about one fsync): when the last open run of the process
+on a store ends, ``Run.end`` calls ``checkpoint_later(store)``, and the thread
+checkpoints it ``FLUSH_SECONDS`` to twice that later, unless a run has been
+opened on it since (its end asks again). So a sweep of many short runs never
+waits for a checkpoint per run, and ``checkpoint_now`` (the exit hook's) does
+the ones still due, so that after the process exits the file alone is whole.
 """
 
 from __future__ import annotations
@@ -28,7 +36,8 @@ from ._signals import critical
 from ._validation import INT64_MAX, check_key, check_metric_value, check_step
 from .store import Store
 
-__all__ = ["FLUSH_POINTS", "FLUSH_SECONDS", "MetricBuffer", "flush_pending", "stop_flusher"]
+__all__ = ["FLUSH_POINTS", "FLUSH_SECONDS", "MetricBuffer", "checkpoint_later", "checkpoint_now",
+           "flush_pending", "stop_flusher"]
 
 FLUSH_POINTS = 20_000
 FLUSH_SECONDS = 0.5
@@ -253,16 +262,71 @@ def flush_pending(store: Store) -> None:
         buf.flush()
 
 
+_due: dict[Store, list] = {}  # store -> [when to checkpoint it, tries so far]
+_CHECKPOINT_ATTEMPTS = 20        # ticks a checkpoint held back by readers is retried
+
+
+def checkpoint_later(store: Store) -> None:
+    """Have the background thread checkpoint ``store`` once ``FLUSH_SECONDS`` have passed
+    with no run of this process open on it (``checkpoint_now`` does it at exit)."""
+    with _open_lock:
+        _due[store] = [_time() + FLUSH_SECONDS, 0]
+    _ensure_flusher()
+
+
+def _busy(store: Store) -> bool:
+    """A run of this process is open on ``store`` (its buffer is; lock held)."""
+    return any(buf.store is store for buf in _open)
+
+
+def _tick(now: float | None = None) -> None:
+    """One round of the background thread: write the buffers that hold points, and
+    checkpoint the stores whose last run ended ``FLUSH_SECONDS`` ago or more."""
+    with _open_lock:
+        buffers = list(_open)
+    for buf in buffers:
+        if buf.pending and buf.store.pid == os.getpid():
+            try:
+                buf.flush()
+            except Exception:  # store busy or closed: the owner's next flush retries
+                pass
+    now = _time() if now is None else now
+    with _open_lock:
+        due = []
+        for store, (when, _) in list(_due.items()):
+            if store.pid != os.getpid() or store.closed or _busy(store):
+                del _due[store]  # a fork's inheritance, closed; or a run is open again: its end asks anew
+            elif when <= now:
+                due.append(store)
+    for store in due:
+        try:
+            whole = store.checkpoint(tries=1)  # one try: never hold the store's lock long
+        except Exception:  # closed meanwhile (close_all): nothing left to checkpoint here
+            whole = True
+        with _open_lock:
+            entry = _due.get(store)
+            if entry is None or entry[0] > now:  # a run ended meanwhile: its own time counts
+                continue
+            entry[1] += 1  # a reader's snapshot may hold pages back: tried again next round, a while
+            if whole or entry[1] >= _CHECKPOINT_ATTEMPTS:
+                del _due[store]
+
+
+def checkpoint_now() -> None:
+    """Checkpoint now every store of this process still due (the exit hook's last step)."""
+    with _open_lock:
+        due = [store for store in _due if store.pid == os.getpid() and not store.closed]
+        _due.clear()
+    for store in due:
+        try:
+            store.checkpoint()
+        except Exception:  # closed, or the disk said no: the WAL still holds every commit
+            pass
+
+
 def _flush_loop() -> None:
     while not _stop.wait(FLUSH_SECONDS):
-        with _open_lock:
-            buffers = list(_open)
-        for buf in buffers:
-            if buf.pending and buf.store.pid == os.getpid():
-                try:
-                    buf.flush()
-                except Exception:  # store busy or closed: the owner's next flush retries
-                    pass
+        _tick()
 
 
 def _ensure_flusher() -> None:

@@ -11,15 +11,23 @@ what MLflow would refuse; one refusal stops the export before anything is
 written. **Write**: runs are created (parents first) or brought up to date,
 in ``log_batch`` calls filled to MLflow's limits.
 
-Re-export is idempotent. Each exported run carries ``optsandbox.run_id`` and,
-written last, ``optsandbox.export_digest`` (a hash of everything exported:
-name, status, times, params, tags, parent, every metric point, artifact names
-and sizes). A run found in the target with the same digest is skipped; one
-with another digest or none (changed since, still running then, or an export
-that stopped half way) is brought up to date: params and tags are logged
-again (same values), every metric point is sent again (MLflow's primary key is
-the whole point, so it keeps each one once), artifacts are uploaded again and
-the status and end time set. Nothing is ever deleted from the target.
+Re-export is idempotent and incremental. Each exported run carries
+``optsandbox.run_id`` and, written once everything else is in,
+``optsandbox.export_state`` (how many points of each metric key and which
+artifacts that export had sent) and last ``optsandbox.export_digest`` (a hash of
+everything exported: name, status, times, params, tags, parent, every metric
+point, artifact names and sizes). A run found in the target with the same
+digest is skipped; one with another digest or none (changed since, still
+running then, or an export that stopped half way) is brought up to date with
+only what the target lacks: the params it does not have, the tags that
+differ, each key's points after those its state counts (a metric history only
+grows), the artifacts when they changed, and the status and end time when
+they differ. A state is always a lower bound of what the target holds (it is
+written after its points), so an export that stopped half way resends at most
+what it had sent since; MLflow keeps a resent point once (its primary key is
+the whole point). A run with so many metric keys that its state would pass
+MLflow's 8000-character tag limit gets none: its re-exports send every point
+again. Nothing is ever deleted from the target.
 """
 
 from __future__ import annotations
@@ -32,9 +40,11 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ._artifacts import artifact_files, run_folder
 from .search import get_run, metric_history, search_runs
 
-__all__ = ["ExportResult", "ExportWarning", "MLFLOW_MISSING", "export_mlflow"]
+__all__ = ["DIGEST_TAG", "ExportResult", "ExportWarning", "MLFLOW_MISSING", "RUN_ID_TAG", "STATE_TAG",
+           "export_mlflow"]
 
 MLFLOW_MISSING = (
     "export-mlflow needs the mlflow package, which optsandbox does not install: "
@@ -42,6 +52,7 @@ MLFLOW_MISSING = (
 )
 RUN_ID_TAG = "optsandbox.run_id"
 DIGEST_TAG = "optsandbox.export_digest"
+STATE_TAG = "optsandbox.export_state"
 _PARENT_TAG = "mlflow.parentRunId"
 _NAME_TAG = "mlflow.runName"
 
@@ -74,7 +85,7 @@ class ExportResult:
         Our run ids by what happened: new in the target, brought up to date,
         already there with the same digest.
     points : int
-        Metric points sent.
+        Metric points sent (a re-export sends only those the target lacks).
     seconds : float
         Wall time of the whole export.
     """
@@ -94,6 +105,8 @@ class _Plan:
     digest: str
     brought: bool              # a parent the selection left out
     skip: bool = False         # found with the same digest and parent: nothing to send
+    there: object = None       # the MLflow run found (its tags, params, status, end time)
+    sent: dict | None = None   # its export state: {"points": {key: n}, "artifacts": hash}
 
 
 def _check_target(to) -> str:
@@ -142,38 +155,61 @@ def _read_histories(rec, uri):
     return out
 
 
-def _survey(rec, histories, counts: dict) -> str:
-    """Count what MLflow cannot hold exactly into ``counts`` (kind -> [count, first place]);
-    return the run's digest."""
+def _artifacts_of(rec) -> list:
+    """``(name, size, mtime_ns)`` of each of the run's artifact files."""
+    out = []
+    for name in rec.artifacts:
+        st = (rec.artifact_dir / name).stat()
+        out.append((name, st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _survey(rec, histories, counts: dict, start: dict) -> str:
+    """Count what MLflow cannot hold exactly, among the points to be sent (each key's from
+    ``start[key]`` on), into ``counts`` (kind -> [count, first place]); return the run's digest."""
     import numpy as np
 
     h = hashlib.sha256()
     fields = [rec.run_id, rec.experiment, rec.run_name, rec.status, rec.start_time.isoformat(),
               rec.end_time.isoformat() if rec.end_time else None, rec.parent_run_id,
               sorted(rec.params.items()), sorted(rec.tags.items())]
-    artifacts = []
-    for name in rec.artifacts:
-        st = (rec.artifact_dir / name).stat()
-        artifacts.append((name, st.st_size, st.st_mtime_ns))
-    h.update(json.dumps([fields, artifacts], default=str).encode())
+    h.update(json.dumps([fields, _artifacts_of(rec)], default=str).encode())
     for key, (steps, values, stamps) in histories.items():
         h.update(key.encode() + b"\0")
         for arr in (steps, values, stamps):
             h.update(np.ascontiguousarray(arr).tobytes())
         where = f"run {rec.run_id[:8]} metric {key!r}"
-        for label, n in (("+inf", int(np.isposinf(values).sum())),
-                         ("-inf", int(np.isneginf(values).sum())),
-                         ("-0.0", int(((values == 0) & np.signbit(values)).sum()))):
+        first = start.get(key, 0)
+        new = values[first:]
+        for label, n in (("+inf", int(np.isposinf(new).sum())),
+                         ("-inf", int(np.isneginf(new).sum())),
+                         ("-0.0", int(((new == 0) & np.signbit(new)).sum()))):
             if n:
                 counts.setdefault(label, [0, where])[0] += n
         ident = np.stack([steps, stamps, _mlflow_identity(values)], axis=1)
-        dups = len(ident) - len(np.unique(ident, axis=0))
+        dups = (len(ident) - len(np.unique(ident, axis=0))) - (first - len(np.unique(ident[:first], axis=0)))
         if dups:
             counts.setdefault("duplicate", [0, where])[0] += dups
     for key, value in rec.tags.items():
         if len(value) > _TAG_VALUE_MAX:
             counts.setdefault("long tag", [0, f"run {rec.run_id[:8]} tag {key!r}"])[0] += 1
     return h.hexdigest()
+
+
+def _sent_before(run) -> dict:
+    """The export state an MLflow run carries (empty when it has none, or an unreadable one)."""
+    try:
+        state = json.loads(run.data.tags.get(STATE_TAG, "{}"))
+        points = state.get("points", {})
+        if isinstance(points, dict) and all(isinstance(n, int) and n >= 0 for n in points.values()):
+            return {"points": points, "artifacts": state.get("artifacts")}
+    except (ValueError, AttributeError):
+        pass
+    return {"points": {}, "artifacts": None}
+
+
+def _artifacts_hash(rec) -> str:
+    return hashlib.sha256(json.dumps(_artifacts_of(rec)).encode()).hexdigest()[:16]
 
 
 _WHAT_MLFLOW_DOES = {
@@ -347,8 +383,12 @@ def export_mlflow(to: str, *, experiment=None, filter: str | None = None, uri=No
                 if key in rec.params and rec.params[key] != value:
                     problems.append(f"{label} has param {key} = {rec.params[key]!r} but the target "
                                     f"run {plan.target} has {value!r} (MLflow params cannot change)")
+        if plan.target is not None:
+            plan.there = there[0]
+            plan.sent = _sent_before(there[0])
         mine = {}
-        plan.digest = _survey(rec, _read_histories(rec, uri), mine)
+        plan.digest = _survey(rec, _read_histories(rec, uri), mine,
+                              plan.sent["points"] if plan.sent else {})
         if plan.target is not None:
             parent = planned.get(rec.parent_run_id)
             tags = there[0].data.tags
@@ -391,18 +431,27 @@ def export_mlflow(to: str, *, experiment=None, filter: str | None = None, uri=No
         tags[RUN_ID_TAG] = rec.run_id
         if parent is not None:
             tags[_PARENT_TAG] = parent
+        params = dict(rec.params)
+        sent = {"points": {}, "artifacts": None}
         if plan.target is None:
             new = client.create_run(exp.experiment_id, start_time=_ms(rec.start_time),
                                     tags={RUN_ID_TAG: rec.run_id}, run_name=rec.run_name).info.run_id
             created.append(rec.run_id)
-        else:
+        else:  # only what the target lacks
             new = plan.target
             updated.append(rec.run_id)
-        metrics = []
+            sent = plan.sent
+            have = plan.there.data
+            params = {k: v for k, v in params.items() if k not in have.params}
+            tags = {k: v for k, v in tags.items() if have.tags.get(k) != v}
+        metrics, counted = [], {}
         for key, (steps, values, stamps) in _read_histories(rec, uri).items():
-            metrics += [Metric(key, v, t, s) for s, v, t in zip(steps.tolist(), values.tolist(), stamps.tolist())]
+            first = min(sent["points"].get(key, 0), len(steps))
+            metrics += [Metric(key, v, t, s) for s, v, t in
+                        zip(steps[first:].tolist(), values[first:].tolist(), stamps[first:].tolist())]
+            counted[key] = len(steps)
         points += len(metrics)
-        batches = _batches([Param(k, v) for k, v in rec.params.items()],
+        batches = _batches([Param(k, v) for k, v in params.items()],
                            [RunTag(k, v) for k, v in tags.items()], metrics)
 
         def send(batch, run_id=new):
@@ -417,14 +466,41 @@ def export_mlflow(to: str, *, experiment=None, filter: str | None = None, uri=No
         else:
             for batch in batches:
                 send(batch)
-        if rec.artifacts:
-            client.log_artifacts(new, str(rec.artifact_dir))
+        artifacts = _artifacts_hash(rec)
+        if rec.artifacts and artifacts != sent["artifacts"]:
+            _log_artifacts(client, new, rec)
         if rec.status != "RUNNING":
-            client.set_terminated(new, status=rec.status, end_time=_ms(rec.end_time))
+            info = getattr(plan.there, "info", None)
+            if info is None or (info.status, info.end_time) != (rec.status, _ms(rec.end_time)):
+                client.set_terminated(new, status=rec.status, end_time=_ms(rec.end_time))
+        state = json.dumps({"points": counted, "artifacts": artifacts}, separators=(",", ":"))
+        if len(state) <= _TAG_VALUE_MAX:  # else none: the next re-export sends every point again
+            client.set_tag(new, STATE_TAG, state)  # after the points it counts
         client.set_tag(new, DIGEST_TAG, plan.digest)  # last: the run is complete
         mapping[rec.run_id] = new
     return ExportResult(mapping, tuple(created), tuple(updated), tuple(skipped), points,
                         time.perf_counter() - t0)
+
+
+def _log_artifacts(client, mlflow_run_id: str, rec) -> None:
+    """Upload the run's artifacts (``tracking._artifacts``: regular files inside its folder).
+
+    MLflow's ``log_artifacts`` uploads whatever a folder holds, following symlinks
+    out of it, so the checked files are staged first: each copied from its real
+    path, opened without following a symlink put there since the check.
+    """
+    import shutil
+    import tempfile
+
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    with tempfile.TemporaryDirectory(prefix="optsandbox-export-") as staging:
+        for name, real in artifact_files(run_folder(rec.artifact_dir.parent, rec.run_id)):
+            dest = os.path.join(staging, *name.split("/"))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with open(real, "rb", opener=lambda path, flags: os.open(path, flags | nofollow)) as src, \
+                    open(dest, "wb") as out:
+                shutil.copyfileobj(src, out)
+        client.log_artifacts(mlflow_run_id, staging)
 
 
 def _ms(when) -> int:

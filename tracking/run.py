@@ -4,13 +4,18 @@ Metric points go to the run's ``MetricBuffer`` (``tracking.buffer``: when it is
 written, and why a clean exit, an exception, KeyboardInterrupt or SIGTERM lose
 nothing); the run writes params and tags at once, and ends by flushing its
 buffer. When the last open run of the process on a store ends, the store is
-checkpointed (``Store.checkpoint``): a copy of the database file alone then
-holds every ended run. Runs still open when the interpreter exits are ended then: FINISHED,
-FAILED after an uncaught exception, KILLED after Ctrl-C or SIGTERM.
+checkpointed (``Store.checkpoint``), by the background thread a moment later
+(``buffer.checkpoint_later``: a sweep of short runs never waits for one fsync
+per run) and at the latest at exit: a copy of the database file alone then
+holds every ended run. Runs still open when the interpreter exits are ended
+then: FINISHED, FAILED after an uncaught exception, KILLED after Ctrl-C or SIGTERM.
 
-While a run is active in the main thread, SIGTERM is turned into ``Terminated``
-(a ``SystemExit`` with code 143): the run is marked KILLED, its buffer
-flushed, and the process exits as it would have. The previous handler is put
+While a run is active in the main thread, SIGTERM goes to the handler installed
+before (a program's own is called; SIG_IGN ignores it) and, where that was the
+default, is turned into ``Terminated`` (a ``SystemExit`` with code 143): the
+run is marked KILLED, its buffer flushed, and the process exits as it would
+have. A ``with`` block left by ``sys.exit(0)`` (or ``sys.exit()``) ends its run
+FINISHED, by any other code FAILED. The previous handler is put
 back when the last such run ends. SIGTERM and Ctrl-C that arrive while the
 store is being written wait until the transaction has ended (``_signals``).
 """
@@ -40,7 +45,7 @@ from ._validation import (
     check_status,
     check_tags,
 )
-from .buffer import MetricBuffer, flush_pending, stop_flusher
+from .buffer import MetricBuffer, checkpoint_later, checkpoint_now, flush_pending, stop_flusher
 from .store import Store, get_store
 
 __all__ = ["Run", "Terminated", "active_run", "end_run", "end_stale_run", "start_run"]
@@ -104,7 +109,7 @@ class Run:
         if self.status == "RUNNING":
             if exc_type is None:
                 status = "FINISHED"
-            elif issubclass(exc_type, (KeyboardInterrupt, Terminated)):
+            elif issubclass(exc_type, KeyboardInterrupt) or _signals.from_sigterm(exc):
                 status = "KILLED"
             elif issubclass(exc_type, SystemExit) and exc.code in (None, 0):
                 status = "FINISHED"
@@ -271,8 +276,8 @@ class Run:
             self.end_ms = end_ms
             self._metrics.close()
             _forget(self)
-            if not _store_in_use(self._store):
-                self._store.checkpoint()  # the process's last run: the database file alone is whole
+            if not _store_in_use(self._store):  # the process's last run: the file alone will be whole
+                checkpoint_later(self._store)
 
 
 def _put(dest: Path, write) -> Path:
@@ -346,12 +351,17 @@ def _store_in_use(store: Store) -> bool:
 
 
 def _at_exit() -> None:
-    """End the runs still open when the interpreter exits (flushing them)."""
+    """End the runs still open when the interpreter exits (flushing them), then checkpoint
+    the stores the background thread has not yet: the database file alone is whole."""
     stop_flusher()
     with _open_lock:
         runs = list(_open_runs)
-    if not runs:
-        return
+    if runs:
+        _end_at_exit(runs)
+    checkpoint_now()
+
+
+def _end_at_exit(runs: list) -> None:
     last = getattr(sys, "last_value", None)
     if _signals.terminated or isinstance(last, KeyboardInterrupt):
         status = "KILLED"
@@ -394,7 +404,10 @@ def start_run(experiment: str = "default", run_name: str | None = None, *, tags:
     Run
         Status RUNNING. Leaving the ``with`` block sets FINISHED, FAILED when the
         block raises (the exception propagates), KILLED on KeyboardInterrupt or
-        SIGTERM.
+        SIGTERM. ``sys.exit()`` / ``sys.exit(0)`` inside it is a program's
+        success: FINISHED (MLflow's ``ActiveRun.__exit__`` marks any exception
+        FAILED, ``sys.exit(0)`` too; we follow the exit status the shell sees, as
+        for a run left open at exit); any other exit code FAILED.
 
     Examples
     --------
@@ -529,6 +542,8 @@ def end_stale_run(run_id: str, status: str = "KILLED", *, force: bool = False, u
     end_ms = store.end_stale_run(full_id, status)
     if end_ms is None:
         raise ValueError(f"run {full_id} has already ended ({store.run_process(full_id)[1]})")
+    if not _store_in_use(store):
+        store.checkpoint()  # now (one command, one fsync): the database file alone holds it ended
     return full_id, end_ms
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ._artifacts import artifact_files, run_folder
 from ._filter import parse_filter
 from ._validation import RunNotFound
 from .buffer import flush_pending
@@ -39,7 +40,8 @@ class RunRecord:
         The last value of each metric (largest step; the later point on a tie).
     artifact_dir : pathlib.Path
     artifacts : tuple of str
-        Artifact files, relative to ``artifact_dir``.
+        Artifact files, relative to ``artifact_dir`` (``/``-separated, sorted): its
+        regular files whose real path is inside it (a symlink leading out is not one).
     """
 
     run_id: str
@@ -68,7 +70,7 @@ def _utc(ms):
 
 
 def _open_for_read(uri, run_id):
-    store = get_store(uri, create=False)
+    store = get_store(uri, create=False, readonly=True)
     if store is None:
         raise RunNotFound(f"no run with id {run_id!r}: the tracking store does not exist yet")
     flush_pending(store)
@@ -120,9 +122,7 @@ def get_run(run_id: str, *, uri=None) -> RunRecord:
     (full_id, experiment, run_name, status, start_ms, end_ms, parent,
      params, metrics, tags) = store.read_run(run_id)
     adir = store.artifact_root / full_id
-    artifacts = ()
-    if adir.is_dir():
-        artifacts = tuple(sorted(p.relative_to(adir).as_posix() for p in adir.rglob("*") if p.is_file()))
+    artifacts = tuple(name for name, _ in artifact_files(run_folder(store.artifact_root, full_id)))
     return RunRecord(full_id, experiment, run_name, status, _utc(start_ms), _utc(end_ms), parent,
                      params, metrics, tags, adir, artifacts)
 
@@ -231,7 +231,7 @@ def search_runs(experiment=None, filter: str | None = None, order_by=None, *, ur
             if column.startswith(prefix):
                 named[prefix].add(column[len(prefix):])
 
-    store = get_store(uri, create=False)
+    store = get_store(uri, create=False, readonly=True)
     rows, params, metrics, tags = [], [], [], []
     if store is not None:
         flush_pending(store)

@@ -35,9 +35,12 @@ killed process), writes are ``BEGIN IMMEDIATE`` transactions with a busy timeout
 and the schema is created under that same lock with ``CREATE ... IF NOT
 EXISTS`` and retried while another process holds it, so any number of processes
 may create or open the same new store at once. When the last run of a process
-ends (and so at exit), ``checkpoint`` copies the WAL into the database file: the
-file alone then holds every finished run, and can be copied or mailed as it is.
-A ``Store(path, readonly=True)`` (the browser view's) can never write.
+ends, ``checkpoint`` copies the WAL into the database file, a moment later in
+the background and at the latest at exit (``tracking.buffer``): the file alone
+then holds every finished run, and can be copied or mailed as it is.
+A ``Store(path, readonly=True)`` (the browser view's, and the readers' of a
+process that writes nothing: every read-only command) can never write, and
+opens a store in a folder it cannot write.
 """
 
 from __future__ import annotations
@@ -135,7 +138,8 @@ _SORT_BY_KEY = {
 }
 
 _uri: str | None = None
-_stores: dict[Path, "Store"] = {}
+_stores: dict[Path, "Store"] = {}   # the stores this process writes (and reads)
+_readers: dict[Path, "Store"] = {}  # read-only stores of the files it only reads
 _stores_lock = threading.Lock()
 
 
@@ -187,6 +191,7 @@ class Store:
         self.readonly = readonly
         self.artifact_root = self.path.parent / "artifacts"
         self.pid = os.getpid()
+        self.closed = False
         self.lock = threading.RLock()
         self._key_ids: dict[str, int] = {}
         self._exp_ids: dict[str, int] = {}
@@ -198,7 +203,7 @@ class Store:
             if not readonly:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(
-                self.path.absolute().as_uri() + "?mode=ro" if readonly else str(self.path),
+                self.path.absolute().as_uri() + self._read_mode() if readonly else str(self.path),
                 uri=readonly, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
         except (OSError, sqlite3.DatabaseError) as exc:
@@ -208,6 +213,20 @@ class Store:
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise ValueError(f"tracking store {str(self.path)!r} cannot be opened: {exc}") from None
+
+    def _read_mode(self) -> str:
+        """SQLite URI parameters of a read-only store.
+
+        A reader of a WAL database needs its -shm file, which SQLite creates
+        beside it; in a folder we cannot write (a read-only copy, a shared
+        folder) it cannot, and ``mode=ro`` alone fails. There, when no -wal file
+        is left (every commit is in the file itself), the file is opened
+        ``immutable``: read as it is, with no locks and no -shm.
+        """
+        folder = self.path.parent
+        if not os.access(folder, os.W_OK) and not Path(str(self.path) + "-wal").exists():
+            return "?mode=ro&immutable=1"
+        return "?mode=ro"
 
     def _init_schema(self) -> None:
         conn = self.conn  # connect(timeout=BUSY_TIMEOUT_S) has set SQLite's busy timeout
@@ -624,6 +643,7 @@ class Store:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             self.conn.close()
 
 
@@ -669,11 +689,16 @@ def _resolve(uri) -> Path:
     return Path(os.path.abspath(path))
 
 
-def get_store(uri=None, create: bool = True) -> Store | None:
+def get_store(uri=None, create: bool = True, readonly: bool = False) -> Store | None:
     """The process's ``Store`` for ``uri`` (default: ``get_tracking_uri()``).
 
     With ``create=False`` a missing database file gives ``None`` instead of a new,
-    empty store: reading never leaves a ``runs/`` directory behind.
+    empty store: reading never leaves a ``runs/`` directory behind. With
+    ``readonly=True`` (the readers: ``search_runs``, ``get_run``, ``metric_history``,
+    so every read-only command of ``python -m tracking``) the store this process
+    writes is used when there is one (its buffered points are flushed and read
+    back), else a read-only one (SQLite ``mode=ro``) that never writes, not even
+    the schema into a database file that is not a tracking store.
     """
     path = _resolve(uri)
     with _stores_lock:
@@ -682,6 +707,11 @@ def get_store(uri=None, create: bool = True) -> Store | None:
             return store
         if not create and not path.exists():
             return None
+        if readonly:
+            reader = _readers.get(path)
+            if reader is None or reader.pid != os.getpid():
+                reader = _readers[path] = Store(path, readonly=True)
+            return reader
         # a store inherited through fork() is abandoned, never used or closed
         store = Store(path)
         _stores[path] = store
@@ -691,7 +721,8 @@ def get_store(uri=None, create: bool = True) -> Store | None:
 def close_all() -> None:
     """Close every store this process opened (tests use it between temporary stores)."""
     with _stores_lock:
-        for store in _stores.values():
+        for store in [*_stores.values(), *_readers.values()]:
             if store.pid == os.getpid():
                 store.close()
         _stores.clear()
+        _readers.clear()

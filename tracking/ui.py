@@ -19,7 +19,7 @@ Pages, laid out as MLflow's UI lays them out::
 Nothing here writes: the store is opened read-only (SQLite ``mode=ro``), every
 query is a ``Store`` method, and an artifact route serves only a regular file
 inside that run's artifact folder (no ``..``, no absolute path, no symlink
-leading out). Templates are autoescaped, and pages carry a Content Security
+leading out: ``tracking._artifacts``, the rule ``get_run`` and the export follow too). Templates are autoescaped, and pages carry a Content Security
 Policy allowing no script at all. Flask is imported by this module only, so
 ``import tracking`` stays light; ``create_app`` is the factory.
 """
@@ -38,13 +38,15 @@ import time
 from collections import namedtuple
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, render_template, request, send_file, url_for
 
+from ._artifacts import artifact_file, artifact_files, run_folder
 from ._filter import parse_filter
 from ._validation import RunNotFound, db_path_from_uri
 from .charts import metric_figure, svg
-from .store import Store, get_tracking_uri
+from .store import Store, StoreDamaged, get_tracking_uri
 
 __all__ = ["create_app", "host_warning", "serve"]
 
@@ -57,6 +59,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 RUN_COLUMNS = {"run_name": "Run name", "status": "Status", "start_time": "Started", "duration_s": "Duration"}
 _PAGE_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
              "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+_RUNS_QUERY_KEYS = ("filter", "picked", "col", "sort", "desc", "page")  # what a runs page's links carry
+_INT64_MAX = 2**63 - 1
 _ARTIFACT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 
 
@@ -139,45 +143,12 @@ def _size(n: int) -> str:
 
 # -- artifacts -------------------------------------------------------------------------------------
 
-def _artifact_root(store: Store, run_id: str) -> str | None:
-    """The real path of a run's artifact folder, when it is a folder inside the store's."""
-    base = os.path.realpath(store.artifact_root)
-    root = os.path.realpath(store.artifact_root / run_id)
-    return root if os.path.dirname(root) == base and os.path.isdir(root) else None
-
-
-def _inside(root: str, path: str) -> str | None:
-    """The real path of ``path`` when it is a regular file inside ``root`` (symlinks resolved)."""
-    real = os.path.realpath(path)
-    if real != root and os.path.commonpath([root, real]) == root and os.path.isfile(real):
-        return real
-    return None
-
-
-def _artifact_file(root: str, name: str) -> str | None:
-    """The file artifact ``name`` names under ``root``, or None (traversal, absolute, missing)."""
-    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
-        return None
-    parts = name.split("/")
-    if any(part in ("", ".", "..") for part in parts):
-        return None
-    return _inside(root, os.path.join(root, *parts))
-
-
 def _artifacts(root: str | None) -> tuple[list, int]:
-    """``([(relative name, size, is image)], total)`` of the files an artifact route would serve."""
-    if root is None:
-        return [], 0
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            real = _inside(root, path)
-            if real is not None:
-                rel = os.path.relpath(path, root).replace(os.sep, "/")
-                found.append((rel, os.path.getsize(real), Path(name).suffix.lower() in IMAGE_SUFFIXES))
-    return found[:MAX_ARTIFACTS], len(found)
+    """``([(relative name, size, is image)], total)`` of the files the artifact route serves."""
+    found = artifact_files(root)
+    shown = [(name, os.path.getsize(real), Path(name).suffix.lower() in IMAGE_SUFFIXES)
+             for name, real in found[:MAX_ARTIFACTS]]
+    return shown, len(found)
 
 
 # -- the app ---------------------------------------------------------------------------------------
@@ -217,11 +188,57 @@ def _sort_arg(text: str) -> str:
     abort(400, f"cannot sort by {text!r}: use one of {', '.join(RUN_COLUMNS)}, params.<key>, metrics.<key>")
 
 
-def create_app(uri=None) -> Flask:
+def _host_names(served: str):
+    """The test of a request's Host header for an app served on address ``served``.
+
+    Accepted, with or without a port: ``served`` itself, ``localhost``,
+    ``127.0.0.1`` and ``[::1]``; when ``served`` is a wildcard address (``0.0.0.0``,
+    ``::``), also any IP address and this machine's host name. Any other name is a
+    page that reached us under a name it controls (DNS rebinding).
+    """
+    import socket
+
+    served = served.lower()
+    names = {"localhost", "127.0.0.1", "[::1]", f"[{served}]" if ":" in served else served}
+    wildcard = served in ("0.0.0.0", "::", "")
+    if wildcard:
+        names.add(socket.gethostname().lower())
+
+    def accepted(host: str) -> bool:
+        host = host.lower()
+        if host.startswith("["):
+            name, _, port = host.partition("]")
+            name += "]"
+            if port and not port.startswith(":"):
+                return False
+            port = port[1:]
+        else:
+            name, _, port = host.partition(":")
+        if port and not port.isdigit() or not name:
+            return False
+        if name in names:
+            return True
+        if wildcard:
+            try:
+                ipaddress.ip_address(name.strip("[]"))
+                return True
+            except ValueError:
+                pass
+        return False
+
+    return accepted
+
+
+def create_app(uri=None, host: str = "127.0.0.1") -> Flask:
     """The Flask app showing the store at ``uri`` (default ``tracking.get_tracking_uri()``).
 
     The store is opened read-only, now when its file exists, else at the first
     request that finds it: the app may start before the first run is logged.
+    ``host`` is the address it is served on: a request whose ``Host`` header names
+    another (DNS rebinding: a web page of ``attacker.example`` whose name now
+    leads to 127.0.0.1) is refused with a 400 page. Accepted are ``host``,
+    ``localhost``, ``127.0.0.1`` and ``[::1]`` (any port), and on a wildcard
+    address (``0.0.0.0``, ``::``) any IP address and this machine's name.
 
     Raises
     ------
@@ -248,6 +265,15 @@ def create_app(uri=None) -> Flask:
     app.jinja_env.filters.update(when=_when, ago=_ago, num=_num, size=_size)
     app.jinja_env.globals.update(duration=_duration, store_path=str(path), REFRESH_S=REFRESH_S)
 
+    host_accepted = _host_names(host)
+
+    @app.before_request
+    def _check_host():
+        if not host_accepted(request.host):
+            abort(400, f"this server does not answer to the Host {request.host!r} (it is served on {host}; "
+                       "open it as http://localhost:PORT/ or http://127.0.0.1:PORT/): a page reaching it "
+                       "under another name could be a DNS-rebinding attack")
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("Content-Security-Policy", _PAGE_CSP)
@@ -266,6 +292,10 @@ def create_app(uri=None) -> Flask:
     def _unreadable(exc):
         message = f"the tracking store {path} cannot be read: {exc}"
         return render_template("error.html", code=500, name="Internal Server Error", message=message), 500
+
+    @app.errorhandler(StoreDamaged)
+    def _damaged(exc):  # its message names the store and what to do
+        return render_template("error.html", code=500, name="Internal Server Error", message=str(exc)), 500
 
     def run_or_404(store: Store, run_id: str) -> _Run:
         try:
@@ -302,6 +332,8 @@ def create_app(uri=None) -> Flask:
                 raise ValueError
         except ValueError:
             abort(400, f"page must be a positive integer, got {args.get('page')!r}")
+        if (page - 1) * PAGE_SIZE > _INT64_MAX:  # an offset SQLite cannot take
+            abort(400, f"page {page} is out of range")
         filter_text = args.get("filter", "").strip()
         error, total, rows, values = None, 0, [], {}
         try:
@@ -317,16 +349,22 @@ def create_app(uri=None) -> Flask:
             for rid, key, value in metrics:
                 values[(rid, "metrics." + key)] = value
 
+        pages = max(1, -(-total // PAGE_SIZE))
+        if page > pages and not error:
+            abort(400, f"page {page} is out of range: {pages} page{'s' if pages > 1 else ''} of runs here")
+
         def link(**changes) -> str:
-            query = {k: args.getlist(k) for k in args}
+            """This page's URL with ``changes`` (None: drop the key); only the page's own keys."""
+            query = {k: args.getlist(k) for k in _RUNS_QUERY_KEYS if k in args}
             query.update({k: [str(v)] for k, v in changes.items() if v is not None})
             for k in [k for k, v in changes.items() if v is None]:
                 query.pop(k, None)
-            return url_for("runs", experiment_id=experiment_id, **query)
+            text = urlencode(query, doseq=True)
+            return url_for("runs", experiment_id=experiment_id) + ("?" + text if text else "")
 
         html = render_template(
             "runs.html", experiment_id=experiment_id, experiment=name, rows=rows, values=values,
-            total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)), page_size=PAGE_SIZE,
+            total=total, page=page, pages=pages, page_size=PAGE_SIZE,
             metric_cols=metric_cols, param_cols=param_cols, metric_keys=metric_keys, param_keys=param_keys,
             chosen=columns, sort=sort, descending=descending, filter=filter_text, error=error,
             run_columns=RUN_COLUMNS, link=link, examples=_filter_examples(rows, values, metric_cols, param_cols))
@@ -337,7 +375,7 @@ def create_app(uri=None) -> Flask:
         store = holder.need()
         rec = run_or_404(store, run_id)
         experiment_id, parent, children, counts = store.run_links(rec.run_id)
-        artifacts, n_artifacts = _artifacts(_artifact_root(store, rec.run_id))
+        artifacts, n_artifacts = _artifacts(run_folder(store.artifact_root, rec.run_id))
         return render_template(
             "run.html", run=rec, experiment_id=experiment_id, parent=parent,
             children=children[:MAX_CHILDREN], n_children=len(children), counts=counts,
@@ -358,8 +396,8 @@ def create_app(uri=None) -> Flask:
     def artifact(run_id: str, name: str):
         store = holder.need()
         full_id = run_or_404(store, run_id).run_id
-        root = _artifact_root(store, full_id)
-        target = None if root is None else _artifact_file(root, name)
+        root = run_folder(store.artifact_root, full_id)
+        target = None if root is None else artifact_file(root, name)
         if target is None:
             abort(404, f"run {full_id} has no artifact {name!r}")
         mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -419,22 +457,60 @@ def host_warning(host: str, db: str) -> str | None:
             "the pages have no authentication")
 
 
+def _listen(host: str, port: int):
+    """A TCP socket listening on ``host``:``port``, as werkzeug would open it (IPv6 when
+    ``host`` has a colon); OSError naming the address and the reason otherwise.
+
+    werkzeug's ``make_server`` reports these itself, in two lines, and exits with
+    status 1; a socket of our own lets ``python -m tracking ui`` give its one-line
+    error and status 2.
+    """
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP)[0][4]
+        return socket.create_server(address, family=family, backlog=128)
+    except OSError as exc:
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = ": another program listens there (--port picks another, --port 0 a free one)"
+        elif isinstance(exc, socket.gaierror):
+            hint = ": not a host name or address this machine knows (--host 127.0.0.1 is this machine)"
+        # create_server's own strerror repeats the address: the system's words alone
+        reason = exc.strerror if isinstance(exc, socket.gaierror) or not exc.errno else os.strerror(exc.errno)
+        raise OSError(f"cannot serve on {shown}:{port}: {reason}{hint}") from None
+
+
 def serve(uri=None, host: str = "127.0.0.1", port: int = 5000, *, out=sys.stdout, err=sys.stderr) -> None:
-    """Serve ``create_app(uri)`` until Ctrl-C (werkzeug's threaded server).
+    """Serve ``create_app(uri, host)`` until Ctrl-C (werkzeug's threaded server).
 
     Prints the address (``port=0`` picks a free port: the printed one); a host
     other than this machine gets a one-line warning, since the pages have no
     authentication.
+
+    Raises
+    ------
+    OSError
+        The address cannot be listened on (port in use, no permission, unknown
+        host): one line naming it.
     """
     from werkzeug.serving import make_server
 
-    app = create_app(uri)
-    server = make_server(host, port, app, threaded=True)
+    app = create_app(uri, host=host)
+    sock = _listen(host, port)
+    try:
+        port = sock.getsockname()[1]
+        server = make_server(host, port, app, threaded=True, fd=sock.fileno())  # werkzeug dups it
+    finally:
+        sock.close()
     warning = host_warning(host, app.config["TRACKING_DB"])
     if warning:
         print(warning, file=err, flush=True)
     shown = f"[{host}]" if ":" in host else host
-    print(f"tracking ui: http://{shown}:{server.server_port}/ (store {app.config['TRACKING_DB']}, "
+    print(f"tracking ui: http://{shown}:{port}/ (store {app.config['TRACKING_DB']}, "
           "read-only; Ctrl-C to stop)", file=out, flush=True)
     try:
         server.serve_forever()

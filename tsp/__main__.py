@@ -3,7 +3,13 @@
 Without N: one nearest-neighbour walk, step by step (the start, the candidates at
 each step, the choice, the itinerary so far, the total). With N: N walks from
 random starts; their time (apart from loading the compiled kernels), the best, how
-many found it, mean / median / worst, and the best route leg by leg.
+many found it, mean / median / worst, and the best route leg by leg. Last, the wall
+time of the whole run, phase by phase.
+
+At scale (``--instance random:1000000``): a progress bar on a terminal for every
+phase that takes time (reading a file, candidate lists, walks, local search); a route
+of more than 50 legs shows its first and last 25 (``--route``: all of them), ``-v`` at
+most 50 simulations likewise, and a walk told step by step its first 10 steps.
 
 --local-search improves every walk (or the one walk) with 2-opt and Or-opt moves and
 prints the best after local search; --solve SECONDS (or --kicks K) runs iterated
@@ -28,13 +34,25 @@ import numpy as np
 from . import _jit, _report
 from .construct.nearest import nearest_neighbor
 from .construct.simulate import simulate
-from .improve.local_search import local_search
+from .improve.local_search import K_MOVES, QUADRANT_MOVES, local_search
+from .neighbors import candidates, default_k, quadrant_candidates
 from .sources import instance_from_spec
 
 # Show a progress bar (tqdm, on a terminal) when a run walks at least this many
 # city-steps: distinct starts x cities. Measured on random cities, 2 cores: 10 million
 # take 0.12 s (all 3163 starts), 25 million 0.38 s (all 5000), 49 million 1.1 s.
+# Candidate lists get one from as much work: a matrix's n^2 rows entries, or n k for
+# a k-d tree's lists (1 million: about 0.05 s), and reading a file from 2 MB on
+# (a 20 MB TSPLIB file of 10^6 cities takes 3 s).
+# Walks of 10^5 cities and more get one whatever their number: a step costs more there
+# (memory), 0.4 us at 10^6 cities against 0.02 us at 10^3.
 _PROGRESS_WORK = 20_000_000
+_PROGRESS_N = 100_000
+_PROGRESS_TREE_WORK = 1_000_000
+_PROGRESS_FILE_BYTES = 2 * 2**20
+# A local search gets a bar from this many cities on (one of 2*10^4 random cities takes
+# about 0.1 s, of 2*10^5 about 3 s: its time grows faster than n).
+_PROGRESS_LS_N = 20_000
 
 
 def _positive_int(text: str) -> int:
@@ -112,7 +130,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="iterated local search of K kicks (with --seed, the same tour every run); "
                         "with --solve, whichever ends first")
     p.add_argument("--track", action="store_true", help="log params, metrics and the plot through `tracking`")
-    p.add_argument("-v", "--verbose", action="store_true", help="print every simulation's length")
+    p.add_argument("--route", action="store_true",
+                   help="print the whole route table (a route of more than 50 legs otherwise shows its first and "
+                        "last 25)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print every simulation's length (at most 50 lines: the first and last 25)")
     return p
 
 
@@ -148,9 +170,16 @@ def _parse(parser, argv):
     return args
 
 
+def _tty() -> bool:
+    """Progress bars go to stderr, and only when it is a terminal."""
+    return sys.stderr.isatty()
+
+
 def _build(parser, args, rng):
+    spec = args.instance
+    big_file = os.path.isfile(spec) and os.path.getsize(spec) >= _PROGRESS_FILE_BYTES
     try:
-        return instance_from_spec(args.instance, seed=rng)
+        return instance_from_spec(spec, seed=rng, progress=_tty() and big_file)
     except (OSError, ValueError, TypeError) as exc:
         parser.error(f"--instance: {exc}")
     except MemoryError:
@@ -170,6 +199,17 @@ def _walk(parser, args, instance, rng):
         parser.error(f"--start: {exc}")
 
 
+def _lists(instance, moves: bool) -> None:
+    """The candidate lists the walks use, and with ``moves`` those of local search,
+    computed here (a phase of its own, with its bars)."""
+    n = instance.n
+    work = n * default_k(instance) if instance.geometric else n * n
+    progress = _tty() and work >= (_PROGRESS_TREE_WORK if instance.geometric else _PROGRESS_WORK)
+    candidates(instance, progress=progress)
+    if moves:
+        quadrant_candidates(instance, K_MOVES, QUADRANT_MOVES, progress=progress)
+
+
 def _improve_simulation(parser, args, instance, sim):
     """--local-search after N walks: the same starts, every walk improved before the best is
     kept; and the seconds spent loading compiled kernels."""
@@ -177,7 +217,7 @@ def _improve_simulation(parser, args, instance, sim):
     loaded = _jit.loading_seconds()
     try:
         better = simulate(instance, starts=sim.starts, closed=args.closed, local_search=True,
-                          progress=sys.stderr.isatty() and work >= _PROGRESS_WORK)
+                          progress=_tty() and (work >= _PROGRESS_WORK or instance.n >= _PROGRESS_LS_N))
         return better, _jit.loading_seconds() - loaded
     except MemoryError:
         parser.error(f"not enough memory for {sim.n_simulations} local searches")
@@ -194,11 +234,15 @@ def _solve(parser, args, instance, rng):
 
     t0 = time.perf_counter()
     warm = Instance.random_uniform(PARALLEL_MIN_N if instance.n >= PARALLEL_MIN_N else 8, seed=0)
+    if instance.geometric:  # the same metric: the tree's kernels (serial below TREE_PARALLEL_MIN_N)
+        warm = Instance.from_points(1000 * warm.coords, metric=instance.metric)
+    else:
+        warm = Instance.from_matrix(warm.dist)
     solve(warm, seconds=None, kicks=2, seed=0, closed=args.closed)
     loading = time.perf_counter() - t0
     try:
         sol = solve(instance, seconds=args.solve, kicks=args.kicks, seed=rng, closed=args.closed,
-                    progress=sys.stderr.isatty())
+                    progress=_tty())
     except ValueError as exc:  # no complete greedy walk to start from
         parser.error(str(exc))
     return sol, loading
@@ -208,7 +252,7 @@ def _simulate(parser, args, instance, rng):
     """N walks from random starts, or one from every city (--all-starts): the Simulation
     and the seconds it spent loading compiled kernels (the rest is the simulation's work)."""
     work = (instance.n if args.all_starts else min(args.n, instance.n)) * instance.n
-    progress = sys.stderr.isatty() and work >= _PROGRESS_WORK  # a tqdm bar on a terminal only
+    progress = _tty() and (work >= _PROGRESS_WORK or instance.n >= _PROGRESS_N)  # a tqdm bar on a terminal
     loaded = _jit.loading_seconds()
     try:
         if args.all_starts:
@@ -271,35 +315,48 @@ def _save_and_log(parser, args, instance, result, opt, run, loading, improved=No
 
 
 def main(argv=None) -> int:
+    clock = _report.Clock()
     parser = _parser()
     args = _parse(parser, argv)
+    rows = None if args.route else _report.ROUTE_ROWS
     rng = np.random.default_rng(args.seed)
-    instance = _build(parser, args, rng)
+    with clock.phase("instance"):
+        instance = _build(parser, args, rng)
     how = "seed " + str(args.seed) if args.seed is not None else "unseeded"
     with _tracked(parser, args, instance) as run:
         improved = None
+        with clock.phase("candidate lists"):
+            _lists(instance, args.solving or args.local_search)
         if args.solving:
-            result, loading = _solve(parser, args, instance, rng)
+            with clock.phase("iterated local search"):
+                result, loading = _solve(parser, args, instance, rng)
             opt = _report.known_optimum(instance, args.closed)
-            _report.print_solution(instance, result, how, opt, sys.stdout, loading)
+            _report.print_solution(instance, result, how, opt, sys.stdout, loading, rows)
         elif args.n is None and not args.all_starts:
-            result, loading = _walk(parser, args, instance, rng), None
+            with clock.phase("walk"):
+                result, loading = _walk(parser, args, instance, rng), None
             opt = _report.known_optimum(instance, result.closed) if result.complete else None
-            _report.narrate_walk(instance, result, sys.stdout, opt)
+            _report.narrate_walk(instance, result, sys.stdout, opt, rows)
             if args.local_search and result.complete:
-                improved = local_search(result)
-                _report.print_improved_walk(result, improved, opt, sys.stdout)
+                with clock.phase("local search"):
+                    improved = local_search(result, progress=_tty() and instance.n >= _PROGRESS_LS_N)
+                _report.print_improved_walk(result, improved, opt, sys.stdout, rows)
             elif args.local_search:
                 print("\nlocal search needs a complete walk: this one got stuck", file=sys.stdout)
         else:
-            result, loading = _simulate(parser, args, instance, rng)
+            with clock.phase("walks"):
+                result, loading = _simulate(parser, args, instance, rng)
             opt = _report.known_optimum(instance, result.closed) if result.n_complete else None
             _report.print_simulation(instance, result, "every start" if args.all_starts else how, args.verbose,
-                                     opt, sys.stdout, loading)
+                                     opt, sys.stdout, loading, rows)
             if args.local_search and result.n_complete:
-                improved, improve_loading = _improve_simulation(parser, args, instance, result)
-                _report.print_improved_simulation(result, improved, opt, sys.stdout, improve_loading)
-        _save_and_log(parser, args, instance, result, opt, run, loading, improved)
+                with clock.phase("local search"):
+                    improved, improve_loading = _improve_simulation(parser, args, instance, result)
+                _report.print_improved_simulation(result, improved, opt, sys.stdout, improve_loading, rows)
+        phase = " and ".join(what for what, asked in (("plot", args.plot), ("log", run)) if asked)
+        with clock.phase(phase) if phase else contextlib.nullcontext():
+            _save_and_log(parser, args, instance, result, opt, run, loading, improved)
+        print(clock.summary(_jit.loading_seconds()))
     return 0
 
 

@@ -19,8 +19,15 @@ one predictable branch per call.
 ``dist(m, i, i)`` is not defined (GEO gives 1 there, a matrix whatever its
 diagonal holds): the diagonal is never used, and ``build_matrix`` writes 0 there.
 The coordinate kinds need no n x n array: kernels that read distances only
-through ``dist`` run on coordinates alone (a million cities fit). Today every
-``Instance`` holds its dense matrix and ``of(instance)`` is of kind ``MATRIX``.
+through ``dist`` run on coordinates alone (a million cities fit). A geometric
+``Instance`` (``from_points``, ``random_uniform``, TSPLIB coordinate types) has a
+coordinate metric, a matrix instance kind ``MATRIX``: ``of(instance)``.
+
+Every coordinate kind is one formula of two points, ``pair``; the plane kinds are a
+non-decreasing function of the squared distance (``planar``), which lets the k-d
+tree of a geometric instance (``tsp._kdtree``) bound the distance to a whole box of
+points with the same arithmetic (``box_bound``), so its answers equal a scan's to
+the last bit.
 
 The matrix builders are generated from the same per-pair formulas: ``build_matrix``
 calls ``dist`` once per pair i < j and mirrors it (every coordinate kind is
@@ -38,7 +45,8 @@ from numba import njit
 
 from ._validation import check_matrix_memory, readonly
 
-__all__ = ["KINDS", "Metric", "build_matrix", "coords_metric", "dist", "geo_degrees", "matrix_metric", "of", "size"]
+__all__ = ["KINDS", "Metric", "box_bound", "build_matrix", "coords_metric", "dist", "distances", "geo_degrees",
+           "matrix_metric", "metric_matrix", "of", "pair", "planar", "size", "unit_vectors"]
 
 MATRIX, EUCLIDEAN, EUC_2D, CEIL_2D, ATT, GEO = range(6)
 
@@ -112,8 +120,21 @@ def coords_metric(kind: str, coords) -> Metric:
 
 
 def of(instance) -> Metric:
-    """The metric of an instance. Every instance holds its matrix today: kind ``MATRIX``."""
-    return Metric(MATRIX, instance.dist, _NO_COORDS)  # already read-only float64
+    """The metric of an instance: kind ``MATRIX`` on its matrix, or its coordinate kind
+    on its coordinates (built once, with the instance)."""
+    return instance._seam
+
+
+def unit_vectors(m: Metric) -> np.ndarray:
+    """The points of a GEO metric as (n, 3) unit vectors on the sphere.
+
+    The cosine of the angle between two of them (their dot product) is what GEO's
+    formula computes from latitudes and longitudes (the spherical law of cosines),
+    so straight-line (chord) distances between them bound GEO distances from below
+    (``box_bound``).
+    """
+    lat, lon = m.coords[:, 0], m.coords[:, 1]
+    return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
 
 @njit(cache=True)
@@ -125,22 +146,14 @@ def size(m):
 
 
 @njit(cache=True)
-def dist(m, i, j):
-    """Distance from city i to city j (i != j) under metric ``m``; ``inf`` = no edge."""
-    kind = m.kind
-    if kind == MATRIX:
-        return m.matrix[i, j]
-    xy = m.coords
-    if kind == GEO:  # great circle on TSPLIB's idealised sphere; coords in radians
-        q1 = np.cos(xy[i, 1] - xy[j, 1])
-        q2 = np.cos(xy[i, 0] - xy[j, 0])
-        q3 = np.cos(xy[i, 0] + xy[j, 0])
-        c = 0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3)
-        c = min(1.0, max(-1.0, c))  # a rounding step past 1 (identical points) would give NaN
-        return np.floor(GEO_RADIUS * np.arccos(c) + 1.0)
-    dx = xy[i, 0] - xy[j, 0]
-    dy = xy[i, 1] - xy[j, 1]
-    d2 = dx * dx + dy * dy
+def planar(kind, d2):
+    """The distance of a plane metric ``kind`` whose squared Euclidean distance is ``d2``.
+
+    ``d2`` is computed as ``dx * dx + dy * dy`` with ``dx = x_i - x_j``, exactly as
+    ``pair`` does; the result is non-decreasing in ``d2`` for every plane kind, so
+    ``planar(kind, d2)`` of a smaller ``d2`` is never larger (the spatial index relies
+    on it to bound the distances of a whole box of points).
+    """
     if kind == EUCLIDEAN:
         return np.sqrt(d2)
     if kind == EUC_2D:
@@ -151,6 +164,67 @@ def dist(m, i, j):
     r = np.sqrt(d2 / 10.0)
     t = np.floor(r + 0.5)
     return t + 1.0 if t < r else t
+
+
+@njit(cache=True)
+def pair(kind, x1, y1, x2, y2):
+    """Distance between the points (x1, y1) and (x2, y2) under the coordinate metric ``kind``.
+
+    The one formula of every coordinate kind: ``dist`` and the spatial index
+    (``tsp._kdtree``) call it, so both give the same number to the last bit.
+    """
+    if kind == GEO:  # great circle on TSPLIB's idealised sphere; coordinates in radians
+        q1 = np.cos(y1 - y2)
+        q2 = np.cos(x1 - x2)
+        q3 = np.cos(x1 + x2)
+        c = 0.5 * ((1.0 + q1) * q2 - (1.0 - q1) * q3)
+        c = min(1.0, max(-1.0, c))  # a rounding step past 1 (identical points) would give NaN
+        return np.floor(GEO_RADIUS * np.arccos(c) + 1.0)
+    dx = x1 - x2
+    dy = y1 - y2
+    return planar(kind, dx * dx + dy * dy)
+
+
+@njit(cache=True)
+def dist(m, i, j):
+    """Distance from city i to city j (i != j) under metric ``m``; ``inf`` = no edge."""
+    if m.kind == MATRIX:
+        return m.matrix[i, j]
+    xy = m.coords
+    return pair(m.kind, xy[i, 0], xy[i, 1], xy[j, 0], xy[j, 1])
+
+
+@njit(cache=True)
+def distances(m, a, b):
+    """``dist(m, a[t], b[t])`` for every t (a, b: int64 arrays of one length), as float64."""
+    out = np.empty(a.size)
+    for t in range(a.size):
+        out[t] = dist(m, a[t], b[t])
+    return out
+
+
+#: Radians taken off a GEO angle bound for rounding: the chord of two unit vectors
+#: and GEO's arccos of a rounded cosine (at worst about 1e-7 rad off, near 0 and pi)
+#: may each differ from the exact angle; 1e-5 rad (64 m) covers both with room.
+GEO_ANGLE_SLACK = 1e-5
+
+
+@njit(cache=True)
+def box_bound(kind, lb2):
+    """A lower bound on the distance from a point to every point of a box.
+
+    ``lb2`` is the squared distance from the point to the box in the spatial
+    index's geometry: for the plane kinds ``dx * dx + dy * dy`` with ``dx, dy`` the
+    coordinate gaps to the box, computed as ``pair`` computes them, so by
+    monotonicity of rounding no point of the box has a smaller ``pair`` distance
+    (exact, no slack); for GEO the squared chord between unit vectors
+    (``unit_vectors``), turned into an angle less ``GEO_ANGLE_SLACK``.
+    """
+    if kind == GEO:
+        half = np.sqrt(lb2) * 0.5
+        angle = 2.0 * np.arcsin(min(1.0, half)) - GEO_ANGLE_SLACK
+        return np.floor(GEO_RADIUS * max(angle, 0.0) + 1.0)
+    return planar(kind, lb2)
 
 
 @njit(cache=True)
@@ -180,6 +254,10 @@ def build_matrix(kind: str, coords) -> np.ndarray:
     array([[0., 5.],
            [5., 0.]])
     """
-    metric = coords_metric(kind, coords)
-    check_matrix_memory(metric.coords.shape[0])
-    return _matrix(metric)
+    return metric_matrix(coords_metric(kind, coords))
+
+
+def metric_matrix(m: Metric) -> np.ndarray:
+    """``build_matrix`` of a coordinate metric already built (checked, then filled)."""
+    check_matrix_memory(m.coords.shape[0])
+    return _matrix(m)

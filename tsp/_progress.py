@@ -3,7 +3,8 @@
 ``progress=True`` draws a ``tqdm`` bar on stderr; a callable is called as
 ``progress(done, total)`` after each chunk of work; None (or False) reports nothing.
 ``greedy._progress`` is this module's twin, line for line (the algorithm packages
-never import each other): change both or neither.
+never import each other): change both or neither. ``growing_reporter`` (work whose
+total grows as it goes: local search) is tsp's alone.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
-__all__ = ["check_progress", "reporter"]
+__all__ = ["check_progress", "growing_reporter", "reporter"]
 
 
 def check_progress(progress):
@@ -34,3 +35,23 @@ def reporter(progress, total: int, desc: str, unit: str):
             yield lambda done: bar.update(done - bar.n)
     else:
         yield lambda done: progress(done, total)
+
+
+@contextlib.contextmanager
+def growing_reporter(progress, total: int, desc: str, unit: str):
+    """``reporter`` for work whose total is known only as it goes: yield ``report(done,
+    total)``, ``total`` the best count so far (it may grow), ``total`` to start with."""
+    check_progress(progress)
+    if progress is None or progress is False:
+        yield None
+    elif progress is True:
+        from tqdm import tqdm
+
+        with tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, leave=False) as bar:
+            def report(done, now):
+                bar.total = now
+                bar.update(done - bar.n)
+
+            yield report
+    else:
+        yield lambda done, now: progress(done, now)

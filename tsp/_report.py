@@ -8,22 +8,33 @@ figure or a run is asked for.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from .construct.simulate import NO_COMPLETE_WALK, Simulation
-from .tour import Tour, length_text
+from .tour import Tour, _legs, length_text, shown_rows
 
-__all__ = ["EXACT_MAX_N", "HISTORY_ROWS", "Optimum", "duration_text", "figure", "gap_line", "known_optimum",
-           "log_run", "narrate_walk", "optimum_line", "print_improved_simulation", "print_improved_walk",
-           "print_simulation", "print_solution", "timing_line"]
+__all__ = ["Clock", "EXACT_MAX_N", "HISTORY_ROWS", "NARRATED_STEPS", "Optimum", "ROUTE_ROWS", "duration_text",
+           "figure", "gap_line", "known_optimum", "log_run", "narrate_walk", "optimum_line",
+           "print_improved_simulation", "print_improved_walk", "print_route", "print_simulation", "print_solution",
+           "process_seconds", "timing_line"]
 
 #: Instances of at most this many cities get the exact optimum (Held-Karp) and the gap.
 EXACT_MAX_N = 16
 #: ``--solve`` prints at most this many rows of the improvement history.
 HISTORY_ROWS = 10
 _SHOWN_CANDIDATES = 8
+
+#: The most lines a route table or a list of simulations takes (without --route): longer
+#: ones show their first and last ROUTE_ROWS // 2 lines (a million cities: no million lines).
+ROUTE_ROWS = 50
+
+#: Steps of a long walk told one by one, before its route table.
+NARRATED_STEPS = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,44 +113,110 @@ def optimum_line(instance, closed: bool, opt: Optimum | None) -> str | None:
     return None
 
 
-def narrate_walk(instance, tour, out, opt: Optimum | None = None) -> None:
+def narrate_walk(instance, tour, out, opt: Optimum | None = None, max_rows: int | None = ROUTE_ROWS) -> None:
     """One walk step by step: the candidates at each step, the choice, the itinerary, the
-    total, and its gap to ``opt`` when an optimum is known."""
-    names, d = instance.names, instance.dist
-    order = [int(c) for c in tour.order]
+    total, and its gap to ``opt`` when an optimum is known.
+
+    A walk of more than ``max_rows`` legs (None: no limit) is told for its first
+    ``NARRATED_STEPS`` steps, then as its route table, abbreviated
+    (``Tour.render``). Distances come through ``tour._legs``: no matrix is built.
+    """
+    names = instance.names
+    order = tour.order
     print(f"instance {instance.name}: {instance.n} cities; nearest neighbour, "
           f"{'closed tour' if tour.closed else 'open path'}", file=out)
     print(f"start at {names[order[0]]}", file=out)
+    short = max_rows is None or tour.legs.size <= max_rows
+    steps = len(order) if short else NARRATED_STEPS
     visited = np.zeros(instance.n, dtype=bool)
     visited[order[0]] = True
     total = 0.0
-    for k in range(1, len(order) + 1):
-        cur = order[k - 1]
+    for k in range(1, steps + 1):
+        cur = int(order[k - 1])
         left = np.flatnonzero(~visited)
+        far = _legs(instance, np.full(left.size, cur), left)
         if k == len(order):
             if left.size:
                 print(f"\nstep {k}: at {names[cur]}, no edge to any of the {left.size} cities left: stuck",
                       file=out)
             break
-        ranked = sorted(left, key=lambda j: (d[cur, j], j))
-        shown = ", ".join(f"{names[j]} {d[cur, j]:g}" for j in ranked[:_SHOWN_CANDIDATES])
-        more = f", ... ({len(ranked) - _SHOWN_CANDIDATES} more)" if len(ranked) > _SHOWN_CANDIDATES else ""
-        nxt = order[k]
-        total += d[cur, nxt]
+        near = np.arange(left.size)
+        if left.size > _SHOWN_CANDIDATES:  # those within the 8th distance: O(n), not a sort of all
+            near = np.flatnonzero(far <= np.partition(far, _SHOWN_CANDIDATES - 1)[_SHOWN_CANDIDATES - 1])
+        ranked = near[np.lexsort((left[near], far[near]))][:_SHOWN_CANDIDATES]  # by distance, then index
+        shown = ", ".join(f"{names[left[r]]} {far[r]:g}" for r in ranked)
+        more = f", ... ({left.size - _SHOWN_CANDIDATES} more)" if left.size > _SHOWN_CANDIDATES else ""
+        nxt = int(order[k])
+        leg = tour.legs[k - 1]
+        total += leg
         visited[nxt] = True
         print(f"\nstep {k}: at {names[cur]}, candidates: {shown}{more}", file=out)
-        print(f"  go to {names[nxt]} ({d[cur, nxt]:g}); total {total:g}", file=out)
+        print(f"  go to {names[nxt]} ({leg:g}); total {total:g}", file=out)
         print(f"  itinerary: {' -> '.join(names[c] for c in order[:k + 1])}", file=out)
-    if tour.closed and tour.complete:
-        back = d[order[-1], order[0]]
-        total += back
-        print(f"\nback to {names[order[0]]} ({back:g}); total {total:g}", file=out)
-    print(f"\n{tour}", file=out)
+    if short:
+        if tour.closed and tour.complete:
+            back = tour.legs[-1]
+            total += back
+            print(f"\nback to {names[order[0]]} ({back:g}); total {total:g}", file=out)
+        print(f"\n{tour}", file=out)
+    else:
+        print(f"\n... and so on, {tour.legs.size - steps:,} steps more: the whole walk, "
+              f"{'closed tour' if tour.closed else 'open path'} of length {length_text(tour.length)}"
+              f"{'' if tour.complete else ' (incomplete: stuck on missing edges)'}:", file=out)
+        print_route(tour, out, max_rows)
     header = optimum_line(instance, tour.closed, opt)
     if header is not None:
         print(f"\n{header}", file=out)
     if opt is not None:
         print(gap_line("this walk", tour.length, opt), file=out)
+
+
+def print_route(tour, out, max_rows: int | None = ROUTE_ROWS) -> None:
+    """``tour.render(max_rows)``, and when rows were left out, how to see them all."""
+    print(tour.render(max_rows), file=out)
+    if max_rows is not None and tour.legs.size > max_rows:
+        print(f"(--route prints all {tour.legs.size:,} legs)", file=out)
+
+
+class Clock:
+    """The wall time of a command's phases (``with clock.phase("walks"): ...``) and of
+    the whole process (``summary``)."""
+
+    def __init__(self):
+        self.phases: dict = {}
+        self._started = time.perf_counter() - (process_seconds() or 0.0)
+
+    @contextlib.contextmanager
+    def phase(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - t0
+
+    def summary(self, loading: float) -> str:
+        """``wall time 5.31 s in all: instance 0.16 s, ..., the rest (start-up, report) 0.72 s``:
+        since the process started (Linux; elsewhere since the clock was made), and the
+        part of it spent loading compiled kernels (``loading`` seconds, within the phases)."""
+        total = time.perf_counter() - self._started
+        parts = [f"{name} {duration_text(t)}" for name, t in self.phases.items()]
+        parts.append(f"the rest (start-up, report) {duration_text(max(0.0, total - sum(self.phases.values())))}")
+        line = f"wall time {duration_text(total)} in all: " + ", ".join(parts)
+        if loading > 0:
+            line += f"; {duration_text(loading)} of it loading the compiled kernels"
+        return line
+
+
+def process_seconds() -> float | None:
+    """Seconds since this process started, from /proc (Linux, 10 ms steps); None elsewhere."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            after_name = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - int(after_name[19]) / os.sysconf("SC_CLK_TCK"))  # field 22: start time
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def duration_text(seconds: float) -> str:
@@ -156,21 +233,29 @@ def timing_line(sim, how: str, loading: float) -> str:
     return line
 
 
-def print_simulation(instance, sim, how: str, verbose: bool, opt, out, loading: float = 0.0) -> None:
+def print_simulation(instance, sim, how: str, verbose: bool, opt, out, loading: float = 0.0,
+                     max_rows: int | None = ROUTE_ROWS) -> None:
     """The simulation's outcome: the header, the timing line, every length when
     ``verbose``, the spread (``Simulation.summary``'s lines), the best route, and the
     gap to ``opt``.
 
     ``how`` says where the starts came from ("every start", "seed 1", ...);
     ``loading`` the seconds of ``sim.seconds`` spent loading compiled kernels.
+    The route table and the lengths of ``verbose`` take at most ``max_rows`` lines
+    each (their first and last halves; None: all).
     """
     kind = "closed tours" if sim.closed else "open paths"
     print(f"instance {instance.name}: {instance.n} cities; nearest neighbour, {kind}", file=out)
     print(timing_line(sim, how, loading), file=out)
     if verbose:
-        for i, (s, length) in enumerate(zip(sim.starts, sim.lengths), 1):
-            shown = f"{length:g}" if np.isfinite(length) else "stuck (missing edges)"
-            print(f"  simulation {i}: start {instance.names[s]}, length {shown}", file=out)
+        shown = shown_rows(sim.n_simulations, max_rows)
+        for r, i in enumerate(shown):
+            if r and i != shown[r - 1] + 1:
+                print(f"  ... {i - shown[r - 1] - 1:,} simulations not shown (Simulation.lengths has them all) ...",
+                      file=out)
+            length = sim.lengths[i]
+            text = f"{length:g}" if np.isfinite(length) else "stuck (missing edges)"
+            print(f"  simulation {i + 1}: start {instance.names[sim.starts[i]]}, length {text}", file=out)
     if not sim.n_complete:
         print(NO_COMPLETE_WALK, file=out)
         print(f"first walk: {sim.best}", file=out)
@@ -180,7 +265,7 @@ def print_simulation(instance, sim, how: str, verbose: bool, opt, out, loading: 
     for line in sim._spread_lines():
         print(line, file=out)
     print(f"\nbest route (start {sim.best.names[0]}):", file=out)
-    print(sim.best.render(), file=out)
+    print_route(sim.best, out, max_rows)
     header = optimum_line(instance, sim.closed, opt)
     if header is not None:
         print(f"\n{header}", file=out)
@@ -280,17 +365,26 @@ def _stage_tours(result, improved):
     return greedy, better
 
 
-def print_improved_walk(tour, better, opt, out) -> None:
-    """``--local-search`` after one walk: the improved walk and its gap."""
-    print(f"\nafter local search (2-opt and Or-opt moves until neither helps): {better}", file=out)
+def print_improved_walk(tour, better, opt, out, max_rows: int | None = ROUTE_ROWS) -> None:
+    """``--local-search`` after one walk: the improved walk and its gap. A walk of more
+    than ``max_rows`` legs is printed as its route table, abbreviated (``print_route``)."""
+    if max_rows is None or better.legs.size <= max_rows:
+        print(f"\nafter local search (2-opt and Or-opt moves until neither helps): {better}", file=out)
+    else:
+        kind = "closed tour" if better.closed else "open path"
+        print(f"\nafter local search (2-opt and Or-opt moves until neither helps): {kind} of length "
+              f"{length_text(better.length)}:", file=out)
+        print_route(better, out, max_rows)
     print(gap_line("local search", better.length, opt) if opt is not None
           else f"local search: {length_text(better.length)}, "
                f"{length_text(tour.length - better.length)} shorter than the walk", file=out)
 
 
-def print_improved_simulation(sim, better, opt, out, loading: float = 0.0) -> None:
+def print_improved_simulation(sim, better, opt, out, loading: float = 0.0,
+                              max_rows: int | None = ROUTE_ROWS) -> None:
     """``--local-search`` after N walks: every walk improved, the best kept; ``loading`` the
-    seconds of ``better.seconds`` spent loading compiled kernels."""
+    seconds of ``better.seconds`` spent loading compiled kernels. The route table is
+    abbreviated beyond ``max_rows`` legs (``print_route``)."""
     line = f"\nevery walk improved by local search (2-opt and Or-opt) in {duration_text(better.seconds - loading)}"
     if loading > 0:
         line += f", plus {duration_text(loading)} to load the compiled kernels"
@@ -301,7 +395,7 @@ def print_improved_simulation(sim, better, opt, out, loading: float = 0.0) -> No
     for line in better._spread_lines():
         print(line, file=out)
     print(f"\nbest route after local search (start {better.best.names[0]}):", file=out)
-    print(better.best.render(), file=out)
+    print_route(better.best, out, max_rows)
     if opt is not None:
         print("\n" + gap_line("best simulation after local search", better.best.length, opt), file=out)
 
@@ -314,9 +408,11 @@ def _history_rows(history, limit: int):
     return history.iloc[keep]
 
 
-def print_solution(instance, sol, how: str, opt, out, loading: float = 0.0) -> None:
+def print_solution(instance, sol, how: str, opt, out, loading: float = 0.0,
+                   max_rows: int | None = ROUTE_ROWS) -> None:
     """``--solve`` / ``--kicks``: the stages (greedy start, its local search, iterated local
-    search) with their gaps, the improvement history summarised, and the best route."""
+    search) with their gaps, the improvement history summarised, and the best route
+    (abbreviated beyond ``max_rows`` legs, ``print_route``)."""
     kind = "closed tours" if sol.best.closed else "open paths"
     print(f"instance {instance.name}: {instance.n} cities; iterated local search, {kind} ({how})", file=out)
     line = f"{sol.kicks} kicks in {duration_text(sol.seconds)}"
@@ -341,7 +437,7 @@ def print_solution(instance, sol, how: str, opt, out, loading: float = 0.0) -> N
         gap = f"  {0.0 if abs(pct) <= 1e-7 else pct:>6.2f} %" if gaps else ""  # within 1e-9: the optimum
         print(f"  {t:>9.4f}  {int(kick):>8}  {length_text(length):>12}{gap}", file=out)
     print(f"\nbest route (start {sol.best.names[0]}):", file=out)
-    print(sol.best.render(), file=out)
+    print_route(sol.best, out, max_rows)
 
 
 def improvement_figure(instance, result, improved, opt):

@@ -245,19 +245,20 @@ def check_names(names, n: int) -> tuple:
 # ---------------------------------------------------------------------------
 
 
-def check_start(instance, start) -> int:
-    """A start city given by index (0..n-1) or by name, as an int index."""
+def check_start(instance, start, name: str = "start") -> int:
+    """A city given by index (0..n-1) or by name, as an int index; ``name`` is the
+    parameter the messages name ("start", or "i" and "j" of ``Instance.distance``)."""
     n = instance.n
     if isinstance(start, str):
         try:
             return instance.names.index(start)
         except ValueError:
             shown = ", ".join(instance.names[:8]) + (", ..." if n > 8 else "")
-            raise ValueError(f"start must be a city name of the instance ({shown}), got {start!r}") from None
+            raise ValueError(f"{name} must be a city name of the instance ({shown}), got {start!r}") from None
     if not _is_integer(start):
-        raise TypeError(f"start must be a city index (int) or name (str), got {start!r}")
+        raise TypeError(f"{name} must be a city index (int) or name (str), got {start!r}")
     if not 0 <= start < n:
-        raise ValueError(f"start must be a city index in 0..{n - 1}, got {start}")
+        raise ValueError(f"{name} must be a city index in 0..{n - 1}, got {start}")
     return int(start)
 
 

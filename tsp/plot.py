@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_route", "plot_lengths"]
+__all__ = ["MARKERS_MAX_N", "plot_route", "plot_lengths"]
+
+#: Routes of more cities are drawn without city markers (the start keeps its own) and
+#: with a thinner line: markers of a few thousand cities hide the route.
+MARKERS_MAX_N = 300
 
 
 def _axes(ax, figsize):
@@ -30,6 +34,7 @@ def plot_route(instance, tour, ax=None, labels=None):
         Must have ``coords``.
     tour : Tour
         The walk to draw; its start is marked, a closed tour drawn back to it.
+        Above ``MARKERS_MAX_N`` cities, no city markers and a thinner line.
     ax : matplotlib Axes, optional
         Draw into these axes (default: a new figure).
     labels : bool, optional
@@ -71,8 +76,13 @@ def plot_route(instance, tour, ax=None, labels=None):
     xy = instance.coords
     order = np.asarray(tour.order)
     path = xy[np.append(order, order[0])] if tour.closed and tour.complete else xy[order]
-    ax.scatter(xy[:, 0], xy[:, 1], s=12, color="0.4", zorder=2)
-    ax.plot(path[:, 0], path[:, 1], "-", color="tab:blue", lw=1.2, zorder=1)
+    few = instance.n <= MARKERS_MAX_N
+    if few:
+        ax.scatter(xy[:, 0], xy[:, 1], s=12, color="0.4", zorder=2)
+    # thinner as the cities get more (a million: 0.2 pt); rasterized, so that a PDF or
+    # SVG of a large route stays small
+    lw = 1.2 if few else max(0.2, 1.2 * (MARKERS_MAX_N / instance.n) ** 0.5)
+    ax.plot(path[:, 0], path[:, 1], "-", color="tab:blue", lw=lw, zorder=1, rasterized=not few)
     ax.scatter(*xy[order[0]], s=60, color="tab:red", zorder=3, label=f"start {tour.names[0]}")
     if labels if labels is not None else instance.n <= 30:
         for name, (x, y) in zip(instance.names, xy):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _jit, _metric
 from ._validation import as_array, check_dist, check_indices, check_order
 from .instance import Instance
 
@@ -15,7 +16,8 @@ __all__ = ["Tour", "tour_length"]
 def tour_length(dist, order, closed: bool = False) -> float:
     """Sum of ``dist`` along ``order`` (back to the start when ``closed``).
 
-    ``dist`` is an ``Instance`` or a matrix, checked (on a copy) exactly as an
+    ``dist`` is an ``Instance`` (a geometric one computes its legs from its
+    coordinates, no matrix) or a matrix, checked (on a copy) exactly as an
     ``Instance`` checks one: square, at least 2 x 2, real, no NaN, no negative
     entry (``inf`` is a missing edge). ``order`` holds city indices in 0..n-1
     (TypeError for non-integers, ValueError when out of range). The legs are
@@ -26,14 +28,38 @@ def tour_length(dist, order, closed: bool = False) -> float:
     >>> tour_length([[0, 1, 2], [1, 0, 3], [2, 3, 0]], [0, 1, 2], closed=True)
     6.0
     """
-    dist = dist.dist if isinstance(dist, Instance) else check_dist(as_array(dist, "dist"))
-    order = check_indices(np.array(order), dist.shape[0])
+    if isinstance(dist, Instance):
+        n = dist.n
+    else:
+        dist = check_dist(as_array(dist, "dist"))
+        n = dist.shape[0]
+    order = check_indices(np.array(order), n)
     if order.size < 2:
         return 0.0
-    legs = dist[order[:-1], order[1:]]
     if closed:
-        legs = np.append(legs, dist[order[-1], order[0]])
-    return _sum_in_order(legs)
+        return _sum_in_order(_legs(dist, order, np.roll(order, -1)))
+    return _sum_in_order(_legs(dist, order[:-1], order[1:]))
+
+
+def _legs(dist, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The distances from ``a[t]`` to ``b[t]`` (int64 arrays) of an ``Instance`` or a
+    matrix: entries of the matrix, or the seam's formula on the coordinates of a
+    geometric instance (its ``dist`` exactly, without building it)."""
+    if not isinstance(dist, Instance):
+        return dist[a, b]
+    if dist.geometric:
+        return _jit.call(_metric.distances, _metric.of(dist), a, b)
+    return dist.dist[a, b]
+
+
+def shown_rows(count: int, max_rows: int | None) -> np.ndarray:
+    """Which of ``count`` rows a table of at most ``max_rows`` shows: all of them, or the
+    first and last ``max_rows // 2`` (None: all)."""
+    rows = np.arange(count)
+    if max_rows is None or count <= max_rows:
+        return rows
+    half = max(1, max_rows // 2)
+    return np.concatenate((rows[:half], rows[-half:]))
 
 
 def length_text(x: float) -> str:
@@ -95,11 +121,10 @@ class Tour:
         ValueError for an empty, multi-dimensional, out-of-range or repeating order.
         """
         order = check_order(order, instance.n)
-        d = instance.dist
-        legs = d[order[:-1], order[1:]] if order.size > 1 else np.empty(0)
+        legs = _legs(instance, order[:-1], order[1:]) if order.size > 1 else np.empty(0)
         complete = order.size == instance.n and bool(np.isfinite(legs).all())
         if closed and order.size == instance.n:
-            back = d[order[-1], order[0]]
+            back = _legs(instance, order[-1:], order[:1])[0]
             if np.isfinite(back):
                 legs = np.append(legs, back)
             else:  # no way back: the closing leg was never walked
@@ -136,12 +161,16 @@ class Tour:
         status = "" if self.complete else " (incomplete: stuck on missing edges)"
         return f"{kind} of length {length_text(self.length)}{status}: " + " ".join(parts)
 
-    def render(self) -> str:
+    def render(self, max_rows: int | None = None) -> str:
         """Leg-by-leg table: step, from, to, leg length, running total.
 
         Every column is as wide as its widest entry. Integer lengths are written in
         full; otherwise legs and totals share one number of decimals (6 significant
-        digits of the largest total), so their decimal points line up.
+        digits of the largest total, and at least 3 of the median leg: a million
+        cities' legs of 0.0009 are not written 0.000), so their decimal points line
+        up. With ``max_rows``, a tour of more legs shows its first and last
+        ``max_rows // 2`` with one line saying how many are left out between them
+        (the running totals stay those of the whole tour).
 
         Examples
         --------
@@ -151,6 +180,14 @@ class Tour:
         step  from  to        leg    total
            1  A     B      0.5000   0.5000
            2  B     Cove  10.0000  10.5000
+        >>> line = Instance.from_points([[x, 0] for x in range(9)])
+        >>> print(Tour.from_order(line, range(9), closed=True).render(max_rows=4))
+        step  from  to  leg  total
+           1  0     1     1      1
+           2  1     2     1      2
+             ... 5 legs not shown (steps 3 to 7) ...
+           8  7     8     1      8
+           9  8     0     8     16
         """
         stops = self._stops()
         legs = np.asarray(self.legs, dtype=np.float64)
@@ -161,16 +198,23 @@ class Tour:
         else:
             top = finite.max() if finite.size else 0.0
             decimals = max(0, 6 - (len(str(int(top))) if top >= 1 else 1))
+            typical = np.median(legs[np.isfinite(legs) & (legs > 0)]) if (legs > 0).any() else 1.0
+            decimals = max(decimals, 2 - int(np.floor(np.log10(typical))))  # 3 digits of a typical leg
+        shown = shown_rows(legs.size, max_rows)
         columns = {
-            "step": [str(k) for k in range(1, legs.size + 1)],
-            "from": stops[:legs.size],
-            "to": stops[1:legs.size + 1],
-            "leg": [f"{x:.{decimals}f}" for x in legs],
-            "total": [f"{x:.{decimals}f}" for x in totals],
+            "step": [str(k + 1) for k in shown],
+            "from": [stops[k] for k in shown],
+            "to": [stops[k + 1] for k in shown],
+            "leg": [f"{legs[k]:.{decimals}f}" for k in shown],
+            "total": [f"{totals[k]:.{decimals}f}" for k in shown],
         }
         width = {h: max([len(h)] + [len(v) for v in col]) for h, col in columns.items()}
         text = {"from": str.ljust, "to": str.ljust}  # names to the left, numbers to the right
-        rows = [columns.keys()] + [[columns[h][i] for h in columns] for i in range(legs.size)]
-        return "\n".join(
-            "  ".join(text.get(h, str.rjust)(v, width[h]) for h, v in zip(columns, row)) for row in rows
-        )
+        rows = [columns.keys()] + [[columns[h][i] for h in columns] for i in range(shown.size)]
+        lines = ["  ".join(text.get(h, str.rjust)(v, width[h]) for h, v in zip(columns, row)) for row in rows]
+        if shown.size < legs.size:
+            gap = legs.size - shown.size
+            lines.insert(1 + shown.size // 2, f"{'':>{width['step']}}  ... {gap:,} legs not shown "
+                                              f"(steps {shown[shown.size // 2 - 1] + 2:,} to "
+                                              f"{shown[shown.size // 2] :,}) ...")
+        return "\n".join(lines)

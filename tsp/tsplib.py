@@ -25,7 +25,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._metric import build_matrix, geo_degrees
+from ._metric import geo_degrees
+from ._progress import check_progress, reporter
+from ._validation import check_matrix_memory
 from .instance import Instance, _default_names
 
 __all__ = ["BUNDLED_DIR", "EDGE_WEIGHT_FORMATS", "EDGE_WEIGHT_TYPES", "OPTIMA_CSV", "PublishedOptimum",
@@ -192,18 +194,29 @@ def _is_number(token: str) -> bool:
     return True
 
 
-def _scan(path, bare_section: str | None = None) -> _Scan:
+#: Lines (or rows) read between two progress reports.
+_REPORT_EVERY = 20_000
+
+
+def _scan(path, bare_section: str | None = None, progress=None) -> _Scan:
     """Split a file into header and sections. ``bare_section`` names the section that
-    numbers before any header or section belong to (tour files without a header)."""
+    numbers before any header or section belong to (tour files without a header).
+    ``progress`` (``tsp._progress``) is told the lines scanned."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     path = os.fspath(path)
     with open(path, encoding="latin-1") as f:  # FileNotFoundError names the path
         lines = f.read().splitlines()
-    scan = _Scan(path)
+    with reporter(progress, len(lines), f"reading {os.path.basename(path)}", " lines") as report:
+        return _scan_lines(_Scan(path), lines, bare_section, report)
+
+
+def _scan_lines(scan: _Scan, lines: list, bare_section: str | None, report) -> _Scan:
     current = None
     for k, raw in enumerate(lines, 1):
         scan.last_line = k
+        if report is not None and k % _REPORT_EVERY == 0:
+            report(k)
         line = raw.strip()
         if not line:
             continue
@@ -289,14 +302,22 @@ def _check_geo(scan: _Scan, line: int, node: int, tokens, point) -> None:
                                    f"for node {node} (DDD.MM: {angle:.2f} degrees)")
 
 
-def _node_coords(scan: _Scan, section: str, n: int, geo: bool = False) -> np.ndarray:
+def _node_coords(scan: _Scan, section: str, n: int, geo: bool = False, progress=None) -> np.ndarray:
     """The (n, 2) coordinates of a NODE_COORD_SECTION or DISPLAY_DATA_SECTION.
 
     ``geo``: the points are GEO latitudes and longitudes, checked by ``_check_geo``.
+    ``progress`` is told the rows read.
     """
     start, rows = scan.sections[section]
+    with reporter(progress, len(rows), "coordinates", " nodes") as report:
+        return _read_coords(scan, section, n, geo, start, rows, report)
+
+
+def _read_coords(scan: _Scan, section: str, n: int, geo: bool, start: int, rows: list, report) -> np.ndarray:
     coords = {}  # node -> (x, y); nothing of size n before the nodes are all there
-    for line, tokens in rows:
+    for r, (line, tokens) in enumerate(rows, 1):
+        if report is not None and r % _REPORT_EVERY == 0:
+            report(r)
         if len(tokens) != 3:
             raise scan.error(line, f"{section} lines must be 'node x y', got {' '.join(tokens)!r}")
         node = _integer(scan, line, tokens[0], "node number")
@@ -344,6 +365,7 @@ def _explicit_matrix(scan: _Scan, n: int) -> np.ndarray:
     if k < expected:
         end = lines[-1][0] if lines else start
         raise scan.error(end, f"EDGE_WEIGHT_SECTION has {k} numbers, {fmt} with DIMENSION {n} needs {expected}")
+    check_matrix_memory(n)
     rows, cols = EDGE_WEIGHT_FORMATS[fmt](n)
     weights = np.array(weights)
     m = np.zeros((n, n))
@@ -354,22 +376,29 @@ def _explicit_matrix(scan: _Scan, n: int) -> np.ndarray:
     return m
 
 
-def read_tsplib(path) -> Instance:
+def read_tsplib(path, *, progress=None) -> Instance:
     """Read a TSPLIB ``.tsp`` file into an ``Instance`` with TSPLIB's integer distances.
 
     Parameters
     ----------
     path : str or os.PathLike
         The ``.tsp`` file.
+    progress : None, True or callable, optional
+        Told the lines read, then the coordinates parsed (``True``: tqdm bars on
+        stderr; a callable: ``progress(done, total)``). A file of 10^6 cities
+        (20 MB) takes about 3 s.
 
     Returns
     -------
     Instance
         Cities named ``"1"`` .. ``"n"`` (TSPLIB's node numbers; index i is node i + 1),
-        ``name`` from the NAME line (the file name when absent), ``dist`` holding
-        TSPLIB's integers as float64, ``coords`` the node coordinates as written in
-        the file (for GEO: latitude, longitude in DDD.MM), for EXPLICIT the
-        DISPLAY_DATA_SECTION (or NODE_COORD_SECTION) when present, else None.
+        ``name`` from the NAME line (the file name when absent). A coordinate type
+        (EUC_2D, CEIL_2D, ATT, GEO) gives a geometric instance: ``metric`` the type,
+        ``coords`` the node coordinates as written in the file (for GEO: latitude,
+        longitude in DDD.MM), distances computed from them, TSPLIB's integers as
+        float64 (``dist`` built on first use). EXPLICIT gives a matrix instance
+        whose ``dist`` holds the weights; ``coords`` the DISPLAY_DATA_SECTION (or
+        NODE_COORD_SECTION) when present, else None.
 
     Raises
     ------
@@ -381,7 +410,7 @@ def read_tsplib(path) -> Instance:
         number of weights, a node missing or given twice, a GEO point off the
         globe (latitude beyond -90..90 or longitude beyond -180..180 degrees).
     ValueError
-        When the n x n matrix of a coordinate type cannot fit in memory (the
+        When the n x n matrix of an EXPLICIT file cannot fit in memory (the
         message names n and the memory it needs).
 
     Notes
@@ -400,8 +429,8 @@ def read_tsplib(path) -> Instance:
       triangle is mirrored. The diagonal is set to 0 (it is never used).
 
     Coordinate types are computed by the compiled per-pair formulas of the
-    distance seam (``tsp._metric``): time O(n^2), memory O(n^2) for the matrix
-    (pr2392: 46 MB).
+    distance seam (``tsp._metric``), pair by pair when needed: reading is time
+    and memory O(n) (EXPLICIT: O(n^2)).
 
     Examples
     --------
@@ -410,14 +439,15 @@ def read_tsplib(path) -> Instance:
     >>> with open("tri.tsp", "w") as f:
     ...     _ = f.write(text)
     >>> inst = read_tsplib("tri.tsp")
-    >>> inst.name, inst.names
-    ('tri', ('1', '2', '3'))
+    >>> inst.name, inst.names, inst.metric
+    ('tri', ('1', '2', '3'), 'EUC_2D')
     >>> inst.dist
     array([[0., 5., 5.],
            [5., 0., 3.],
            [5., 3., 0.]])
     """
-    scan = _scan(path)
+    check_progress(progress)
+    scan = _scan(path, progress=progress)
     kind, kind_line = scan.value("TYPE")
     if kind is not None and kind.split()[:1] not in (["TSP"], ["ATSP"]):
         raise scan.error(kind_line, f"TYPE must be TSP or ATSP, got {kind!r}")
@@ -434,20 +464,20 @@ def read_tsplib(path) -> Instance:
     elif wtype in EDGE_WEIGHT_TYPES:
         if "NODE_COORD_SECTION" not in scan.sections:
             raise scan.error(scan.last_line, f"EDGE_WEIGHT_TYPE {wtype} needs a NODE_COORD_SECTION")
-        coords = _node_coords(scan, "NODE_COORD_SECTION", n, geo=wtype == "GEO")
-        dist = build_matrix(wtype, coords)
-        if np.isinf(dist).any():  # inf would read as "no edge"
-            i, j = np.argwhere(np.isinf(dist))[0]
-            raise scan.error(scan.sections["NODE_COORD_SECTION"][0],
-                             f"coordinates too large: the {wtype} distance from node {i + 1} to node "
-                             f"{j + 1} overflows float64")
+        coords = _node_coords(scan, "NODE_COORD_SECTION", n, geo=wtype == "GEO", progress=progress)
+        dist = None
     else:
         known = sorted(EDGE_WEIGHT_TYPES) + ["EXPLICIT"]
         raise scan.error(wtype_line, f"EDGE_WEIGHT_TYPE must be one of {known}, got {wtype!r}")
     name, _ = scan.value("NAME")
     if not name:
         name = os.path.splitext(os.path.basename(scan.path))[0]
-    return Instance._from_owned(_default_names(n, first=1), dist, coords, name=name)
+    if dist is not None:
+        return Instance._from_owned(_default_names(n, first=1), dist, coords, name=name)
+    try:
+        return Instance._from_owned(_default_names(n, first=1), None, coords, name=name, metric=wtype)
+    except ValueError as exc:  # distances that overflow float64 would read as "no edge" (inf)
+        raise scan.error(scan.sections["NODE_COORD_SECTION"][0], f"coordinates too large for {wtype}: {exc}") from None
 
 
 def read_tour(path) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""Runs that several tracking test files search, list and filter."""
+"""Runs (and artifact folders) that several tracking test files search, list, filter and serve."""
 
+import os
 import time
 
 from tracking import start_run
@@ -20,3 +21,21 @@ def three_runs() -> dict:
         ids[n] = run.run_id
         time.sleep(0.002)  # distinct start times
     return ids
+
+
+def evil_folder(run, tmp_path):
+    """``run``'s artifact folder with a nested file, symlinks leading out and one leading in;
+    returns the secret file the links leading out point at."""
+    adir = run.artifact_dir
+    (adir / "sub").mkdir(parents=True)
+    (adir / "sub" / "ok.txt").write_text("inside")
+    (adir / "top.txt").write_text("top")
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("SECRET")
+    (adir / "out_file").symlink_to(secret)
+    (adir / "out_dir").symlink_to(secret.parent)
+    (adir / "in_link.txt").symlink_to(adir / "sub" / "ok.txt")
+    (adir / "dangling").symlink_to(tmp_path / "nothing here")
+    os.mkfifo(adir / "fifo")
+    return secret

@@ -8,7 +8,7 @@ One object per run: MLflow's run id, experiment name, run name, status, start an
 end times (ms), params, tags, every point of every metric as ``[step,
 float.hex(value), timestamp]`` (exact: NaN, -0.0 and the largest float survive
 JSON), and every artifact file as base64. A missing experiment gives no runs.
-test_mlflow_server.py compares this with our own store.
+The real-MLflow tests at the end of test_export.py compare this with our own store.
 """
 
 import base64

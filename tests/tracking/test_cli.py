@@ -206,3 +206,95 @@ def test_the_ui_command_checks_its_port(capsys):
     with pytest.raises(SystemExit) as info:
         cli(["ui", "--port", "70000"])
     assert info.value.code == 2 and "port number from 0 to 65535" in capsys.readouterr().err
+
+
+def test_runs_shows_a_dash_for_a_missing_param_or_tag(capsys, monkeypatch):
+    # pandas 3 stores a text column's missing values as NaN, not None: they used to print as "nan"
+    monkeypatch.setenv("COLUMNS", "200")
+    with start_run(experiment="gaps", run_name="has") as run:
+        run.log_param("lr", 0.1)
+        run.set_tag("kind", "k")
+    with start_run(experiment="gaps", run_name="lacks"):
+        pass
+    assert cli(["runs", "--columns", "run_name,params.lr,tags.kind"]) == 0
+    lines = _lines(capsys)
+    assert lines[1].split() == ["lacks", "-", "-"] and lines[2].split() == ["has", "0.1", "k"]
+    assert cli(["runs", "--wide"]) == 0
+    assert "nan" not in capsys.readouterr().out
+
+
+def test_end_says_where_the_end_time_came_from(capsys):
+    from tracking import get_run
+
+    silent = start_run(experiment="stale", run_name="no points")
+    assert cli(["end", silent.run_id, "--force"]) == 0
+    out = capsys.readouterr().out
+    assert "(its start time: it logged no metric points)" in out and "last logged point" not in out
+    assert get_run(silent.run_id).end_time == get_run(silent.run_id).start_time
+    talker = start_run(experiment="stale", run_name="points")
+    talker.log_metric("x", 1.0)
+    talker.flush()
+    assert cli(["end", talker.run_id, "--force"]) == 0
+    assert "(its last logged point)" in capsys.readouterr().out
+
+
+def test_ui_on_a_busy_port_or_an_unknown_host_is_one_line_exit_2(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(SystemExit) as info:
+            cli(["ui", "--port", str(port)])
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err and "in use" in err, err
+    with pytest.raises(SystemExit) as info:
+        cli(["ui", "--host", "no-such-host.invalid", "--port", "0"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no-such-host.invalid" in err, err
+
+
+def test_read_only_commands_open_the_store_read_only(capsys, tmp_path, monkeypatch):
+    """runs, show, compare and plot (a fresh process's store, as from a shell) write nothing."""
+    from tracking import store as _store
+
+    ids = three_runs()
+    _store.close_all()  # as in a new process: no store of ours is open
+    opened = []
+    real = _store.Store.__init__
+
+    def spy(self, path, readonly=False):
+        opened.append(readonly)
+        real(self, path, readonly)
+
+    monkeypatch.setattr(_store.Store, "__init__", spy)
+    for argv in (["runs"], ["show", ids[10]], ["compare", ids[10], ids[15]],
+                 ["plot", ids[10], "best", "-o", str(tmp_path / "best.png")]):
+        assert cli(argv) == 0, argv
+    assert opened == [True] and not _store._stores  # one read-only store, opened once
+    capsys.readouterr()
+
+
+def test_a_database_that_is_not_a_tracking_store_is_read_not_changed(tmp_path, capsys):
+    import sqlite3
+
+    other = tmp_path / "notes.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes(text)")
+    con.execute("INSERT INTO notes VALUES ('mine')")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    for argv in (["--uri", str(other), "runs"], ["--uri", str(other), "show", "abcdef12"]):
+        with pytest.raises(SystemExit) as info:
+            cli(argv)
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "notes.db" in err and "is it a tracking store?" in err, err
+    assert other.read_bytes() == before  # no tables of ours written into someone else's database
+    con = sqlite3.connect(other)
+    assert con.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+    con.close()

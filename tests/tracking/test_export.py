@@ -2,9 +2,11 @@
 
 These tests replay through a stand-in MLflow client that records the calls and
 keeps MLflow's rules that matter here (batch limits, run names, params that
-cannot change); test_mlflow_server.py exports into a real MLflow server.
+cannot change); the tests at the end of this file export into a real MLflow
+server and database (from .venv-mlflow, `make mlflow`).
 """
 
+import json
 import math
 import warnings
 from pathlib import Path
@@ -16,7 +18,7 @@ import benchmarks.common
 from benchmarks.common import MLFLOW_BIN, mlflow_env
 from tracking import start_run
 from tracking.__main__ import main as cli
-from tracking.export import DIGEST_TAG, RUN_ID_TAG, ExportWarning, _batches, export_mlflow
+from tracking.export import DIGEST_TAG, RUN_ID_TAG, STATE_TAG, ExportWarning, _batches, export_mlflow
 
 
 def test_export_mlflow_without_mlflow_says_how_to_get_it(capsys):
@@ -63,7 +65,8 @@ class _FakeMlflowClient:
         return self.experiments[name][0]
 
     def search_runs(self, experiment_ids, run_view_type=None, max_results=None, page_token=None):
-        page = _Page(SimpleNamespace(info=SimpleNamespace(run_id=rid),
+        page = _Page(SimpleNamespace(info=SimpleNamespace(run_id=rid, status=r["status"],
+                                                          end_time=r.get("end_time")),
                                      data=SimpleNamespace(tags=dict(r["tags"]), params=dict(r["params"])))
                      for rid, r in self.runs.items() if r["experiment_id"] in experiment_ids)
         return page
@@ -94,8 +97,18 @@ class _FakeMlflowClient:
         self.runs[run_id]["tags"][key] = value
 
     def log_artifacts(self, run_id, local_dir):
+        """Upload every file under ``local_dir`` as MLflow's local store copies it (shutil.copytree:
+        symlinked files and folders followed): ``artifacts`` the top-level names, ``files`` the bytes."""
+        import os
+
         self.calls.append("log_artifacts")
         self.runs[run_id]["artifacts"] = sorted(p.name for p in Path(local_dir).iterdir())
+        files = self.runs[run_id]["files"] = {}
+        for folder, _, names in os.walk(local_dir, followlinks=True):
+            for name in names:
+                path = Path(folder, name)
+                if path.is_file():
+                    files[path.relative_to(local_dir).as_posix()] = path.read_bytes()
 
     def set_terminated(self, run_id, status=None, end_time=None):
         self.calls.append("set_terminated")
@@ -190,22 +203,47 @@ def test_reexport_skips_runs_already_there(fake_mlflow, capsys):
 
 
 def test_reexport_brings_a_changed_run_up_to_date(fake_mlflow):
-    run = start_run(experiment="live", run_name="still-running")
+    run = start_run(experiment="live", run_name="still-running", tags={"stage": "warm-up"})
     run.log_param("lr", 0.1)
     run.log_metric("loss", 2.0)
+    run.log_metric("acc", 0.5)
     first = export_mlflow("sqlite:///m.db")
     (mid,) = first.runs.values()
-    assert fake_mlflow.instances[0].runs[mid]["status"] == "RUNNING"
+    assert fake_mlflow.instances[0].runs[mid]["status"] == "RUNNING" and first.points == 2
+    assert json.loads(fake_mlflow.instances[0].runs[mid]["tags"][STATE_TAG])["points"] == {"acc": 1, "loss": 1}
     run.log_metric("loss", 1.0)
+    run.log_metric("other", 7.0)
+    run.log_param("seed", 3)
+    run.set_tag("stage", "done")
     run.end()
     second = export_mlflow("sqlite:///m.db")
     assert second.updated == (run.run_id,) and second.runs == first.runs
     got = fake_mlflow.instances[1].runs[mid]
-    assert got["status"] == "FINISHED" and got["params"] == {"lr": "0.1"}
-    # every point is sent again: MLflow keeps a resent point once (the stand-in keeps both;
-    # test_mlflow_server.py checks the real thing)
-    assert [m.value for m in got["metrics"]] == [2.0, 2.0, 1.0]
-    assert export_mlflow("sqlite:///m.db").skipped == (run.run_id,)
+    assert got["status"] == "FINISHED" and got["params"] == {"lr": "0.1", "seed": "3"}
+    assert got["tags"]["stage"] == "done" and got["end_time"] == round(run.end_ms)
+    # only the points the target lacked were sent, and only the param and tag it lacked
+    assert second.points == 2 and sorted((m.key, m.value) for m in got["metrics"]) == [
+        ("acc", 0.5), ("loss", 1.0), ("loss", 2.0), ("other", 7.0)]  # each once
+    assert got["batches"][-1] == (2, 1, 1)
+    assert json.loads(got["tags"][STATE_TAG])["points"] == {"acc": 1, "loss": 2, "other": 1}
+    third = export_mlflow("sqlite:///m.db")
+    assert third.skipped == (run.run_id,) and third.points == 0
+
+
+def test_a_reexport_that_only_ends_the_run_sends_no_point(fake_mlflow):
+    run = start_run(experiment="live", run_name="r")
+    for i in range(1500):
+        run.log_metric("loss", 1.0 / (i + 1))
+    run.log_dict({"a": 1}, "cfg")
+    run.flush()
+    export_mlflow("sqlite:///m.db")
+    run.end("FAILED")
+    second = export_mlflow("sqlite:///m.db")
+    client = fake_mlflow.instances[1]
+    assert second.updated == (run.run_id,) and second.points == 0
+    assert "log_batch" not in client.calls and "log_artifacts" not in client.calls  # nothing new to send
+    (got,) = client.runs.values()
+    assert got["status"] == "FAILED" and len(got["metrics"]) == 1500
 
 
 def test_reexport_completes_an_export_that_stopped_half_way(fake_mlflow, monkeypatch):
@@ -222,6 +260,17 @@ def test_reexport_completes_an_export_that_stopped_half_way(fake_mlflow, monkeyp
     assert outer.run_id in result.updated
     runs = fake_mlflow.instances[1].runs
     assert len(runs) == 2 and runs[result.runs[outer.run_id]]["artifacts"] == ["cfg.json"]
+
+
+def test_only_files_inside_the_run_folder_are_uploaded(fake_mlflow, tmp_path):
+    from tests.tracking.helpers import evil_folder
+
+    with start_run(run_name="evil") as run:
+        pass
+    evil_folder(run, tmp_path)
+    result = export_mlflow("sqlite:///m.db")
+    files = fake_mlflow.instances[0].runs[result.runs[run.run_id]]["files"]
+    assert files == {"in_link.txt": b"inside", "sub/ok.txt": b"inside", "top.txt": b"top"}
 
 
 def test_a_run_mlflow_would_refuse_stops_the_export_before_any_write(fake_mlflow, capsys):
@@ -431,7 +480,7 @@ def _assert_same_runs(dumped: list, ours: list):
         if rec.parent_run_id is not None:
             expected_extra["mlflow.parentRunId"] = mapping[rec.parent_run_id]
         assert {k: extra.pop(k) for k in list(extra) if k in expected_extra} == expected_extra
-        assert set(extra) <= {DIGEST_TAG, "mlflow.user"}, extra
+        assert set(extra) <= {DIGEST_TAG, STATE_TAG, "mlflow.user"}, extra
         assert sorted(got["metrics"]) == sorted(rec.metrics)
         for key, points in got["metrics"].items():
             hist = metric_history(run_id, key)
@@ -441,6 +490,7 @@ def _assert_same_runs(dumped: list, ours: list):
             assert len(points) == len(want)
         files = {name: (rec.artifact_dir / name).read_bytes() for name in rec.artifacts}
         assert {k: base64.b64decode(v) for k, v in got["artifacts"].items()} == files
+        assert not any(b"SECRET" in data for data in files.values())  # no link leading out followed
     return mapping
 
 
@@ -461,6 +511,10 @@ def _round_trip_runs(prefix: str) -> dict:
         (folder / "sub").mkdir(parents=True)
         (folder / "sub" / "deep.txt").write_text("deep\n")
         outer.log_artifact(folder)
+        secret = Path("secret.txt")  # outside the run's folder: a link to it is no artifact
+        secret.write_text("SECRET")
+        (outer.artifact_dir / "leak").symlink_to(secret.absolute())
+        (outer.artifact_dir / "folder" / "leak_dir").symlink_to(Path(".").absolute())
         with pytest.raises(ZeroDivisionError):
             with start_run(experiment=f"{prefix}-tsp", run_name="inner") as inner:
                 inner.log_metric("x", float("nan"))
@@ -536,3 +590,29 @@ def test_an_unreachable_server_fails_in_seconds(mlflow_venv):
     done = _export(f"http://127.0.0.1:{port}", timeout=60)  # MLflow's default retries take ~4 min
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and f"MLflow at http://127.0.0.1:{port} did not answer" in done.stderr
+
+
+def test_a_run_exported_while_running_gets_only_its_new_points_after_it_ends(mlflow_server):
+    run = start_run(experiment="grow", run_name="grow", tags={"stage": "warm-up"})
+    run.log_param("lr", 0.1)
+    for i in range(3000):
+        run.log_metric("loss", 1.0 / (i + 1))
+    run.flush()
+    first = _export(mlflow_server, "--experiment", "grow")
+    assert first.returncode == 0, first.stderr
+    assert "3,000 metric points" in first.stdout
+    for i in range(3000, 5000):
+        run.log_metric("loss", 1.0 / (i + 1))
+    for i in range(10):
+        run.log_metric("late", float(i))
+    run.log_param("seed", 7)
+    run.set_tag("stage", "done")
+    run.end()
+    second = _export(mlflow_server, "--experiment", "grow")
+    assert second.returncode == 0, second.stderr
+    assert "1 updated" in second.stdout and "2,010 metric points" in second.stdout  # the new ones only
+    (got,) = _dump(mlflow_server, "grow")
+    _assert_same_runs([got], [run.run_id])  # every point once, status FINISHED, end time, params, tags
+    assert len(got["metrics"]["loss"]) == 5000 and got["tags"]["stage"] == "done"
+    third = _export(mlflow_server, "--experiment", "grow")
+    assert "1 already up to date" in third.stdout and "0 metric points" in third.stdout

@@ -283,11 +283,7 @@ def test_signals_landing_inside_a_transaction_lose_nothing(temp_store, signame):
         assert values == [float(i) for i in range(len(values))]
 
 
-@POSIX
-def test_end_marks_a_sigkilled_run_and_refuses_a_live_one(temp_store, capsys):
-    from tracking.__main__ import main as cli
-
-    child = _spawn("""
+_VICTIM = """
 import time, tracking
 run = tracking.start_run("stale", "victim")
 run.log_metric("x", 1.0)
@@ -296,7 +292,14 @@ run.flush()
 print(run.run_id, flush=True)
 while True:
     time.sleep(0.05)
-""")
+"""  # a run left RUNNING by a process that logs no more (then killed)
+
+
+@POSIX
+def test_end_marks_a_sigkilled_run_and_refuses_a_live_one(temp_store, capsys):
+    from tracking.__main__ import main as cli
+
+    child = _spawn(_VICTIM)
     try:
         run_id = child.stdout.readline().strip()
         assert len(run_id) == 32, child.stderr.read()
@@ -317,6 +320,32 @@ while True:
     with pytest.raises(SystemExit) as info:
         cli(["end", run_id])
     assert info.value.code == 2 and "already ended (KILLED)" in capsys.readouterr().err
+
+
+@POSIX
+def test_end_leaves_the_database_file_alone_whole(temp_store, tmp_path):
+    """`python -m tracking end` checkpoints: a copy of tracking.db alone shows the run ended,
+    though another connection (a reader here) stays open, so closing ours does not checkpoint."""
+    import sqlite3
+
+    child = _spawn(_VICTIM)
+    try:
+        run_id = child.stdout.readline().strip()
+        assert len(run_id) == 32, child.stderr.read()
+    finally:
+        child.kill()
+        child.wait(30)
+    reader = sqlite3.connect(temp_store)
+    assert reader.execute("SELECT status FROM runs").fetchall() == [("RUNNING",)]
+    done = subprocess.run([sys.executable, "-m", "tracking", "end", run_id], capture_output=True, text=True,
+                          env=_env(), timeout=60)
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "alone" / "tracking.db"
+    copy.parent.mkdir()
+    copy.write_bytes(temp_store.read_bytes())  # no -wal, no -shm
+    reader.close()
+    df = search_runs(uri=copy)
+    assert df["run_id"].tolist() == [run_id] and df["status"].tolist() == ["KILLED"]
 
 
 def test_end_knows_a_reused_pid_and_another_host(temp_store, capsys):
@@ -357,22 +386,33 @@ def test_end_force_and_bad_status(temp_store, capsys):
     assert get_run(run.run_id).status == "KILLED"
 
 
-def test_the_database_file_alone_is_whole_after_a_process_exits(temp_store, tmp_path):
-    """A run left open is ended at exit, and checkpointed: a copy of tracking.db alone shows it."""
+@pytest.mark.parametrize("ending", ["left open", "ended just before exit"])
+def test_the_database_file_alone_is_whole_after_a_process_exits(temp_store, tmp_path, ending):
+    """A run left open is ended at exit, and checkpointed; so is one that ended just before
+    (sooner than the background thread's checkpoint): a copy of tracking.db alone shows it."""
+    import sqlite3
+
+    _store.get_store()  # the store exists, and this process holds a connection to it, so the
+    reader = sqlite3.connect(temp_store)  # child's is not the last one (whose close would checkpoint)
+    assert reader.execute("SELECT COUNT(*) FROM runs").fetchone() == (0,)
     child = _spawn("""
+import sys
 import tracking
-run = tracking.start_run("exit", "left open")
+run = tracking.start_run("exit", sys.argv[1])
 run.log_params({"lr": 0.5})
 for i in range(3000):
     run.log_metric("loss", 1.0 / (i + 1))
-""")
+if sys.argv[1] != "left open":
+    run.end()
+""", ending)
     child.communicate(timeout=60)
     assert child.returncode == 0
     copy = tmp_path / "alone" / "tracking.db"
     copy.parent.mkdir()
     copy.write_bytes(temp_store.read_bytes())  # no -wal, no -shm
+    reader.close()
     df = search_runs(uri=copy)
-    assert df["run_name"].tolist() == ["left open"] and df["status"].tolist() == ["FINISHED"]
+    assert df["run_name"].tolist() == [ending] and df["status"].tolist() == ["FINISHED"]
     assert len(metric_history(df["run_id"][0], "loss", uri=copy)) == 3000
 
 
@@ -386,3 +426,55 @@ def test_runs_piped_into_head_ends_quietly(temp_store):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("run_id") and done.stdout.count("\n") == 1
     assert done.stderr == ""
+
+
+def test_sys_exit_in_a_process_sets_the_status_and_the_exit_code():
+    code = ("import sys, tracking\n"
+            "with tracking.start_run(run_name=sys.argv[1]):\n"
+            "    sys.exit(int(sys.argv[1]))\n")
+    for exit_code, status in ((0, "FINISHED"), (4, "FAILED")):
+        done = subprocess.run([sys.executable, "-c", code, str(exit_code)], capture_output=True, text=True,
+                              timeout=60, env=_env())
+        assert done.returncode == exit_code, done.stderr
+        df = search_runs(filter=f"run_name = '{exit_code}'")
+        assert df["status"].tolist() == [status]
+
+
+_READ_ONLY_CLI = """
+import os, sys
+import pandas  # noqa: F401  (imported before the user changes: root's Python may be in /root)
+import tracking.__main__ as cli
+if os.geteuid() == 0:  # root writes anywhere: read as nobody, who cannot write the folder
+    os.setgid(65534)
+    os.setuid(65534)
+db = sys.argv[1]
+assert not os.access(os.path.dirname(db), os.W_OK)
+for argv in (["--uri", db, "runs"], ["--uri", db, "show", sys.argv[2]]):
+    assert cli.main(argv) == 0
+"""
+
+
+def test_read_only_commands_read_a_store_in_a_folder_they_cannot_write():
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tracking-ro-") as tmp:  # not under pytest's private tmp
+        os.chmod(tmp, 0o755)  # nobody may walk to it (root's test runs the reader as nobody)
+        folder = Path(tmp) / "store"
+        db = folder / "tracking.db"
+        with tracking.start_run("ro", "kept", uri=db) as run:
+            run.log_params({"lr": 0.5})
+            run.log_metric("loss", 0.25)
+        _store.close_all()  # the last connection checkpoints and removes -wal and -shm
+        assert sorted(p.name for p in folder.iterdir()) == ["tracking.db"]
+        folder.chmod(0o555)
+        db.chmod(0o444)
+        try:
+            done = subprocess.run([sys.executable, "-c", _READ_ONLY_CLI, str(db), run.run_id],
+                                  capture_output=True, text=True, env=_env(), timeout=60, cwd="/")
+            listed = sorted(p.name for p in folder.iterdir())
+        finally:
+            folder.chmod(0o755)
+            db.chmod(0o644)
+    assert done.returncode == 0, done.stderr
+    assert "kept" in done.stdout and "FINISHED" in done.stdout and "lr" in done.stdout
+    assert listed == ["tracking.db"]  # nothing written beside it

@@ -60,15 +60,18 @@ def test_killed_on_keyboard_interrupt():
     assert len(metric_history(run.run_id, "x")) == 1
 
 
-def test_sys_exit_zero_is_finished_and_nonzero_failed():
+@pytest.mark.parametrize("code, status", [(None, "FINISHED"), (0, "FINISHED"), (False, "FINISHED"),
+                                          (3, "FAILED"), (True, "FAILED"), ("bad input", "FAILED")])
+def test_sys_exit_ends_the_run_as_the_exit_status_says(code, status):
+    """sys.exit() and sys.exit(0) are a program's success: FINISHED (MLflow's ActiveRun.__exit__
+    marks any exception FAILED, sys.exit(0) too; we follow the exit status instead). Any
+    other code (a message string exits 1) is FAILED."""
+    import sys
+
     with pytest.raises(SystemExit):
-        with start_run() as ok:
-            raise SystemExit(0)
-    with pytest.raises(SystemExit):
-        with start_run() as bad:
-            raise SystemExit(3)
-    assert get_run(ok.run_id).status == "FINISHED"
-    assert get_run(bad.run_id).status == "FAILED"
+        with start_run() as run:
+            sys.exit(code)
+    assert get_run(run.run_id).status == status
 
 
 def test_without_with_and_end_run():

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tracking import RunNotFound, get_run, metric_history, search_runs, start_run
-from tests.tracking.helpers import three_runs
+from tests.tracking.helpers import evil_folder, three_runs
 
 
 # -- search_runs ---------------------------------------------------------------------------
@@ -98,3 +98,10 @@ def test_metric_history_key_must_be_a_str():
         run.log_metric("x", 1.0)
     with pytest.raises(TypeError, match="metric key must be a str, got int 3"):
         metric_history(run.run_id, 3)
+
+
+def test_get_run_lists_only_files_inside_the_run_folder(tmp_path):
+    with start_run(run_name="evil") as run:
+        pass
+    evil_folder(run, tmp_path)
+    assert get_run(run.run_id).artifacts == ("in_link.txt", "sub/ok.txt", "top.txt")

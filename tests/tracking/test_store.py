@@ -213,7 +213,29 @@ def _copy_alone(db, tmp_path):
     return copy
 
 
-def test_a_copy_of_the_database_file_alone_holds_every_ended_run(temp_store, tmp_path):
+@pytest.fixture
+def checkpoints(monkeypatch):
+    """The calls of ``Store.checkpoint`` (which still checkpoints); the background thread's
+    rounds pushed out of reach (FLUSH_SECONDS an hour), so only ``buffer._tick`` runs them."""
+    from tracking import buffer
+
+    monkeypatch.setattr(buffer, "FLUSH_SECONDS", 3600.0)
+    calls = []
+    real = _store.Store.checkpoint
+
+    def counted(self, tries=5):
+        calls.append(self.path)
+        return real(self, tries)
+
+    monkeypatch.setattr(_store.Store, "checkpoint", counted)
+    return calls
+
+
+def test_a_copy_of_the_database_file_alone_holds_every_ended_run(temp_store, tmp_path, checkpoints):
+    import time
+
+    from tracking import buffer
+
     with start_run(experiment="a", run_name="parent") as parent:
         with start_run(experiment="a", run_name="child") as child:
             child.log_params({"lr": 0.1})
@@ -221,12 +243,37 @@ def test_a_copy_of_the_database_file_alone_holds_every_ended_run(temp_store, tmp
                 child.log_metric("loss", 1.0 / (i + 1))
     # the process keeps its connection open: without a checkpoint the rows would sit in -wal
     assert Path(str(temp_store) + "-wal").exists()
+    assert checkpoints == []  # not on the caller's path: the background thread's next round
+    buffer._tick(now=time.time() + 3600.0)
+    assert checkpoints == [temp_store]
     copy = _copy_alone(temp_store, tmp_path)
     df = search_runs(uri=copy).set_index("run_name")
     assert set(df.index) == {"parent", "child"} and (df["status"] == "FINISHED").all()
     assert df.loc["child", "params.lr"] == "0.1"
     assert len(metric_history(child.run_id, "loss", uri=copy)) == 5000
     assert get_run(parent.run_id, uri=copy).status == "FINISHED"
+
+
+def test_a_sweep_of_short_runs_is_checkpointed_once_after_its_last_run(temp_store, checkpoints):
+    import time
+
+    from tracking import buffer
+
+    for i in range(30):
+        with start_run(experiment="sweep", run_name=f"r{i}") as run:
+            run.log_metric("x", float(i))
+        assert checkpoints == []  # no fsync per run
+    buffer._tick(now=time.time() + 1800.0)
+    assert checkpoints == []  # FLUSH_SECONDS have not passed since the last run ended
+    again = start_run(experiment="sweep", run_name="again")
+    buffer._tick(now=time.time() + 7200.0)
+    assert checkpoints == []  # a run is open again: its end asks anew
+    again.end()
+    buffer._tick(now=time.time() + 7200.0)
+    buffer._tick(now=time.time() + 9000.0)
+    assert checkpoints == [temp_store]  # once
+    buffer.checkpoint_now()
+    assert checkpoints == [temp_store]  # nothing left due for the exit hook
 
 
 def test_checkpoint_waits_for_no_reader_and_says_whether_it_finished(temp_store):

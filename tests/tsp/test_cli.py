@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tsp import read_tsplib, seed_routes, simulate
+from tsp import Instance, nearest_neighbor, read_tsplib, seed_routes, simulate
 from tsp.tsplib import BUNDLED_DIR
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,6 +25,13 @@ def run(*args, env=None, cwd=None):
     full_env = {**os.environ, "PYTHONPATH": ROOT, **(env or {})}
     return subprocess.run([sys.executable, "-m", "tsp", *args], capture_output=True, text=True,
                           env=full_env, cwd=cwd or ROOT, timeout=120)
+
+
+def report_lines(out):
+    """The lines printed before the last one, the wall time of the run."""
+    lines = out.stdout.rstrip().splitlines()
+    assert lines[-1].startswith("wall time "), lines[-1]
+    return lines[:-1]
 
 
 def test_ten_simulations_with_a_seed_match_the_library():
@@ -63,9 +70,9 @@ def test_no_argument_walks_verbosely_like_the_classroom_script():
     assert "step 1: at SWY, candidates: CVX 13" in out.stdout
     assert "go to CVX (13); total 13" in out.stdout
     assert "itinerary: SWY -> CVX" in out.stdout
-    assert out.stdout.rstrip().splitlines()[-4].startswith("open path of length 180")
-    assert out.stdout.rstrip().splitlines()[-2:] == ["exact optimum: 128 (Held-Karp)",
-                                                     "this walk: 180, 52 above the optimum (40.62 %)"]
+    lines = report_lines(out)
+    assert lines[-4].startswith("open path of length 180")
+    assert lines[-2:] == ["exact optimum: 128 (Held-Karp)", "this walk: 180, 52 above the optimum (40.62 %)"]
 
 
 def test_random_instance_with_plot(tmp_path):
@@ -110,7 +117,7 @@ def test_track_logs_a_run(tmp_path):
     (["--start", "XYZ"], "'XYZ'"),
     (["10", "--plot", "out.xyz"], "--plot"),
     # review: these used to end in a MemoryError traceback
-    (["10", "--instance", "random:10000000"], "GiB"),
+    (["10", "--instance", "random:100000000000"], "GiB"),
     (["10000000000000"], "memory"),
     (["10", "--plot", "/no/such/folder/x.png"], "does not exist"),
     (["--instance", "random:abc"], "random:N"),
@@ -181,8 +188,8 @@ def test_a_tsplib_name_gets_its_published_optimum_and_the_gap():
 def test_open_paths_on_a_tsplib_instance_are_told_how_to_compare():
     out = run("100", "--instance", "tsplib:berlin52", "--seed", "1")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.rstrip().splitlines()[-1] == ("TSPLIB95 publishes the optimum 7542 for berlin52's closed "
-                                                    "tours: add --closed to compare")
+    assert report_lines(out)[-1] == ("TSPLIB95 publishes the optimum 7542 for berlin52's closed "
+                                     "tours: add --closed to compare")
     assert "above the optimum" not in out.stdout
 
 
@@ -328,6 +335,103 @@ def test_help_says_where_the_optimum_comes_from():
 
 
 # ---------------------------------------------------------------------------
+# At scale: abbreviated tables, -v capped, every phase's bar, the whole wall time
+# ---------------------------------------------------------------------------
+
+
+def table_rows(text):
+    """The rows of the route table printed after 'best route' (its header left out), up to
+    the next blank line or the wall time."""
+    rows = []
+    for line in text.split("best route")[1].splitlines()[2:]:
+        if not line or line.startswith("wall time"):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_a_long_route_shows_its_first_and_last_legs_and_route_shows_them_all():
+    out = run("3", "--instance", "random:60", "--seed", "1", "--closed")
+    assert out.returncode == 0, out.stderr
+    rows = table_rows(out.stdout)
+    assert len(rows) == 52  # 25 legs, the line saying what is left out, 25 legs, the hint
+    assert rows[0].split()[0] == "1" and rows[24].split()[0] == "25" and rows[26].split()[0] == "36"
+    assert rows[25].split() == ["...", "10", "legs", "not", "shown", "(steps", "26", "to", "35)", "..."]
+    assert rows[50].split()[:2] == ["60", rows[50].split()[1]] and rows[51] == "(--route prints all 60 legs)"
+    full = run("3", "--instance", "random:60", "--seed", "1", "--closed", "--route")
+    rows = table_rows(full.stdout)
+    assert [r.split()[0] for r in rows] == [str(k) for k in range(1, 61)]
+    assert "legs not shown" not in full.stdout and "--route prints" not in full.stdout
+
+
+def test_verbose_lengths_take_at_most_fifty_lines():
+    out = run("80", "--seed", "2", "-v")
+    assert out.returncode == 0, out.stderr
+    lines = [line for line in out.stdout.splitlines() if line.startswith("  simulation ")]
+    assert len(lines) == 50 and lines[24].startswith("  simulation 25:") and lines[25].startswith("  simulation 56:")
+    assert "  ... 30 simulations not shown (Simulation.lengths has them all) ..." in out.stdout
+    sim = simulate(seed_routes(), 80, seed=np.random.default_rng(2))
+    assert lines[-1] == f"  simulation 80: start {seed_routes().names[sim.starts[-1]]}, length {sim.lengths[-1]:g}"
+
+
+def test_a_long_walk_is_told_for_ten_steps_then_as_its_route_table():
+    out = run("--instance", "random:80", "--seed", "3", "--start", "5")
+    assert out.returncode == 0, out.stderr
+    assert "step 10: at " in out.stdout and "step 11:" not in out.stdout
+    assert "... and so on, 69 steps more: the whole walk, open path of length " in out.stdout
+    assert "(--route prints all 79 legs)" in out.stdout
+    tour = nearest_neighbor(Instance.random_uniform(80, seed=np.random.default_rng(3)), 5)
+    assert f"open path of length {tour.length:.6g}" in out.stdout
+
+
+def test_the_last_line_is_the_wall_time_of_the_whole_run_phase_by_phase():
+    out = run("20", "--instance", "random:500", "--seed", "4")
+    last = out.stdout.rstrip().splitlines()[-1]
+    assert re.fullmatch(r"wall time [\d.]+ m?s in all: instance [\d.]+ m?s, candidate lists [\d.]+ m?s, "
+                        r"walks [\d.]+ m?s, the rest \(start-up, report\) [\d.]+ m?s"
+                        r"(; [\d.]+ m?s of it loading the compiled kernels)?", last), last
+
+
+def test_every_phase_of_a_large_run_draws_its_bar_on_a_terminal(tmp_path):
+    """Reading a 2.3 MB TSPLIB file, its coordinates, the candidate lists, the walks: a
+    tqdm bar each on a terminal (progress on a pseudo-terminal, ``pty``)."""
+    n = 110_000
+    xy = np.random.default_rng(0).integers(0, 10**6, (n, 2))
+    path = tmp_path / "big.tsp"
+    with open(path, "w") as f:
+        f.write(f"NAME: big\nTYPE: TSP\nDIMENSION: {n}\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\n")
+        np.savetxt(f, np.column_stack((np.arange(1, n + 1), xy)), fmt="%d")
+        f.write("EOF\n")
+    assert path.stat().st_size >= 2 * 2**20
+    code, out, err = run_with_terminal_stderr("import sys, tsp.__main__ as m; sys.exit(m.main(sys.argv[1:]))",
+                                              "2", "--instance", str(path), "--seed", "0")
+    assert code == 0, err
+    for bar in ("reading big.tsp:", "coordinates:", "candidate lists:", "nearest-neighbour walks:"):
+        assert bar in err, (bar, err[-500:])
+    assert "instance big: 110000 cities" in out and len(out.splitlines()) < 80
+
+
+def test_a_matrix_that_cannot_fit_is_refused_before_it_is_built(tmp_path, capsys, monkeypatch):
+    """Against the memory available now (80% of it: the rest is headroom for
+    temporaries), naming n and the memory: one line, exit 2."""
+    from tsp import _validation
+    from tsp.__main__ import main
+
+    monkeypatch.setattr(_validation, "available_memory", lambda: 2**20)  # 1 MiB
+    monkeypatch.setattr(_validation, "MEMORY_CHECK_FROM", 0)
+    path = tmp_path / "big.tsp"
+    path.write_text(f"NAME: big\nTYPE: TSP\nDIMENSION: 400\nEDGE_WEIGHT_TYPE: EXPLICIT\n"
+                    f"EDGE_WEIGHT_FORMAT: UPPER_ROW\nEDGE_WEIGHT_SECTION\n{' '.join(['7'] * (400 * 399 // 2))}\nEOF\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["5", "--instance", str(path)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].endswith(
+        "--instance: n=400 needs 1.2 MiB for its dense 400 x 400 distance matrix (8 n^2 bytes), more than this "
+        "machine can spare (80% of the 1.0 MiB of memory available now) (see --help)")
+
+
+# ---------------------------------------------------------------------------
 # --local-search, --solve / --kicks: the stages after greedy, each with its gap
 # ---------------------------------------------------------------------------
 
@@ -453,3 +557,60 @@ def test_an_optimal_start_prints_no_improvement_and_no_negative_gap():
     out = run("--instance", "random:5", "--kicks", "20", "--seed", "1")
     assert out.returncode == 0, out.stderr
     assert "history: 0 improvements of the start" in out.stdout and "-0.00" not in out.stdout
+
+
+# ---------------------------------------------------------------------------
+# Local search and solve at scale: geometric instances, bars, capped output
+# ---------------------------------------------------------------------------
+
+
+def test_local_search_of_a_large_walk_draws_its_bars_and_prints_an_abbreviated_route():
+    """20,000 random cities, one walk and its local search: a bar for the candidate
+    lists, the moves' lists and the local search on a terminal; the improved tour as an
+    abbreviated table whose length is the library's; a few dozen lines."""
+    from tsp import local_search
+    from tsp.sources import instance_from_spec
+
+    code, out, err = run_with_terminal_stderr("import sys, tsp.__main__ as m; sys.exit(m.main(sys.argv[1:]))",
+                                              "--instance", "random:20000", "--seed", "0", "--closed",
+                                              "--start", "5", "--local-search")
+    assert code == 0, err
+    for bar in ("candidate lists:", "candidate lists for moves:", "local search:"):
+        assert bar in err, (bar, err[-500:])
+    inst = instance_from_spec("random:20000", seed=np.random.default_rng(0))
+    better = local_search(nearest_neighbor(inst, 5, closed=True))
+    assert inst._dist is None
+    assert (f"after local search (2-opt and Or-opt moves until neither helps): closed tour of length "
+            f"{better.length:.6g}:") in out
+    assert out.count("(--route prints all 20,000 legs)") == 2  # the walk's table and the improved one
+    assert re.search(r"wall time .* candidate lists [\d.]+ m?s, walk [\d.]+ m?s, local search [\d.]+ m?s", out)
+    assert len(out.splitlines()) < 200
+
+
+def test_solve_on_a_large_geometric_instance_prints_an_abbreviated_route_and_route_prints_it_all():
+    args = ("--instance", "random:3000", "--seed", "1", "--kicks", "200")
+    out = run(*args)
+    assert out.returncode == 0, out.stderr
+    assert "iterated local search, 200 kicks: " in out.stdout and "(--route prints all 2,999 legs)" in out.stdout
+    assert len(out.stdout.splitlines()) < 120
+    full = run(*args, "--route")
+    assert full.returncode == 0 and len(full.stdout.splitlines()) > 3000
+    assert "legs not shown" not in full.stdout
+
+
+def test_local_search_after_many_walks_of_a_geometric_instance_is_the_matrix_instances():
+    """--local-search after N walks on random points: the library's simulate, and the same
+    best length as on the matrix of the same points."""
+    from tsp.sources import instance_from_spec
+
+    out = run("30", "--instance", "random:400", "--seed", "6", "--closed", "--local-search")
+    assert out.returncode == 0, out.stderr
+    rng = np.random.default_rng(6)
+    inst = instance_from_spec("random:400", seed=rng)
+    sim = simulate(inst, 30, seed=rng, closed=True)
+    matrix = Instance(inst.names, inst.dist, coords=inst.coords)
+    a = simulate(inst, starts=sim.starts, closed=True, local_search=True)
+    b = simulate(matrix, starts=sim.starts, closed=True, local_search=True)
+    assert a.best.length == b.best.length and np.array_equal(a.lengths, b.lengths)
+    assert f"best length {a.best.length:g}, found by {a.n_best} of 30 simulations" in out.stdout
+    assert "(--route prints all 400 legs)" in out.stdout

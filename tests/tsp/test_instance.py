@@ -4,12 +4,19 @@ Every check an instance makes on its input (through tsp._validation) is tested
 here, through the constructors a user calls.
 """
 
+import pickle
 import unittest
+from dataclasses import FrozenInstanceError
 from unittest import mock
 
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tsp import Instance, _validation, nearest_neighbor, seed_routes
+from tests import reference as ref
+from tests.data import any_points_for
+from tsp import Instance, _metric, _validation, nearest_neighbor, seed_routes
 from tsp.instance import check_instance
 
 INF = np.inf
@@ -50,6 +57,81 @@ class Constructors(unittest.TestCase):
         self.assertIs(check_instance(inst), inst)
         with self.assertRaisesRegex(TypeError, "instance must be a tsp.Instance, got ndarray"):
             check_instance(inst.dist)
+
+
+class GeometricInstances(unittest.TestCase):
+    def test_points_keep_their_metric_and_no_matrix_until_asked(self):
+        inst = Instance.from_points([[0, 0], [3, 4], [0, 4]])
+        self.assertEqual((inst.metric, inst.geometric, inst.n, inst.names), ("euclidean", True, 3, ("0", "1", "2")))
+        self.assertIsNone(inst._dist)
+        self.assertEqual(repr(inst), "Instance(name='points', n=3, euclidean)")
+        d = inst.dist  # built on first use, then kept
+        self.assertIs(inst.dist, d)
+        self.assertFalse(d.flags.writeable)
+        np.testing.assert_array_equal(d, [[0, 5, 4], [5, 0, 3], [4, 3, 0]])
+        self.assertFalse(Instance.from_matrix(d).geometric)
+
+    def test_tsplib_metrics_from_points(self):
+        # burma14 nodes 1 and 2 (GEO, DDD.MM): the published table gives 153
+        geo = Instance.from_points([[16.47, 96.10], [16.47, 94.44]], metric="GEO", name="b2")
+        self.assertEqual((geo.distance(0, 1), geo.distance("1", "0"), geo.dist[0, 1]), (153.0, 153.0, 153.0))
+        self.assertEqual(geo.distance(1, 1), 0.0)  # TSPLIB's formula gives 1 there; dist's diagonal is 0
+        xy = [[0.0, 0.0], [1.0, 1.0]]  # 1.414: EUC_2D 1, CEIL_2D 2, ATT 1
+        self.assertEqual([Instance.from_points(xy, metric=k).distance(0, 1) for k in ("EUC_2D", "CEIL_2D", "ATT")],
+                         [1.0, 2.0, 1.0])
+
+    def test_geometric_arguments_are_checked(self):
+        cases = [
+            (lambda: Instance.from_points([[0, 0], [1, 1]], metric="EUC_3D"), ValueError,
+             "metric must be one of 'matrix', 'euclidean', 'EUC_2D', 'CEIL_2D', 'ATT', 'GEO', got 'EUC_3D'"),
+            (lambda: Instance(("a", "b"), np.ones((2, 2)), [[0, 0], [1, 1]], metric="euclidean"), ValueError,
+             "computes dist from its coords"),
+            (lambda: Instance(("a", "b"), metric="ATT"), TypeError, "needs coords"),
+            (lambda: Instance(("a", "b"), coords=[[0, 0], [1, 1]]), TypeError, "a matrix instance needs dist"),
+            (lambda: Instance.from_points([[0, 0]]), ValueError, "at least 2 cities, got 1"),
+            (lambda: Instance.from_points([[0, 0], [1, 1]], names=("a", "a")), ValueError, "unique"),
+            (lambda: Instance.from_points([[0, 0], [1e200, 1e200]]), ValueError, "overflow"),
+            (lambda: Instance.from_points([[-1e154, 0], [1e154, 0]]), ValueError,
+             r"span 2e\+154 x 0 \(point 0 at \[-1e\+154, 0.0\] to point 1 at \[1e\+154, 0.0\]\)"),
+        ]
+        for make, exc, words in cases:
+            with self.subTest(words=words):
+                with self.assertRaisesRegex(exc, words):
+                    make()
+
+    def test_distance_takes_indices_or_names_and_names_the_bad_one(self):
+        inst = Instance.from_points([[0, 0], [3, 4]], names=("a", "b"))
+        self.assertEqual(inst.distance("a", 1), 5.0)
+        with self.assertRaisesRegex(ValueError, r"j must be a city index in 0\.\.1, got 2"):
+            inst.distance(0, 2)
+        with self.assertRaisesRegex(ValueError, "i must be a city name of the instance .*'c'"):
+            inst.distance("c", 0)
+        with self.assertRaisesRegex(TypeError, "j must be a city index"):
+            inst.distance(0, 1.0)
+        self.assertEqual(seed_routes().distance("AAPL", "CSCO"), seed_routes().dist[0, 1])
+
+    def test_an_instance_is_immutable_and_pickles_as_itself(self):
+        inst = Instance.random_uniform(20, seed=2)
+        with self.assertRaises(FrozenInstanceError):
+            inst.name = "other"
+        with self.assertRaises(FrozenInstanceError):
+            del inst.coords
+        for original in (inst, seed_routes()):
+            copy = pickle.loads(pickle.dumps(original))
+            self.assertEqual((copy.names, copy.name, copy.metric), (original.names, original.name, original.metric))
+            np.testing.assert_array_equal(copy.dist, original.dist)
+        self.assertIsNone(pickle.loads(pickle.dumps(Instance.random_uniform(20, seed=2)))._dist)
+
+
+@pytest.mark.parametrize("kind", sorted(set(_metric.KINDS) - {"matrix"}))
+@given(data=st.data())
+def test_distance_is_the_published_distance_and_dist_its_matrix(kind, data):
+    xy = data.draw(any_points_for(kind, 2, 10))
+    inst = Instance.from_points(xy, metric=kind)
+    want = ref.coordinate_matrix(kind, xy)
+    got = [[inst.distance(i, j) for j in range(inst.n)] for i in range(inst.n)]
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(inst.dist, want)
 
 
 class InstanceValidation(unittest.TestCase):
@@ -158,26 +240,34 @@ class InstanceValidation(unittest.TestCase):
 
 
 class DenseMatrixMemory(unittest.TestCase):
-    """Until geometric instances compute distances on demand (issue 12), every
-    constructor holds a dense n x n matrix: one that cannot fit is refused up front."""
+    """A geometric instance holds its coordinates, O(n); a dense n x n matrix is built
+    only on demand and, like every matrix, refused up front when it cannot fit."""
 
-    def test_a_million_random_cities_are_refused_naming_n_and_the_memory(self):
+    def test_a_million_random_cities_fit_and_their_matrix_is_refused_naming_the_way_out(self):
+        inst = Instance.random_uniform(10**6, seed=0)
+        self.assertEqual((inst.n, inst.metric, inst.coords.shape), (10**6, "euclidean", (10**6, 2)))
+        self.assertAlmostEqual(inst.distance(0, 1), float(np.hypot(*(inst.coords[0] - inst.coords[1]))))
         # review (issue 15): a raw MemoryError naming nothing.
-        with self.assertRaisesRegex(ValueError, r"^n=1000000 needs 7,450\.6 GiB for its dense 1000000 x 1000000 "
-                                                r"distance matrix \(8 n\^2 bytes\), more than this machine can spare"):
-            Instance.random_uniform(10**6, seed=0)
+        with self.assertRaisesRegex(ValueError, r"^instance 'random:1000000' is geometric \(euclidean\): its "
+                                                r"distances come from its coordinates, and its dense matrix cannot "
+                                                r"be built: n=1000000 needs 7,450\.6 GiB for its dense 1000000 x "
+                                                r"1000000 distance matrix \(8 n\^2 bytes\), more than this machine "
+                                                r"can spare .*Use instance\.distance\(i, j\)"):
+            inst.dist
         # before drawing 10^12 points (16 TB) for it
-        with self.assertRaisesRegex(ValueError, r"^n=1000000000000 needs"):
+        with self.assertRaisesRegex(ValueError, r"^n=1000000000000 needs 74,505\.8 GiB for its coordinates and names "
+                                                r"\(about 80 bytes per city\), more than this machine can spare"):
             Instance.random_uniform(10**12, seed=0)
 
-    def test_every_constructor_building_a_dense_matrix_checks_it(self):
+    def test_every_dense_matrix_is_checked_before_it_is_built(self):
         chain = [(str(i), str(i + 1), 1.0) for i in range(399)]  # 400 cities
         with mock.patch.object(_validation, "available_memory", return_value=2**20), \
                 mock.patch.object(_validation, "MEMORY_CHECK_FROM", 0):  # 1 MiB, every size checked: n <= 323
-            self.assertEqual(Instance.from_points(np.zeros((300, 2))).n, 300)
+            self.assertEqual(Instance.from_points(np.zeros((300, 2))).dist.shape, (300, 300))
             self.assertEqual(Instance.from_edges(chain[:299]).n, 300)
-            for make in (lambda: Instance.random_uniform(400, seed=0),
-                         lambda: Instance.from_points(np.zeros((400, 2))),
-                         lambda: Instance.from_edges(chain)):
-                with self.assertRaisesRegex(ValueError, r"^n=400 needs 1\.2 MiB for its dense 400 x 400"):
-                    make()
+            big = (Instance.random_uniform(400, seed=0), Instance.from_points(np.zeros((400, 2))))
+            for inst in big:  # built: they hold no matrix
+                with self.assertRaisesRegex(ValueError, r"n=400 needs 1\.2 MiB for its dense 400 x 400"):
+                    inst.dist
+            with self.assertRaisesRegex(ValueError, r"^n=400 needs 1\.2 MiB for its dense 400 x 400"):
+                Instance.from_edges(chain)

@@ -18,9 +18,10 @@ def test_the_first_call_loads_timed_apart_later_calls_go_straight_to_the_kernel(
     assert after > before
     assert _jit.call(twice, 4) == 8
     assert _jit.loading_seconds() == after  # loaded: nothing more counted
-    # Another signature is loaded by the call itself, untimed: tsp's kernels have one.
+    # Arguments of other Python types: another signature, timed apart too (a walk on
+    # Candidates, then on TreeCandidates).
     assert _jit.call(twice, 1.5) == 3.0
-    assert len(twice.overloads) == 2 and _jit.loading_seconds() == after
+    assert len(twice.overloads) == 2 and _jit.loading_seconds() > after
 
 
 def test_plain_python_is_just_called():

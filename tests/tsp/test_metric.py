@@ -14,13 +14,9 @@ from hypothesis import strategies as st
 from tests import reference as ref
 from tests.data import points_for, tie_heavy_matrices
 from tsp import Instance, _metric
-from tsp.neighbors import candidate_lists
+from tsp.neighbors import candidate_lists, scan_rows, tree_candidates, tree_rows
 
 COORDINATE_KINDS = sorted(set(_metric.KINDS) - {"matrix"})
-
-
-def twin_matrix(kind, xy):
-    return ref.euclidean_matrix(xy) if kind == "euclidean" else ref.tsplib_matrix(kind, xy)
 
 
 @pytest.mark.parametrize("kind", COORDINATE_KINDS)
@@ -29,7 +25,7 @@ def test_every_builder_equals_its_pairwise_twin(kind, data):
     xy = data.draw(points_for(kind))
     got = _metric.build_matrix(kind, np.array(xy, dtype=np.float64))
     assert got.dtype == np.float64 and got.shape == (len(xy), len(xy))
-    assert np.array_equal(got, twin_matrix(kind, xy))
+    assert np.array_equal(got, ref.coordinate_matrix(kind, xy))
 
 
 @given(st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), min_size=2, max_size=12))
@@ -92,13 +88,26 @@ def test_every_metric_has_one_numba_type_and_a_kernel_compiles_once():
     assert writable.flags.writeable and xy.flags.writeable  # the caller's arrays stay writable
     for m in metrics:
         candidate_lists(m, 2)
-    assert len(candidate_lists.signatures) == 1
+    assert len(scan_rows.signatures) == 1
+    for kind in COORDINATE_KINDS:  # the k-d tree's lists too: one signature for every kind
+        tree_candidates(_metric.coords_metric(kind, xy), 2)
+    assert len(tree_rows.signatures) == 1
 
 
-def test_a_metric_of_an_instance_is_its_matrix_without_a_copy():
-    inst = Instance.random_uniform(5, seed=0)
+def test_a_metric_of_a_matrix_instance_is_its_matrix_without_a_copy():
+    inst = Instance.from_matrix(np.ones((5, 5)))
     m = _metric.of(inst)
     assert m.kind == _metric.MATRIX and m.matrix is inst.dist
+
+
+def test_a_metric_of_a_geometric_instance_is_its_coordinates_and_never_its_matrix():
+    inst = Instance.random_uniform(50, seed=0)
+    m = _metric.of(inst)
+    assert m is _metric.of(inst) and m.kind == _metric.EUCLIDEAN and m.matrix.size == 0
+    np.testing.assert_array_equal(m.coords, inst.coords)
+    geo = Instance.from_points([[16.47, 96.10], [16.47, 94.44]], metric="GEO")
+    np.testing.assert_array_equal(_metric.of(geo).coords, _metric.coords_metric("GEO", geo.coords).coords)
+    assert inst._dist is None and geo._dist is None  # no matrix was built for them
 
 
 def test_coords_metric_refuses_the_matrix_kind():

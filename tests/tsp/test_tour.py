@@ -3,9 +3,14 @@
 import unittest
 
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tsp
-from tsp import Instance, Tour, nearest_neighbor, simulate
+from tests import reference as ref
+from tests.data import any_points_for
+from tsp import Instance, Tour, _metric, nearest_neighbor, simulate
 
 INF = np.inf
 
@@ -121,3 +126,20 @@ class TourLength(unittest.TestCase):
         d = np.array([[0, 1], [2, 0.0]])
         self.assertEqual(tsp.tour_length(d, [1, 0], closed=True), 3.0)
         self.assertTrue(d.flags.writeable)
+
+
+@pytest.mark.parametrize("kind", sorted(set(_metric.KINDS) - {"matrix"}))
+@given(data=st.data(), closed=st.booleans())
+def test_a_geometric_instance_measures_any_order_as_its_matrix_does(kind, data, closed):
+    """Legs through the seam, never a matrix: equal, leg by leg and summed, to the
+    matrix of the published formulas, for an order given by hand."""
+    xy = data.draw(any_points_for(kind, 2, 30))
+    order = data.draw(st.permutations(range(len(xy))))
+    geometric = Instance.from_points(xy, metric=kind)
+    matrix = Instance.from_matrix(ref.coordinate_matrix(kind, xy))
+    a, b = Tour.from_order(geometric, order, closed=closed), Tour.from_order(matrix, order, closed=closed)
+    np.testing.assert_array_equal(a.legs, b.legs)
+    assert (a.length, a.complete) == (b.length, b.complete)
+    assert tsp.tour_length(geometric, order, closed) == tsp.tour_length(matrix, order, closed) == a.length
+    assert a.length == ref.walk_length(matrix.dist, order, closed)
+    assert geometric._dist is None

@@ -226,13 +226,24 @@ def test_geo_coordinates_off_the_globe_name_the_line(tmp_path, point, fragment):
     assert str(info.value).startswith(f"{path}, line 7: ")
 
 
-def test_a_coordinate_file_too_large_for_a_dense_matrix_is_refused(tmp_path, monkeypatch):
+def test_a_coordinate_file_is_read_without_a_matrix_and_refuses_one_that_cannot_fit(tmp_path, monkeypatch):
     monkeypatch.setattr(_validation, "available_memory", lambda: 2**20)  # 1 MiB: n <= 323
     monkeypatch.setattr(_validation, "MEMORY_CHECK_FROM", 0)  # every size checked
     xy = [(i, 0) for i in range(400)]
+    inst = read_tsplib(write(tmp_path, coord_text("EUC_2D", xy)))
+    assert (inst.n, inst.metric, inst.distance(0, 399)) == (400, "EUC_2D", 399.0)
+    with pytest.raises(ValueError, match=r"geometric \(EUC_2D\).*n=400 needs 1\.2 MiB for its dense 400 x 400 "
+                                         r"distance matrix.*instance\.distance\(i, j\)"):
+        inst.dist
+    assert read_tsplib(write(tmp_path, coord_text("EUC_2D", xy[:300]))).dist.shape == (300, 300)
+
+
+def test_an_explicit_file_too_large_for_its_matrix_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(_validation, "available_memory", lambda: 2**20)  # 1 MiB: n <= 323
+    monkeypatch.setattr(_validation, "MEMORY_CHECK_FROM", 0)
+    text = explicit_text("UPPER_ROW", " ".join(["1"] * (400 * 399 // 2)), n=400)
     with pytest.raises(ValueError, match=r"^n=400 needs 1\.2 MiB for its dense 400 x 400 distance matrix"):
-        read_tsplib(write(tmp_path, coord_text("EUC_2D", xy)))
-    assert read_tsplib(write(tmp_path, coord_text("EUC_2D", xy[:300]))).n == 300
+        read_tsplib(write(tmp_path, text))
 
 
 def test_nodes_may_come_in_any_order(tmp_path):
@@ -438,3 +449,19 @@ def test_shared_optimal_tour_scores_the_published_optimum(name):
     inst = read_tsplib(SHARED / f"{name}.tsp")
     tour = Tour.from_order(inst, read_tour(SHARED / "tours" / f"{name}.opt.tour"), closed=True)
     assert tour.complete and math.isclose(tour.length, float(SHARED_OPTIMA[name]["optimum"]), rel_tol=0, abs_tol=0)
+
+
+def test_reading_reports_the_lines_then_the_coordinates(tmp_path, monkeypatch):
+    from tsp import tsplib
+
+    monkeypatch.setattr(tsplib, "_REPORT_EVERY", 2)
+    path = write(tmp_path, coord_text("EUC_2D", [(i, 0) for i in range(5)]))
+    calls = []
+    inst = read_tsplib(path, progress=lambda done, total: calls.append((done, total)))
+    assert inst.n == 5
+    lines = len(path.read_text().splitlines())
+    reading, coords = calls[:lines // 2], calls[lines // 2:]
+    assert reading == [(k, lines) for k in range(2, lines + 1, 2)]
+    assert coords == [(2, 5), (4, 5)]
+    with pytest.raises(TypeError, match="progress must be None, True or callable"):
+        read_tsplib(path, progress=3)

@@ -97,9 +97,11 @@ def brute_force(instance, closed: bool = False) -> Tour:
     instance, closed = check_problem(instance, closed)
     n = instance.n
     if n > MAX_CITIES:
-        count = math.factorial(n - 1 if closed else n)
+        m = n - 1 if closed else n
+        # (m)! in full while it is short; 2000! has 5736 digits, more than str(int) writes
+        count = f"{math.factorial(m):,}" if m <= 25 else f"about 10^{math.lgamma(m + 1) / math.log(10):.0f}"
         raise ValueError(
-            f"brute_force handles n <= {MAX_CITIES}, got n={n} ({count:,} orders to try); "
+            f"brute_force handles n <= {MAX_CITIES}, got n={n} ({count} orders to try); "
             f"use tsp.exact.held_karp"
         )
     length, order = _best_order(_metric.of(instance), closed)

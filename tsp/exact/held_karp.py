@@ -164,6 +164,11 @@ def held_karp(instance, closed: bool = False, *, max_bytes: int = MAX_TABLE_BYTE
     instance, closed = check_problem(instance, closed)
     max_bytes = check_max_bytes(max_bytes)
     n = instance.n
+    if n - closed > MAX_SUBSET_CITIES:  # first: the table of a million cities has 2^999999 entries
+        raise ValueError(
+            f"held_karp handles at most {MAX_SUBSET_CITIES + closed} cities "
+            f"({'closed' if closed else 'open'}), got n={n}: its subsets are int64 bitmasks"
+        )
     need = table_bytes(n, closed)
     if need > max_bytes:
         kind = "closed tour" if closed else "open path"
@@ -171,11 +176,6 @@ def held_karp(instance, closed: bool = False, *, max_bytes: int = MAX_TABLE_BYTE
             f"held_karp for n={n} ({kind}) would need a {need / 2**30:.1f} GiB table "
             f"(8 * {n - closed} * 2^{n - closed - 1} bytes), above max_bytes={max_bytes} "
             f"({max_bytes / 2**30:.2f} GiB)"
-        )
-    if n - closed > MAX_SUBSET_CITIES:
-        raise ValueError(
-            f"held_karp handles at most {MAX_SUBSET_CITIES + closed} cities "
-            f"({'closed' if closed else 'open'}), got n={n}: its subsets are int64 bitmasks"
         )
     d = instance.dist  # read-only; the kernels get fresh copies (one compiled signature)
     if closed:

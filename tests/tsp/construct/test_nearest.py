@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 import tsp
 from tests import reference as ref
-from tests.data import points_for, tie_heavy_matrices
+from tests.data import any_points_for, tie_heavy_matrices
 from tests.profiles import slow
 from tests.tsp.parallel import assert_parallel_from_warm_cache
 from tsp import Instance, _metric, nearest_neighbor, seed_routes
 from tsp.construct.nearest import walk, walk_each, walk_many
-from tsp.neighbors import K_CANDIDATES, candidate_lists, candidates
+from tsp.neighbors import K_CANDIDATES, candidate_lists, candidates, tree_candidates
 
 INF = np.inf
 SEED = seed_routes()
@@ -118,14 +118,33 @@ def test_public_walk_equals_twin_beyond_the_candidate_list_length(dist, closed):
 @pytest.mark.parametrize("kind", COORDINATE_KINDS)
 @given(data=st.data(), k=st.integers(1, 4), closed=st.booleans())
 def test_walks_on_coordinates_equal_the_walks_on_their_matrix(kind, data, k, closed):
-    """The seam: the kernels read the same distances from coordinates as from their matrix."""
-    xy = np.array(data.draw(points_for(kind)))
+    """The seam: the kernels read the same distances from coordinates as from their
+    matrix; and with short lists, the k-d tree's nearest unvisited city is the scan's."""
+    xy = np.array(data.draw(any_points_for(kind, 2, 40)))
     on_coords = _metric.coords_metric(kind, xy)
     on_matrix = _metric.matrix_metric(_metric.build_matrix(kind, xy))
     starts = np.arange(len(xy))
-    got = [walk_each(m, candidate_lists(m, k), starts, closed) for m in (on_coords, on_matrix)]
-    np.testing.assert_array_equal(got[0][0], got[1][0])
-    np.testing.assert_array_equal(got[0][1], got[1][1])
+    want = walk_each(on_matrix, candidate_lists(on_matrix, k), starts, closed)
+    for lists in (candidate_lists(on_coords, k), tree_candidates(on_coords, k)):
+        got = walk_each(on_coords, lists, starts, closed)
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+
+
+@slow
+@pytest.mark.parametrize("kind", COORDINATE_KINDS)
+@given(data=st.data(), closed=st.booleans())
+def test_a_geometric_instance_walks_as_a_matrix_instance_of_its_points(kind, data, closed):
+    """Public path, more cities than the lists hold (the tree's fallback at work),
+    against the matrix of the published formulas: the same order, length and legs
+    from every start."""
+    xy = data.draw(any_points_for(kind, K_CANDIDATES + 2, K_CANDIDATES + 30))
+    geometric = Instance.from_points(xy, metric=kind)
+    matrix = Instance.from_matrix(ref.coordinate_matrix(kind, xy))
+    for s in range(geometric.n):
+        a, b = nearest_neighbor(geometric, s, closed=closed), nearest_neighbor(matrix, s, closed=closed)
+        assert a.order.tolist() == b.order.tolist() and a.length == b.length and a.complete
+        np.testing.assert_array_equal(a.legs, b.legs)
 
 
 # ---------------------------------------------------------------------------
@@ -163,13 +182,14 @@ def test_stuck_walk_is_incomplete_and_counts_walked_legs():
 
 
 def test_parallel_and_serial_kernels_agree():
-    inst = Instance.random_uniform(120, seed=4)
-    m, lists = _metric.of(inst), candidates(inst)
-    starts = np.arange(120)
-    a = walk_many(m, lists, starts, False)
-    b = walk_each(m, lists, starts, False)
-    np.testing.assert_array_equal(a[0], b[0])
-    np.testing.assert_array_equal(a[1], b[1])
+    geometric = Instance.random_uniform(120, seed=4)
+    for inst in (geometric, Instance.from_matrix(geometric.dist)):
+        m, lists = _metric.of(inst), candidates(inst, 8)
+        starts = np.arange(120)
+        a = walk_many(m, lists, starts, False)
+        b = walk_each(m, lists, starts, False)
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
 
 
 def test_walk_many_runs_in_parallel_when_loaded_from_a_warm_cache():

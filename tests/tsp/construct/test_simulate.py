@@ -11,13 +11,14 @@ from unittest import mock
 
 import numba
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests import reference as ref
-from tests.data import tie_heavy_matrices
+from tests.data import any_points_for, tie_heavy_matrices
 from tests.profiles import slow
-from tsp import Instance, Simulation, Tour, _validation, nearest_neighbor, seed_routes, simulate
+from tsp import Instance, Simulation, Tour, _metric, _validation, nearest_neighbor, seed_routes, simulate
 
 INF = np.inf
 SEED = seed_routes()
@@ -40,6 +41,21 @@ class ClassroomTable(unittest.TestCase):
 # ---------------------------------------------------------------------------
 # against the slow twins
 # ---------------------------------------------------------------------------
+
+
+@slow
+@pytest.mark.parametrize("kind", sorted(set(_metric.KINDS) - {"matrix"}))
+@given(data=st.data(), closed=st.booleans(), seed=st.integers(0, 2**32 - 1))
+def test_a_geometric_instance_simulates_as_a_matrix_instance_of_its_points(kind, data, closed, seed):
+    """Same seed, same points: the same lengths, best tour and count, whether the
+    distances come from coordinates (k-d tree) or from the matrix of the published
+    formulas; small, or more cities than the lists' 64 (the tree's fallback)."""
+    xy = data.draw(any_points_for(kind, 2, 12) | any_points_for(kind, 66, 90))
+    a = simulate(Instance.from_points(xy, metric=kind), 40, seed=seed, closed=closed)
+    b = simulate(Instance.from_matrix(ref.coordinate_matrix(kind, xy)), 40, seed=seed, closed=closed)
+    np.testing.assert_array_equal(a.lengths, b.lengths)
+    np.testing.assert_array_equal(a.best.order, b.best.order)
+    assert (a.n_best, a.best.length) == (b.n_best, b.best.length)
 
 
 @given(tie_heavy_matrices(max_n=12, max_d=9), st.booleans())
@@ -91,18 +107,19 @@ class SimulateTests(unittest.TestCase):
         self.assertEqual(sim.best.length, sim.lengths.min())
 
     def test_thread_count_does_not_change_the_result(self):
-        inst = Instance.random_uniform(450, seed=1)  # big enough for the parallel kernel
-        before = numba.get_num_threads()
-        try:
-            numba.set_num_threads(1)
-            one = simulate(inst, 800, seed=2, closed=True)
-            numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
-            two = simulate(inst, 800, seed=2, closed=True)
-        finally:
-            numba.set_num_threads(before)
-        np.testing.assert_array_equal(one.lengths, two.lengths)
-        np.testing.assert_array_equal(one.best.order, two.best.order)
-        self.assertEqual(one.n_best, two.n_best)
+        geometric = Instance.random_uniform(450, seed=1)  # big enough for the parallel kernel
+        for inst in (geometric, Instance.from_matrix(geometric.dist)):
+            before = numba.get_num_threads()
+            try:
+                numba.set_num_threads(1)
+                one = simulate(inst, 800, seed=2, closed=True)
+                numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+                two = simulate(inst, 800, seed=2, closed=True)
+            finally:
+                numba.set_num_threads(before)
+            np.testing.assert_array_equal(one.lengths, two.lengths)
+            np.testing.assert_array_equal(one.best.order, two.best.order)
+            self.assertEqual(one.n_best, two.n_best)
 
     def test_explicit_starts_names_and_progress(self):
         calls = []

@@ -89,3 +89,9 @@ def test_held_karp_refuses_subsets_beyond_int64_bitmasks_whatever_max_bytes():
 def test_held_karp_max_bytes_must_be_a_positive_integer(max_bytes, error):
     with pytest.raises(error, match="max_bytes must be a positive integer"):
         held_karp(Instance.random_uniform(4, seed=0), max_bytes=max_bytes)
+
+
+def test_a_million_cities_are_refused_before_their_table_is_sized():
+    # review (issue 12): 8 * n * 2^(n-1) bytes, as a float, overflowed (OverflowError).
+    with pytest.raises(ValueError, match=r"held_karp handles at most 40 cities \(open\), got n=1000000"):
+        held_karp(Instance.random_uniform(10**6, seed=0))
