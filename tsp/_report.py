@@ -433,8 +433,10 @@ def print_solution(instance, sol, how: str, opt, out, loading: float = 0.0,
     gaps = opt is not None and opt.length > 0
     print(f"  {'seconds':>9}  {'kick':>8}  {'length':>12}" + (f"  {'gap':>8}" if gaps else ""), file=out)
     for t, kick, length in rows.itertuples(index=False):
-        pct = 100 * (length / opt.length - 1)
-        gap = f"  {0.0 if abs(pct) <= 1e-7 else pct:>6.2f} %" if gaps else ""  # within 1e-9: the optimum
+        gap = ""
+        if gaps:
+            pct = 100 * (length / opt.length - 1)
+            gap = f"  {0.0 if abs(pct) <= 1e-7 else pct:>6.2f} %"  # within 1e-9 of the optimum: 0
         print(f"  {t:>9.4f}  {int(kick):>8}  {length_text(length):>12}{gap}", file=out)
     print(f"\nbest route (start {sol.best.names[0]}):", file=out)
     print_route(sol.best, out, max_rows)

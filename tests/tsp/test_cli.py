@@ -614,3 +614,9 @@ def test_local_search_after_many_walks_of_a_geometric_instance_is_the_matrix_ins
     assert a.best.length == b.best.length and np.array_equal(a.lengths, b.lengths)
     assert f"best length {a.best.length:g}, found by {a.n_best} of 30 simulations" in out.stdout
     assert "(--route prints all 400 legs)" in out.stdout
+
+
+def test_kicks_without_a_known_optimum_print_the_history_without_gaps():
+    out = run("--instance", "random:40", "--seed", "1", "--kicks", "50")
+    assert out.returncode == 0, out.stderr
+    assert "history: " in out.stdout and " %" not in out.stdout.split("history: ")[1].split("best route")[0]
