@@ -71,6 +71,11 @@ __all__ = ["BLOCK", "SEGMENT", "START_WALKS", "Solution", "solve"]
 #: with 2-opt and Or-opt, 0.47 % adding 3-opt, 0.36 % with 2-opt and 3-opt (3-opt moves
 #: paths of any length, Or-opt's among them), 1.7 % with 3-opt alone.
 REPAIR = TWO_OPT | THREE_OPT
+#: Added on asymmetric instances, where THREE_OPT does nothing: Or-opt's segment moves.
+#: Random asymmetric instances (see REACH), 2 s, n = 200 / 800 / 1600: 12.083 / 24.58 /
+#: 35.64 with them, 12.085 / 24.66 / 36.81 with 2-opt alone; 3-10 random sparse cities,
+#: 6000 kicks: 0 misses of Held-Karp in 688 with them, 4 with 2-opt alone.
+ASYMMETRIC_REPAIR = OR_OPT
 #: A kick swaps two stretches of 1 to SEGMENT cities each. With 2-opt and 3-opt repairs,
 #: solve for 1 s on the 10 instances above, 2 seeds: 0.56 % (50), 0.34 % (100), 0.36 % (200).
 #: (With 2-opt and Or-opt, 0.1 s, 13 instances, 5 seeds: 1.63 % (30), 1.04 % (100),
@@ -78,11 +83,10 @@ REPAIR = TWO_OPT | THREE_OPT
 SEGMENT = 100
 #: On asymmetric instances the repairs turn round paths of at most REACH cities
 #: (``_tour_ops.set_reach``): a kick costs O(local work), not O(n). Random asymmetric
-#: instances (plane distances x U(1, 1.3)), n = 200 / 800 / 1600, 2-opt repairs (3-opt is
-#: symmetric only): 0.13 / 0.11 / 0.11 ms a kick, against 0.56 / 1.9 / 3.9 ms unbounded;
-#: in 2 s they end at 12.085 / 24.66 / 36.81, unbounded at 12.110 / 24.84 / 38.07. (With
-#: 2-opt and Or-opt repairs: 0.30 / 0.32 / 0.37 ms against 0.72 / 3.7 / 8.1; a reach of 30
-#: ended 1-3 % longer.)
+#: instances (plane distances x U(1, 1.3)), n = 200 / 800 / 1600, 2-opt and Or-opt
+#: repairs: 0.20 / 0.22 / 0.25 ms a kick (SEGMENT 100); with SEGMENT 200, 0.30 / 0.32 /
+#: 0.37 ms against 0.72 / 3.7 / 8.1 ms unbounded, ending 2 s at 12.083 / 24.63 / 35.99
+#: against 12.081 / 24.72 / 36.21 unbounded (a reach of 30: 1-3 % longer).
 REACH = 100
 #: Random numbers are drawn for this many kicks at a time.
 BLOCK = 4096
@@ -333,7 +337,8 @@ def solve(instance, seconds=1.0, *, kicks=None, seed=None, closed: bool = True, 
     Notes
     -----
     Start from the best nearest-neighbour walk among ``START_WALKS`` random
-    starts and improve it with 2-opt and 3-opt (``REPAIR``, every city
+    starts and improve it with 2-opt and 3-opt (``REPAIR``; 2-opt and Or-opt on
+    an asymmetric instance, where 3-opt does nothing; every city
     queued). Then repeat: a double-bridge kick (module notes), the local search
     from the six cities it touched, keep the result if it is not longer, else
     undo every flip (an undo log). After a stall without a new best, an escape
@@ -372,7 +377,8 @@ def solve(instance, seconds=1.0, *, kicks=None, seed=None, closed: bool = True, 
     first = int(start.order[0])
     plain = new_search(np.ascontiguousarray(start.order), ctx.depot, 0)
     push_all(plain)
-    descend(ctx, plain, REPAIR)  # the kicks' local search, from every city
+    repair = REPAIR if ctx.symmetric else REPAIR | ASYMMETRIC_REPAIR  # 3-opt is symmetric only
+    descend(ctx, plain, repair)  # the kicks' local search, from every city
     st = Search(*plain[:5], np.empty((LOG_ROWS, 4), dtype=np.int64))
     set_reach(st, REACH)
     length = route_length(ctx, read_order(st, ctx.depot, first), closed)
@@ -394,7 +400,7 @@ def solve(instance, seconds=1.0, *, kicks=None, seed=None, closed: bool = True, 
                 draws, used = rng.random((BLOCK, 3)), 0
             size = min(batch, draws.shape[0] - used, kicks - done if kicks is not None else BLOCK)
             t1 = time.perf_counter()
-            found = _iterate(ctx, st, draws[used:used + size], REPAIR, SEGMENT, lengths, state, saved, stall,
+            found = _iterate(ctx, st, draws[used:used + size], repair, SEGMENT, lengths, state, saved, stall,
                              found_kick, found_length)
             t2 = time.perf_counter()
             for i in range(found):
