@@ -41,9 +41,20 @@ _DEEP = np.array([[0, 27, INF, 5, INF, 2], [16, 0, 3, INF, INF, 27], [INF, INF, 
                   [INF, INF, 4, 0, INF, 9], [13, 17, 25, INF, 0, INF], [15, 17, 19, 21, 11, 0]], dtype=float)
 
 
+#: A closed asymmetric case that repairs of 2-opt alone miss with 6000 kicks (64 for 63):
+#: they need Or-opt there (solve.ASYMMETRIC_REPAIR; 3-opt is symmetric only).
+_NEEDS_OR_OPT = np.array([
+    [0, INF, 6, INF, 25, 24, 28, 14, INF, 9], [10, 0, 10, 7, 28, 16, INF, 11, INF, 9],
+    [28, 11, 0, INF, 6, 19, INF, 25, 1, 21], [22, INF, 19, 0, INF, 1, 25, 12, 22, 7],
+    [7, 9, 18, 3, 0, 6, 22, 23, 9, INF], [6, 15, 19, 10, 22, 0, 19, 24, 13, 27],
+    [INF, 16, 4, 14, 29, 2, 0, 22, 16, 28], [INF, INF, 9, 4, 9, 4, INF, 0, 17, INF],
+    [27, 12, 28, 3, 14, INF, 10, 19, 0, 20], [4, 1, 20, INF, 24, 6, 11, INF, 18, 0]], dtype=float)
+
+
 @slow
 @given(small_instances, st.booleans(), st.integers(0, 2**32 - 1))
 @example(_DEEP, True, 2)
+@example(_NEEDS_OR_OPT, True, 620)
 def test_enough_kicks_find_the_held_karp_optimum_on_ten_cities_or_fewer(dist, closed, seed):
     """6000 kicks: after 100 + n^2 kicks without a new best, escapes (ESCAPE_KICKS)."""
     inst = Instance.from_matrix(dist)
