@@ -61,9 +61,9 @@ from .or_opt import try_or_opt
 from .three_opt import try_three_opt
 from .two_opt import try_two_opt
 
-__all__ = ["ALL_MOVES", "K_MOVES", "OR_EDGES", "OR_OPT", "QUADRANT_MOVES", "THREE_OPT", "TWO_OPT", "context", "descend",
-           "descend_some", "improve", "improved_walk", "improved_walks_each", "improved_walks_many", "is_symmetric",
-           "local_search", "or_opt", "route_length", "two_opt"]
+__all__ = ["ALL_MOVES", "K_MOVES", "OR_EDGES", "OR_OPT", "QUADRANT_MOVES", "THREE_OPT", "TWO_OPT", "context",
+           "descend", "descend_some", "improve", "improved_walk", "improved_walks_each", "improved_walks_many",
+           "is_symmetric", "local_search", "or_opt", "route_length", "two_opt"]
 
 #: Moves, as bits: 2-opt; Or-opt (segments put next to a candidate of their ends);
 #: Or-opt from the edges' side too (needed for a certified local optimum); the moves of
