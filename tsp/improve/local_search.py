@@ -254,9 +254,10 @@ def _check_tour(tour) -> Tour:
         raise ValueError(f"tour is not a tour of its instance {instance.name!r} (n={n}): its cities "
                          f"{list(tour.names[:5])}{'...' if len(tour.names) > 5 else ''} do not match")
     own = Tour.from_order(instance, order, closed=tour.closed)  # the legs as the instance measures them
-    if not (np.array_equal(own.legs, tour.legs) and own.complete == tour.complete):
-        raise ValueError(f"tour is not a tour of its instance {instance.name!r}: its legs are not the "
-                         f"instance's distances (a tour of another instance with the same city names?)")
+    if not (np.array_equal(own.legs, tour.legs) and own.complete == tour.complete
+            and (own.length == tour.length or not own.complete)):
+        raise ValueError(f"tour is not a tour of its instance {instance.name!r}: its legs or length are not "
+                         f"the instance's distances (a tour of another instance with the same city names?)")
     if not tour.complete:
         legs = _legs(instance, order[:-1], order[1:])  # the seam: no matrix for a geometric instance
         bad = np.flatnonzero(~np.isfinite(legs))

@@ -190,8 +190,10 @@ class LocalSearchValidation(unittest.TestCase):
         a, b = Instance.random_uniform(8, seed=1), Instance.random_uniform(8, seed=2)
         tour = Tour.from_order(a, list(range(8)), closed=True)
         for fn in FUNCTIONS.values():
-            with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:8': its legs are not"):
+            with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:8': its legs or length"):
                 fn(dataclasses.replace(tour, instance=b))
+            with self.assertRaisesRegex(ValueError, "its legs or length are not the instance's distances"):
+                fn(dataclasses.replace(tour, length=0.1))  # a length that is not its legs' sum
         with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:9'"):
             local_search(dataclasses.replace(tour, instance=Instance.random_uniform(9, seed=2)))
         with self.assertRaisesRegex(ValueError, "incomplete: it visits 3 of the 8 cities of 'random:8'; local "
