@@ -251,7 +251,29 @@ def or_opt_moves(order, closed: bool = False, max_segment: int = 3):
                             yield rest[:k] + piece + rest[k:]
 
 
-LOCAL_MOVES = {"2-opt": two_opt_moves, "or-opt": or_opt_moves}
+def three_opt_moves(order, closed: bool = False):
+    """Every pure 3-opt neighbour: three edges of the cycle taken out, the three paths
+    left (A, B, C in tour order) joined again by three edges none of which was taken out:
+    A B' C', A C B, A C B', A C' B (' = read backwards).
+
+    An open path is the cycle through one more node, a depot whose edges are free
+    (``-1`` here, dropped again from each neighbour), as the kernels see it.
+    """
+    order = list(order)
+    cycle = order if closed else order + [-1]
+    n = len(cycle)
+    for i in range(n):
+        for j in range(i + 1, n):
+            for k in range(j + 1, n):
+                a, b, c = cycle[k + 1:] + cycle[:i + 1], cycle[i + 1:j + 1], cycle[j + 1:k + 1]
+                for other in (a + b[::-1] + c[::-1], a + c + b, a + c + b[::-1], a + c[::-1] + b):
+                    if not closed:
+                        cut = other.index(-1)
+                        other = other[cut + 1:] + other[:cut]
+                    yield other
+
+
+LOCAL_MOVES = {"2-opt": two_opt_moves, "or-opt": or_opt_moves, "3-opt": three_opt_moves}
 
 
 def improving_move(dist, order, closed: bool = False, kinds=("2-opt", "or-opt"), rel_tol: float = 1e-9):

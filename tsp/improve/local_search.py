@@ -58,15 +58,19 @@ from ..neighbors import quadrant_candidates
 from ..tour import Tour, _legs
 from ._tour_ops import Context, cost, log_room, new_search, pop, push_all, queue_size, read_order
 from .or_opt import try_or_opt
+from .three_opt import try_three_opt
 from .two_opt import try_two_opt
 
-__all__ = ["ALL_MOVES", "K_MOVES", "OR_EDGES", "OR_OPT", "QUADRANT_MOVES", "TWO_OPT", "context", "descend",
-           "descend_some", "improve", "improved_walk", "improved_walks_each", "improved_walks_many", "is_symmetric",
-           "local_search", "or_opt", "route_length", "two_opt"]
+__all__ = ["ALL_MOVES", "K_MOVES", "OR_EDGES", "OR_OPT", "QUADRANT_MOVES", "THREE_OPT", "TWO_OPT", "context",
+           "descend", "descend_some", "improve", "improved_walk", "improved_walks_each", "improved_walks_many",
+           "is_symmetric", "local_search", "or_opt", "route_length", "two_opt"]
 
 #: Moves, as bits: 2-opt; Or-opt (segments put next to a candidate of their ends);
-#: Or-opt from the edges' side too (needed for a certified local optimum); all of them.
-TWO_OPT, OR_OPT, OR_EDGES = 1, 2, 4
+#: Or-opt from the edges' side too (needed for a certified local optimum); the moves of
+#: ``local_search`` (ALL_MOVES). THREE_OPT (sequential 3-opt, ``three_opt.py``; symmetric
+#: instances only, ignored on others) is tried last, when the others find nothing: solve's
+#: repairs use it.
+TWO_OPT, OR_OPT, OR_EDGES, THREE_OPT = 1, 2, 4, 8
 ALL_MOVES = TWO_OPT | OR_OPT | OR_EDGES
 
 #: Candidates per city for moves: the K_MOVES nearest, plus (when the instance has
@@ -89,7 +93,7 @@ _symmetric: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 def descend(ctx, st, moves):
     """Make improving moves from the queued cities until the queue is empty.
 
-    ``moves``: bits of ``TWO_OPT``, ``OR_OPT``, ``OR_EDGES`` (all: ``ALL_MOVES``).
+    ``moves``: bits of ``TWO_OPT``, ``OR_OPT``, ``OR_EDGES``, ``THREE_OPT``.
     Returns ``(gain, made, ok)``:
     how much shorter the tour got, how many moves were made, and False when the
     undo log filled up first (the search stopped there; the caller undoes it).
@@ -117,6 +121,8 @@ def descend_some(ctx, st, moves, pops):
             g = try_two_opt(ctx, st, a)
         if g == 0.0 and moves & OR_OPT:
             g = try_or_opt(ctx, st, a, moves & OR_EDGES != 0)
+        if g == 0.0 and moves & THREE_OPT and ctx.symmetric:
+            g = try_three_opt(ctx, st, a)
         if g > 0.0:
             gain += g
             made += 1
@@ -239,14 +245,19 @@ def _check_tour(tour) -> Tour:
                          "Tour.from_order(instance, order), nearest_neighbor or simulate")
     n = instance.n
     order = np.asarray(tour.order)
-    if order.size != n and order.size == np.unique(order).size and tour.names == tuple(
-            instance.names[i] for i in order if 0 <= i < n):
+    if (not tour.complete and order.size != n and order.size == np.unique(order).size
+            and tour.names == tuple(instance.names[i] for i in order if 0 <= i < n)):
         raise ValueError(f"tour is incomplete: it visits {order.size} of the {n} cities of "
-                         f"{instance.name!r} (a walk stranded by missing edges)")
+                         f"{instance.name!r}; local search needs every city once")
     if (order.size != n or not np.array_equal(np.sort(order), np.arange(n))
             or tour.names != tuple(instance.names[i] for i in order)):
         raise ValueError(f"tour is not a tour of its instance {instance.name!r} (n={n}): its cities "
                          f"{list(tour.names[:5])}{'...' if len(tour.names) > 5 else ''} do not match")
+    own = Tour.from_order(instance, order, closed=tour.closed)  # the legs as the instance measures them
+    if not (np.array_equal(own.legs, tour.legs) and own.complete == tour.complete
+            and (own.length == tour.length or not own.complete)):
+        raise ValueError(f"tour is not a tour of its instance {instance.name!r}: its legs or length are not "
+                         f"the instance's distances (a tour of another instance with the same city names?)")
     if not tour.complete:
         legs = _legs(instance, order[:-1], order[1:])  # the seam: no matrix for a geometric instance
         bad = np.flatnonzero(~np.isfinite(legs))
