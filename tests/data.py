@@ -54,13 +54,16 @@ def tie_heavy_matrices(draw, min_n=2, max_n=9, max_d=3, missing=True, symmetric=
 
 
 @st.composite
-def holed_integer_matrices(draw, symmetric: bool, max_n: int = 8):
+def holed_integer_matrices(draw, symmetric: bool, max_n: int = 8, sparse: bool = False):
     """Integer matrices 0..60, n in 2..max_n; in about half the cases a quarter of the
-    entries are ``inf`` (holes), so some have no Hamiltonian path or tour. Diagonal 0."""
+    entries are ``inf`` (holes), so some have no Hamiltonian path or tour. With
+    ``sparse``, always holes: a quarter, a half or two thirds of the entries (few
+    routes left, as in /tmp/review-11's counterexamples). Diagonal 0."""
     n = draw(st.integers(2, max_n))
     m = draw(arrays(np.int64, (n, n), elements=st.integers(0, 60))).astype(np.float64)
-    if draw(st.booleans()):
-        holes = draw(arrays(np.bool_, (n, n), elements=st.sampled_from([False, False, False, True])))
+    if sparse or draw(st.booleans()):
+        odds = draw(st.sampled_from([(1, 3), (1, 1), (2, 1)])) if sparse else (1, 3)  # holes : edges
+        holes = draw(arrays(np.bool_, (n, n), elements=st.sampled_from([True] * odds[0] + [False] * odds[1])))
         m[holes] = INF
     if symmetric:
         m = np.triu(m, 1) + np.triu(m, 1).T
@@ -70,15 +73,16 @@ def holed_integer_matrices(draw, symmetric: bool, max_n: int = 8):
 
 @st.composite
 def matrices_with_a_tour(draw, max_n: int = 9, symmetric=None, closed=None):
-    """``(dist, order, closed)``: a tie-heavy or integer matrix with missing edges (``inf``)
-    and a random visiting order that is complete by construction (its legs, and the way
+    """``(dist, order, closed)``: a tie-heavy, integer or sparse integer matrix with missing
+    edges (``inf``) and a random visiting order that is complete by construction (its legs, and the way
     back when ``closed``, are given finite lengths). ``symmetric`` / ``closed`` None draw
     either kind."""
-    if draw(st.booleans()):
+    kind = draw(st.sampled_from(["tie-heavy", "holed", "sparse"]))
+    if kind == "tie-heavy":
         dist = draw(tie_heavy_matrices(min_n=2, max_n=max_n, max_d=9, symmetric=symmetric))
     else:
         sym = draw(st.booleans()) if symmetric is None else symmetric
-        dist = draw(holed_integer_matrices(sym, max_n))
+        dist = draw(holed_integer_matrices(sym, max_n, sparse=kind == "sparse"))
     sym = bool(np.array_equal(dist, dist.T))
     n = len(dist)
     closed = draw(st.booleans()) if closed is None else closed

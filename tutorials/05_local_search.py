@@ -128,6 +128,7 @@ def main() -> None:
 
         tut.section("3. Iterated local search: kick, repair, keep the better")
         sol = tsp.solve(a280, seconds=None, kicks=kicks, seed=0)
+        stall = tsp.improve.solve.STALL_KICKS + a280.n * min(a280.n, tsp.improve.solve.STALL_CITIES)
         h = sol.history
         reached = h[h["length"] == sol.best.length].iloc[0]
         by_kicks = int((h["kick"] > 0).sum())
@@ -137,7 +138,10 @@ def main() -> None:
                 f"From the best of 16 greedy walks ({sol.start.length:g}) and its local optimum, "
                 f"{by_kicks} kicks of {sol.kicks} made the tour shorter; the best, {sol.best.length:g} "
                 f"({gap(sol.best.length, opt):.2f} % above the optimum), came at kick "
-                f"{int(reached['kick'])}, {1e3 * reached['seconds']:.0f} ms into the run.")
+                f"{int(reached['kick'])}, {1e3 * reached['seconds']:.0f} ms into the run."
+                + (f" Kicks that are never kept can trap it: after {stall:,} kicks with no new best it "
+                   f"escapes once, keeping a few kicks from the best whatever they cost, and goes on from "
+                   f"there ({sol.escapes} escapes in this run; the best is kept)." if sol.escapes else ""))
         stages = [("greedy, one start\n(mean)", float(np.mean(every.lengths))),
                   ("greedy, best of\nall starts", start.length),
                   ("local search\nof that tour", both.length),
@@ -181,8 +185,12 @@ def main() -> None:
         t = np.append(h["seconds"].to_numpy(), sol.seconds)
         ax.step(t, np.append(h["length"].to_numpy(), sol.best.length), where="post", color="tab:green", lw=2,
                 label=f"iterated local search ({sol.kicks} kicks)")
-        for sim, per, color in ((walks, per_walk, "0.45"), (walks_ls, per_search, "tab:blue")):
-            ax.hlines(sim.best.length, restarts * per, sol.seconds, color=color, ls=":", lw=1.5)  # the plateau
+        end = max(sol.seconds, restarts * per_walk, restarts * per_search)  # every line reaches the right edge
+        for best, stop, color in ((walks.best.length, restarts * per_walk, "0.45"),
+                                  (walks_ls.best.length, restarts * per_search, "tab:blue"),
+                                  (sol.best.length, sol.seconds, "tab:green")):
+            if stop < end:  # the plateau, from where the run stopped
+                ax.hlines(best, stop, end, color=color, ls=":", lw=1.5)
         ax.plot([], [], color="0.3", ls=":", label="their best so far, carried on to the end")
         ax.axhline(opt, color="tab:red", ls="--", lw=1.5, label=f"optimum {opt} (TSPLIB95)")
         ax.set_xscale("log")

@@ -20,8 +20,10 @@ is -1, which no city equals.
 A FIFO queue of cities (``queue``, with flags ``queued``) holds the cities whose
 neighbourhood changed: the don't-look bits of Bentley (1992) — a city leaves the
 queue when no improving move starts from it, and returns when one of its tour
-edges changes. ``counters`` holds the queue's head and size and the length of
-the undo log: when ``log`` has rows, every flip is written there, so that
+edges changes. ``counters`` holds the queue's head and size, the length of
+the undo log, and the *reach* (``set_reach``: 0, or the longest path an
+asymmetric move may turn round; solve's repairs set it, so that a kick costs
+O(local work)). When ``log`` has rows, every flip is written there, so that
 iterated local search can take back a kick that did not pay off (a flip undoes
 itself: ``flip(a, c, b, d)`` after ``flip(a, b, c, d)``).
 
@@ -51,8 +53,8 @@ from .._metric import Metric, dist
 from ..neighbors import Candidates
 
 __all__ = ["Context", "Search", "TOLERANCE", "clear_log", "clear_queue", "cost", "flip", "improves", "log_room",
-           "new_search", "path_costs", "pop", "pred", "push", "push_all", "queue_size", "read_order", "succ",
-           "undo"]
+           "new_search", "path_costs", "pop", "pred", "push", "push_all", "queue_size", "read_order", "set_reach",
+           "succ", "undo", "within_reach"]
 
 #: A move improves when it shortens the removed edges by more than this fraction of
 #: their length: far above the rounding of a few additions (about 1e-15), so a
@@ -60,8 +62,8 @@ __all__ = ["Context", "Search", "TOLERANCE", "clear_log", "clear_queue", "cost",
 #: distances (at least 1) is ever refused.
 TOLERANCE = 1e-12
 
-# counters: queue head, queue size, log rows used
-_HEAD, _SIZE, _LOGGED = 0, 1, 2
+# counters: queue head, queue size, log rows used, reach (0: none)
+_HEAD, _SIZE, _LOGGED, _REACH = 0, 1, 2, 3
 
 
 class Context(NamedTuple):
@@ -93,7 +95,7 @@ class Search(NamedTuple):
     pos: np.ndarray  # int64 (N,): pos[tour[k]] == k
     queue: np.ndarray  # int64 (N,): ring buffer of cities to look at
     queued: np.ndarray  # bool (N,): the city is in the queue (its don't-look bit is off)
-    counters: np.ndarray  # int64 (3,): queue head, queue size, log rows used
+    counters: np.ndarray  # int64 (4,): queue head, queue size, log rows used, reach
     log: np.ndarray  # int64 (rows, 4): the flips made since the log was cleared; 0 rows = no log
 
 
@@ -110,7 +112,7 @@ def new_search(order, depot, log_rows):
     for k in range(size):
         pos[tour[k]] = k
     return Search(tour, pos, np.empty(size, dtype=np.int64), np.zeros(size, dtype=np.bool_),
-                  np.zeros(3, dtype=np.int64), np.empty((log_rows, 4), dtype=np.int64))
+                  np.zeros(4, dtype=np.int64), np.empty((log_rows, 4), dtype=np.int64))
 
 
 @njit(cache=True)
@@ -209,6 +211,29 @@ def flip(ctx, st, a, b, c, d):
         k = st.counters[_LOGGED]
         log[k, 0], log[k, 1], log[k, 2], log[k, 3] = a, b, c, d
         st.counters[_LOGGED] = k + 1
+
+
+@njit(cache=True)
+def set_reach(st, reach):
+    """Let asymmetric moves turn round paths of at most ``reach`` nodes (0: any length).
+
+    On an asymmetric instance a move that reverses a path costs O(path) to price and
+    to make; within a reach both are O(reach). Symmetric moves are priced in O(1) and
+    reverse the shorter side: the reach does not apply to them.
+    """
+    st.counters[_REACH] = reach
+
+
+@njit(cache=True)
+def within_reach(st, b, c):
+    """Whether the path b .. c along the array (b to c forward) is within the reach."""
+    reach = st.counters[_REACH]
+    if reach == 0:
+        return True
+    span = st.pos[c] - st.pos[b]
+    if span < 0:
+        span += st.pos.size
+    return span < reach
 
 
 @njit(cache=True)

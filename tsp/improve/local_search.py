@@ -245,14 +245,19 @@ def _check_tour(tour) -> Tour:
                          "Tour.from_order(instance, order), nearest_neighbor or simulate")
     n = instance.n
     order = np.asarray(tour.order)
-    if order.size != n and order.size == np.unique(order).size and tour.names == tuple(
-            instance.names[i] for i in order if 0 <= i < n):
+    if (not tour.complete and order.size != n and order.size == np.unique(order).size
+            and tour.names == tuple(instance.names[i] for i in order if 0 <= i < n)):
         raise ValueError(f"tour is incomplete: it visits {order.size} of the {n} cities of "
-                         f"{instance.name!r} (a walk stranded by missing edges)")
+                         f"{instance.name!r}; local search needs every city once")
     if (order.size != n or not np.array_equal(np.sort(order), np.arange(n))
             or tour.names != tuple(instance.names[i] for i in order)):
         raise ValueError(f"tour is not a tour of its instance {instance.name!r} (n={n}): its cities "
                          f"{list(tour.names[:5])}{'...' if len(tour.names) > 5 else ''} do not match")
+    own = Tour.from_order(instance, order, closed=tour.closed)  # the legs as the instance measures them
+    if not (np.array_equal(own.legs, tour.legs) and own.complete == tour.complete
+            and (own.length == tour.length or not own.complete)):
+        raise ValueError(f"tour is not a tour of its instance {instance.name!r}: its legs or length are not "
+                         f"the instance's distances (a tour of another instance with the same city names?)")
     if not tour.complete:
         legs = _legs(instance, order[:-1], order[1:])  # the seam: no matrix for a geometric instance
         bad = np.flatnonzero(~np.isfinite(legs))

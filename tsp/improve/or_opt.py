@@ -17,7 +17,8 @@ that end at a (1 to 3 cities, either direction) are put next to a candidate x
 of one of their ends, while that candidate is nearer than the gain of taking
 the segment out, ``d(p, s1) + d(s2, nx) - d(p, nx)``; and the edges a -> t1 at
 a's sides take in a segment that ends at one of a's candidates t3, while
-``d(a, t3) < d(a, t1)``. Every improving move passes one of these tests for one
+``d(a, t3) < d(a, t1)``; on an open path, every segment is also tried at both
+ends of the path (the edges at the virtual depot, which has no list). Every improving move passes one of these tests for one
 of its cities: write its gain as three steps (remove an edge, add the next one)
 around the exchanged edges; they add up to the gain, so one step is positive,
 and a positive step is one of the tests above. On asymmetric instances no test
@@ -25,7 +26,9 @@ prunes: every candidate is tried.
 
 The move is made of two or three flips (``_tour_ops.flip``): remove p-s1 and
 x-y, then p-x and nx-s2 (the segment now lies reversed in x..y), then, for a
-forward insertion, turn the segment round.
+forward insertion, turn the segment round. On an asymmetric instance the first
+two turn round the path from s1 to x (no shorter side to choose): solve's
+repairs skip the moves whose path exceeds the reach (``_tour_ops.set_reach``).
 
 ``try_or_opt`` is the kernel the descent of ``local_search`` calls;
 ``tsp.or_opt(tour)`` runs it alone.
@@ -36,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._tour_ops import cost, flip, improves, pred, push, succ
+from ._tour_ops import cost, flip, improves, pred, push, succ, within_reach
 
 __all__ = ["MAX_SEGMENT", "try_or_opt"]
 
@@ -82,6 +85,16 @@ def _move(ctx, st, s1, s2, x, y, reverse):
         flip(ctx, st, x, s2, s1, y)
     for c in (p, s1, s2, nx, x, y):
         push(st, c)
+
+
+@njit(cache=True)
+def _insertion(m, depot, out_removed, out_added, fwd, bwd, s1, s2, x, y, reverse):
+    """(removed, added) of moving the segment s1..s2 into the edge x -> y, forward
+    (x -> s1 .. s2 -> y) or reversed (x -> s2 .. s1 -> y, its own edges walked back)."""
+    removed = out_removed + cost(m, depot, x, y)
+    if reverse:
+        return removed + fwd, out_added + cost(m, depot, x, s2) + cost(m, depot, s1, y) + bwd
+    return removed, out_added + cost(m, depot, x, s1) + cost(m, depot, s2, y)
 
 
 @njit(cache=True)
@@ -140,13 +153,24 @@ def try_or_opt(ctx, st, a, edges):
                             continue  # the segment's own place
                         # c joins s: forward when s1 meets x or s2 meets y, else reversed
                         reverse = (end == 0) == (role == 1)
-                        removed = out_removed + cost(m, depot, x, y)
-                        if reverse:
-                            removed += fwd
-                            added = out_added + cost(m, depot, x, s2) + cost(m, depot, s1, y) + bwd
-                        else:
-                            added = out_added + cost(m, depot, x, s1) + cost(m, depot, s2, y)
-                        if improves(removed, added) and removed - added > best:
+                        removed, added = _insertion(m, depot, out_removed, out_added, fwd, bwd, s1, s2, x, y,
+                                                    reverse)
+                        if improves(removed, added) and removed - added > best and (sym or within_reach(st, s1, x)):
+                            best, b1, b2, bx, by, brev = removed - added, s1, s2, x, y, reverse
+            # an open path's two ends: the edges at the depot, which has no candidate list
+            # (the move to the end, last -> s, is found above only when last is in s's own list)
+            if depot >= 0:
+                for side in range(2):
+                    if side == 0:
+                        x, y = pred(tour, pos, depot), depot
+                    else:
+                        x, y = depot, succ(tour, pos, depot)
+                    if _inside(pos, x, s1, length) or _inside(pos, y, s1, length):
+                        continue
+                    for reverse in (False, True):
+                        removed, added = _insertion(m, depot, out_removed, out_added, fwd, bwd, s1, s2, x, y,
+                                                    reverse)
+                        if improves(removed, added) and removed - added > best and (sym or within_reach(st, s1, x)):
                             best, b1, b2, bx, by, brev = removed - added, s1, s2, x, y, reverse
     # 2. the edges at a's sides, taking in a segment that ends at a candidate t3 of a
     if sym and edges:

@@ -19,12 +19,27 @@ bridge of four edges, a B C D e -> a D C B e, which no 3-opt move undoes,
 ended further from the optimum: 0.45 % instead of 0.34 % at 1 s on the 10
 instances of ``REPAIR``'s note). It costs O(|B| + |C|), not O(n),
 and only the six cities at the cuts go back into the local search's queue, so
-a kick and its repair cost about the same whatever n is. The repair uses 2-opt
+a kick and its repair cost about the same whatever n is (symmetric: about
+25 us for n = 1000 to 2400, 40,000 kicks a second). On an asymmetric instance a
+move that turns a path round costs O(path) to price and make, so the repairs
+skip the moves that would turn round more than ``REACH`` cities (see ``REACH``
+for the cost a kick). The repair uses 2-opt
 and sequential 3-opt (``REPAIR``; ``three_opt.py``), not the Or-opt of
 ``local_search``: 3-opt moves a path of any length (Or-opt's one to three cities
 among them) and swaps two neighbouring paths, so a repair gets further from one
 kick: on the 41 TSPLIB instances of the tsp_quality benchmark, solve for 1 s
 ends 0.09 % above the optimum on average, 0.18 % with 2-opt and Or-opt repairs.
+
+Accepting only tours that are not longer has no way out of a local optimum that
+every kick leads back to (a 6-city instance: 72 is optimal for every move, its one
+kick leads to 74, and the optimum 67 lies two longer tours beyond). So after
+``STALL_KICKS + n * min(n, STALL_CITIES)`` kicks without a new best, the search
+*escapes*: from the best tour (saved then, O(n) once per stall), e kicks in a row
+with no repair between them, then one repair, kept whatever its length; the kicks
+go on from there and the best is restored before the next escape (e = 1, 2, ...,
+``ESCAPE_KICKS``, then 1 again). On instances of hundreds of cities and more,
+new bests keep coming within the stall in budgets of a second: escapes do not fire
+there.
 
 Every random number is drawn outside the kernels, from
 ``numpy.random.default_rng(seed)``, in blocks of ``BLOCK`` kicks; the kernel
@@ -49,8 +64,9 @@ from ..construct.nearest import walk, walk_each
 from ..instance import check_instance
 from ..neighbors import candidates
 from ..tour import Tour
-from ._tour_ops import Search, clear_log, clear_queue, cost, flip, new_search, push, push_all, read_order, undo
-from .local_search import K_MOVES, THREE_OPT, TWO_OPT, context, descend, route_length
+from ._tour_ops import (TOLERANCE, Search, clear_log, clear_queue, cost, flip, new_search, push, push_all, read_order,
+                        set_reach, undo)
+from .local_search import K_MOVES, OR_OPT, THREE_OPT, TWO_OPT, context, descend, route_length
 
 __all__ = ["BLOCK", "SEGMENT", "START_WALKS", "Solution", "solve"]
 
@@ -59,11 +75,23 @@ __all__ = ["BLOCK", "SEGMENT", "START_WALKS", "Solution", "solve"]
 #: with 2-opt and Or-opt, 0.47 % adding 3-opt, 0.36 % with 2-opt and 3-opt (3-opt moves
 #: paths of any length, Or-opt's among them), 1.7 % with 3-opt alone.
 REPAIR = TWO_OPT | THREE_OPT
+#: Added on asymmetric instances, where THREE_OPT does nothing: Or-opt's segment moves.
+#: Random asymmetric instances (see REACH), 2 s, n = 200 / 800 / 1600: 12.083 / 24.58 /
+#: 35.64 with them, 12.085 / 24.66 / 36.81 with 2-opt alone; 3-10 random sparse cities,
+#: 6000 kicks: 0 misses of Held-Karp in 688 with them, 4 with 2-opt alone.
+ASYMMETRIC_REPAIR = OR_OPT
 #: A kick swaps two stretches of 1 to SEGMENT cities each. With 2-opt and 3-opt repairs,
 #: solve for 1 s on the 10 instances above, 2 seeds: 0.56 % (50), 0.34 % (100), 0.36 % (200).
 #: (With 2-opt and Or-opt, 0.1 s, 13 instances, 5 seeds: 1.63 % (30), 1.04 % (100),
 #: 0.96 % (200), 1.07 % (500).)
 SEGMENT = 100
+#: On asymmetric instances the repairs turn round paths of at most REACH cities
+#: (``_tour_ops.set_reach``): a kick costs O(local work), not O(n). Random asymmetric
+#: instances (plane distances x U(1, 1.3)), n = 200 / 800 / 1600, 2-opt and Or-opt
+#: repairs: 0.20 / 0.22 / 0.25 ms a kick (SEGMENT 100); with SEGMENT 200, 0.30 / 0.32 /
+#: 0.37 ms against 0.72 / 3.7 / 8.1 ms unbounded, ending 2 s at 12.083 / 24.63 / 35.99
+#: against 12.081 / 24.72 / 36.21 unbounded (a reach of 30: 1-3 % longer).
+REACH = 100
 #: Random numbers are drawn for this many kicks at a time.
 BLOCK = 4096
 #: The start: the best nearest-neighbour walk from this many random cities (all when fewer).
@@ -73,6 +101,15 @@ START_WALKS = 16
 LOG_ROWS = 3 * 1024
 #: A batch of kicks lasts about this long (the clock is read between batches).
 BATCH_SECONDS = 0.004
+#: After STALL_KICKS + n * min(n, STALL_CITIES) kicks without a new best, the next kick is
+#: an escape (module notes): 100 + n^2 below 200 cities (10 cities: 200 kicks), 200 n from
+#: there (318 cities: 63,700 kicks, 1.2 s of them; 1000 cities: 200,100, 5 s). solve for
+#: 1 s on 11 TSPLIB instances of 318 to 2392 cities, 2 seeds: the longest wait for a new
+#: best was 43,873 kicks (d1291): no escape fired (with 100 + 20 n, 29 did).
+STALL_KICKS = 100
+STALL_CITIES = 200
+#: The longest escape, in kicks.
+ESCAPE_KICKS = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,15 +123,18 @@ class Solution:
     start : Tour
         The tour the search began from: the best nearest-neighbour walk.
     history : pandas.DataFrame
-        One row per improvement of the best: ``seconds`` (since the call began;
+        The start, then one row per new best (shorter by more than the rounding,
+        ``TOLERANCE`` of the length): ``seconds`` (since the call began;
         interpolated within a batch of kicks), ``kick`` (kicks made so far; 0 for
         the start and for its first local search) and ``length`` (as the search
         tracks it, adding up gains: exact for integer distances, else within
-        rounding; the last row is ``best.length``).
+        rounding; strictly decreasing, the last row is ``best.length``).
     kicks : int
         How many kicks were made.
     seconds : float
         Wall time of the call.
+    escapes : int
+        How many escapes were made (``solve``'s notes): 0 while new bests keep coming.
     """
 
     best: Tour
@@ -102,10 +142,11 @@ class Solution:
     history: object
     kicks: int
     seconds: float
+    escapes: int = 0
 
     def __repr__(self) -> str:
         return (f"Solution(best={self.best.length:g}, start={self.start.length:g}, kicks={self.kicks}, "
-                f"improvements={len(self.history)}, seconds={self.seconds:.3g})")
+                f"improvements={len(self.history) - 1}, escapes={self.escapes}, seconds={self.seconds:.3g})")
 
 
 @njit(cache=True)
@@ -123,15 +164,15 @@ def _kick(ctx, st, r, segment):
     k = int(r[0] * size)
     l1 = 1 + int(r[1] * m)
     l2 = 1 + int(r[2] * m)
-    tour, m, depot = st.tour, ctx.metric, ctx.depot
+    tour, metric, depot = st.tour, ctx.metric, ctx.depot
     a = tour[k % size]
     b1 = tour[(k + 1) % size]
     b2 = tour[(k + l1) % size]
     c1 = tour[(k + l1 + 1) % size]
     c2 = tour[(k + l1 + l2) % size]
     d1 = tour[(k + l1 + l2 + 1) % size]
-    removed = cost(m, depot, a, b1) + cost(m, depot, b2, c1) + cost(m, depot, c2, d1)
-    added = cost(m, depot, a, c1) + cost(m, depot, c2, b1) + cost(m, depot, b2, d1)
+    removed = cost(metric, depot, a, b1) + cost(metric, depot, b2, c1) + cost(metric, depot, c2, d1)
+    added = cost(metric, depot, a, c1) + cost(metric, depot, c2, b1) + cost(metric, depot, b2, d1)
     if not added < np.inf:
         return np.inf
     flip(ctx, st, a, b1, c2, d1)  # a C' B' d: both stretches reversed, in swapped places
@@ -143,32 +184,89 @@ def _kick(ctx, st, r, segment):
 
 
 @njit(cache=True)
-def _iterate(ctx, st, draws, moves, segment, length, found_kick, found_length):
+def _restore(st, saved):
+    """Make the tour ``saved`` again (O(N)): the search's tour, positions, queue and log."""
+    tour, pos = st.tour, st.pos
+    for k in range(tour.size):
+        tour[k] = saved[k]
+        pos[saved[k]] = k
+    clear_queue(st)
+    clear_log(st)
+
+
+@njit(cache=True)
+def _iterate(ctx, st, draws, moves, segment, lengths, state, saved, stall, found_kick, found_length):
     """One kick per row of ``draws``, each repaired by local search and kept when not longer.
 
-    ``length`` is the tour's length on entry. Writes each improvement (the kick's
-    row, the new length) into ``found_kick`` / ``found_length``; returns
-    ``(length, improvements)``.
+    ``lengths`` holds the current tour's length and the best length; ``state`` the kicks
+    since the last new best or escape, whether the current tour is a best one, whether
+    ``saved`` holds one, the kicks left of an escape and the escapes since the last new
+    best, and all escapes so far; both are updated. After ``stall`` kicks without a new best,
+    an escape (module notes): from a best tour, e kicks in a row with no repair between
+    them, then one repair, kept whatever its length (e = 1, 2, ..., ESCAPE_KICKS, 1, ...).
+    Writes each new best (the kick's row, its length) into ``found_kick`` /
+    ``found_length``; returns how many.
     """
     found = 0
+    length, best = lengths[0], lengths[1]
+    since, current_is_best, saved_is_best, pending, escapes = state[0], state[1], state[2], state[3], state[4]
+    total = state[5]
     for k in range(draws.shape[0]):
         clear_log(st)
+        if pending == 0 and since >= stall:  # an escape begins, from a best tour
+            if current_is_best:
+                if not saved_is_best:
+                    saved[:] = st.tour
+                    saved_is_best = 1
+            else:  # the last escape found no new best: back to the best, out another way
+                _restore(st, saved)
+                length, current_is_best = best, 1
+            pending = 1 + escapes % ESCAPE_KICKS
+            escapes += 1
+            total += 1
+            current_is_best = 0
         change = _kick(ctx, st, draws[k], segment)
         if not change < np.inf:
+            since += 1
+            continue
+        if pending > 0:  # a kick of an escape: kept, repaired after the last one
+            length += change
+            pending -= 1
+            if pending > 0:
+                continue
+            gain, _, _ = descend(ctx, st, moves)
+            clear_queue(st)  # (when the log filled up, the repair stopped early: the tour is whole)
+            length -= gain
+            since = 0
+            if best - length > TOLERANCE * best:
+                found_kick[found] = k
+                found_length[found] = length
+                found += 1
+                best = length
+                current_is_best, saved_is_best, escapes = 1, 0, 0
             continue
         gain, _, ok = descend(ctx, st, moves)
         new = length + change - gain
         if ok and new <= length:
-            if new < length:
+            if best - new > TOLERANCE * best:  # a new best, beyond the rounding of the sums
                 found_kick[found] = k
                 found_length[found] = new
                 found += 1
-            length = new
+                length = best = new
+                current_is_best, saved_is_best, since, escapes = 1, 0, 0, 0
+            else:  # not longer: kept (a change within the rounding leaves the length as it was)
+                if length - new > TOLERANCE * length:
+                    length = new
+                since += 1
         else:
             clear_queue(st)
             undo(ctx, st)
+            since += 1
     clear_log(st)
-    return length, found
+    lengths[0], lengths[1] = length, best
+    state[0], state[1], state[2], state[3], state[4], state[5] = (since, current_is_best, saved_is_best, pending,
+                                                                  escapes, total)
+    return found
 
 
 def _check_budget(seconds, kicks):
@@ -243,12 +341,13 @@ def solve(instance, seconds=1.0, *, kicks=None, seed=None, closed: bool = True, 
     Notes
     -----
     Start from the best nearest-neighbour walk among ``START_WALKS`` random
-    starts and improve it with 2-opt and 3-opt (``REPAIR``, every city
+    starts and improve it with 2-opt and 3-opt (``REPAIR``; 2-opt and Or-opt on
+    an asymmetric instance, where 3-opt does nothing; every city
     queued). Then repeat: a double-bridge kick (module notes), the local search
     from the six cities it touched, keep the result if it is not longer, else
-    undo every flip (an undo log). Since only tours that are not longer are
-    kept, the current tour is always the best. Time per kick independent of n
-    (O(SEGMENT) for the kick plus the repair's moves); memory O(n K).
+    undo every flip (an undo log). After a stall without a new best, an escape
+    (module notes) keeps a longer tour once; the best is saved and returned.
+    Memory O(n K).
 
     Examples
     --------
@@ -282,11 +381,18 @@ def solve(instance, seconds=1.0, *, kicks=None, seed=None, closed: bool = True, 
     first = int(start.order[0])
     plain = new_search(np.ascontiguousarray(start.order), ctx.depot, 0)
     push_all(plain)
-    descend(ctx, plain, REPAIR)  # the kicks' local search, from every city
+    repair = REPAIR if ctx.symmetric else REPAIR | ASYMMETRIC_REPAIR  # 3-opt is symmetric only
+    descend(ctx, plain, repair)  # the kicks' local search, from every city
     st = Search(*plain[:5], np.empty((LOG_ROWS, 4), dtype=np.int64))
+    set_reach(st, REACH)
     length = route_length(ctx, read_order(st, ctx.depot, first), closed)
-    if length < start.length:
+    if start.length - length > TOLERANCE * start.length:
         rows.append((time.perf_counter() - t0, 0, length))
+    lengths = np.array([length, length])  # the current tour's, the best
+    state = np.zeros(6, dtype=np.int64)  # see _iterate
+    state[1] = 1  # the current tour is the best
+    saved = np.empty_like(st.tour)
+    stall = STALL_KICKS + instance.n * min(instance.n, STALL_CITIES)
 
     total = kicks if kicks is not None else seconds
     unit = " kicks" if kicks is not None else " s"
@@ -298,21 +404,30 @@ def solve(instance, seconds=1.0, *, kicks=None, seed=None, closed: bool = True, 
                 draws, used = rng.random((BLOCK, 3)), 0
             size = min(batch, draws.shape[0] - used, kicks - done if kicks is not None else BLOCK)
             t1 = time.perf_counter()
-            length, found = _iterate(ctx, st, draws[used:used + size], REPAIR, SEGMENT, length, found_kick,
-                                     found_length)
+            found = _iterate(ctx, st, draws[used:used + size], repair, SEGMENT, lengths, state, saved, stall,
+                             found_kick, found_length)
             t2 = time.perf_counter()
-            if found:
-                for i in range(found):
-                    share = (found_kick[i] + 1) / size
-                    rows.append((t1 - t0 + share * (t2 - t1), done + int(found_kick[i]) + 1, float(found_length[i])))
+            for i in range(found):
+                share = (found_kick[i] + 1) / size
+                rows.append((t1 - t0 + share * (t2 - t1), done + int(found_kick[i]) + 1, float(found_length[i])))
             done += size
             used += size
             batch = max(1, min(BLOCK, int(batch * BATCH_SECONDS / max(t2 - t1, 1e-6))))
             if report is not None:
                 report(done if kicks is not None else min(seconds, time.perf_counter() - t0))
+    if not state[1]:  # the search is out on an escape: the best tour is the saved one
+        _restore(st, saved)
     best = Tour.from_order(instance, read_order(st, ctx.depot, first), closed=closed)
+    if len(rows) == 1:  # no improvement beyond the rounding of the sums: the start it is
+        best = start
     # The search adds up gains; a tour's length summed leg by leg may differ in the last
-    # bits (never for integer distances). The last row is the best tour's own length.
+    # bits (never for integer distances). The last row is the best tour's own length, and
+    # a row stays only when it is above every later one.
     rows[-1] = rows[-1][:2] + (best.length,)
-    history = pd.DataFrame(rows, columns=["seconds", "kick", "length"])
-    return Solution(best=best, start=start, history=history, kicks=done, seconds=time.perf_counter() - t0)
+    kept = [rows[-1]]
+    for row in reversed(rows[:-1]):
+        if row[2] > kept[-1][2]:
+            kept.append(row)
+    history = pd.DataFrame(kept[::-1], columns=["seconds", "kick", "length"])
+    return Solution(best=best, start=start, history=history, kicks=done, seconds=time.perf_counter() - t0,
+                    escapes=int(state[5]))

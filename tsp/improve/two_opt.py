@@ -24,7 +24,9 @@ On an asymmetric instance the path turned round changes length too: the move
 is costed exactly, ``d(a, c) + d(b, d) + back(b..c) - d(a, b) - d(c, d) -
 forth(b..c)``, summing both directions along the path (O(path)); the other
 side, reversing d..a instead, is a different tour there and is costed as a
-move of its own. No bound prunes the list on asymmetric instances.
+move of its own. No bound prunes the list on asymmetric instances; solve's
+repairs skip the moves that would turn round more than a reach of cities
+(``_tour_ops.set_reach``).
 
 ``try_two_opt`` is the kernel the descent of ``local_search`` calls;
 ``tsp.two_opt(tour)`` runs it alone.
@@ -35,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._tour_ops import cost, flip, improves, path_costs, pred, push, succ
+from ._tour_ops import cost, flip, improves, path_costs, pred, push, succ, within_reach
 
 __all__ = ["try_two_opt"]
 
@@ -86,6 +88,8 @@ def try_two_opt(ctx, st, a):
                 for side in range(2):
                     if side == 1:
                         w1, x1, y1, z1 = y1, z1, w1, x1
+                    if not within_reach(st, x1, y1):
+                        continue
                     removed, added = _exact(m, depot, tour, pos, w1, x1, y1, z1)
                     if improves(removed, added) and removed - added > best:
                         best, w, x, y, z = removed - added, w1, x1, y1, z1

@@ -12,12 +12,13 @@ import unittest
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests import reference as ref
 from tests.data import matrices_with_a_tour, planar_point_lists
 from tests.profiles import slow
+from tests.tsp.improve.test_or_opt import _TO_THE_END
 from tests.tsp.parallel import assert_parallel_from_warm_cache
 from tsp import Instance, Tour, local_search, nearest_neighbor, or_opt, read_tour, read_tsplib, seed_routes, two_opt
 from tsp.improve.local_search import context, improved_walks_each, improved_walks_many, is_symmetric
@@ -30,6 +31,7 @@ KINDS = {"2-opt": ("2-opt",), "or-opt": ("or-opt",), "both": ("2-opt", "or-opt")
 
 
 @given(matrices_with_a_tour())
+@example(_TO_THE_END)  # the move to the end of an open path
 def test_local_search_with_every_city_as_candidate_is_a_local_optimum_of_both_moves(case):
     dist, order, closed = case
     inst = Instance.from_matrix(dist)
@@ -180,6 +182,23 @@ class LocalSearchValidation(unittest.TestCase):
             local_search(dataclasses.replace(walk, instance=other))
         with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:4'"):
             local_search(dataclasses.replace(walk, instance=Instance.random_uniform(4, seed=0)))
+
+    def test_a_tour_of_another_instance_with_the_same_names(self):
+        """review-11 finding 6: relabelled to another instance of the same names, or of
+        another size while it says complete: refused, never improved against the wrong
+        lengths; a partial order by hand is incomplete, without guessing why."""
+        a, b = Instance.random_uniform(8, seed=1), Instance.random_uniform(8, seed=2)
+        tour = Tour.from_order(a, list(range(8)), closed=True)
+        for fn in FUNCTIONS.values():
+            with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:8': its legs or length"):
+                fn(dataclasses.replace(tour, instance=b))
+            with self.assertRaisesRegex(ValueError, "its legs or length are not the instance's distances"):
+                fn(dataclasses.replace(tour, length=0.1))  # a length that is not its legs' sum
+        with self.assertRaisesRegex(ValueError, "not a tour of its instance 'random:9'"):
+            local_search(dataclasses.replace(tour, instance=Instance.random_uniform(9, seed=2)))
+        with self.assertRaisesRegex(ValueError, "incomplete: it visits 3 of the 8 cities of 'random:8'; local "
+                                                "search needs every city once"):
+            local_search(Tour.from_order(a, [0, 1, 2], closed=True))
 
     def test_neighbors(self):
         walk = nearest_neighbor(SEED, 0)

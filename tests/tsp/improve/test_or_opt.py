@@ -11,9 +11,17 @@ from tests import reference as ref
 from tests.data import matrices_with_a_tour
 from tsp import Instance, Tour, or_opt
 
+#: /tmp/review-11's open path whose best Or-opt move puts a segment at the path's end: into
+#: the edge last -> depot, which no candidate list holds (d(segment, last) is missing).
+_TO_THE_END = (np.array([[0, 6, 3, 4, 1, np.inf, 7], [5, 0, np.inf, 9, np.inf, 5, 3],
+                         [9, np.inf, 0, 6, 4, 4, 2], [np.inf, np.inf, 9, 0, np.inf, 9, 5],
+                         [np.inf, np.inf, np.inf, 7, 0, 9, 3], [4, np.inf, np.inf, np.inf, np.inf, 0, 6],
+                         [6, np.inf, 7, 8, np.inf, 6, 0]]), [4, 5, 6, 3, 2, 0, 1], False)
+
 
 @given(matrices_with_a_tour())
 @example((np.array([[0.0, 1.0], [0.0, 0.0]]), [0, 1], False))  # n = 2: the only move is 1 0
+@example(_TO_THE_END)
 def test_or_opt_with_every_city_as_candidate_is_or_optimal(case):
     dist, order, closed = case
     inst = Instance.from_matrix(dist)
@@ -50,3 +58,11 @@ def test_an_asymmetric_cycle_is_restored_one_city_at_a_time():
     start = Tour.from_order(inst, [0, 2, 1, 3], closed=True)  # 9 + 9 + 9 + 1
     out = or_opt(start)
     assert start.length == 28.0 and out.length == 4.0 and out.order.tolist() == [0, 1, 2, 3]
+
+
+def test_a_segment_moves_to_the_end_of_an_open_path_over_a_missing_edge():
+    """The move to the path's end joins last -> segment; d(segment, last) is missing, so
+    only the depot's edge finds it."""
+    dist, order, closed = _TO_THE_END
+    out = or_opt(Tour.from_order(Instance.from_matrix(dist), order, closed=closed), neighbors=6)
+    assert out.length == 26.0 and out.order.tolist() == [1, 6, 2, 5, 0, 4, 3]

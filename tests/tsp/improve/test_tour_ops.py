@@ -97,3 +97,36 @@ def test_the_queue_is_first_in_first_out_without_duplicates():
     assert [pop(s) for _ in range(3)] == [3, 1, 4]
     push_all(s)
     assert [pop(s) for _ in range(queue_size(s))] == [0, 1, 2, 3, 4]
+
+
+def test_the_reach_keeps_asymmetric_moves_from_turning_long_paths_round():
+    """0 -> 1 -> ... -> 11 -> 0 costs 1 a leg, anything else 9. From 0, 10, 9, ..., 1, 11 the
+    best 2-opt move turns the path 10 .. 1 round (10 cities). Within a reach of 5 every
+    flip the search makes (replayed from its log) turns at most 5 round; without one,
+    the first turns all 10."""
+    from tsp.improve._tour_ops import set_reach
+    from tsp.improve.local_search import TWO_OPT, descend
+
+    d = np.full((12, 12), 9.0)
+    np.fill_diagonal(d, 0)
+    for a in range(12):
+        d[a, (a + 1) % 12] = 1.0
+    inst = Instance.from_matrix(d)
+    ctx = context(inst, 11, True)
+    order = np.array([0, *range(10, 0, -1), 11])
+    for reach in (0, 5):
+        s = new_search(order, ctx.depot, 100)
+        set_reach(s, reach)
+        push_all(s)
+        descend(ctx, s, TWO_OPT)
+        replay = new_search(order, ctx.depot, 0)
+        turned = []
+        for a, b, c, e in s.log[:s.counters[2]]:
+            span = (replay.pos[c] - replay.pos[b]) % 12 + 1
+            turned.append(span)
+            flip(ctx, replay, a, b, c, e)
+        np.testing.assert_array_equal(replay.tour, s.tour)
+        if reach:
+            assert turned and max(turned) <= 5, turned
+        else:
+            assert turned[0] == 10 and read_order(s, -1, 0).tolist() == list(range(12))
