@@ -48,8 +48,8 @@ def main(argv=None) -> int:
                "python -m benchmarks --full --tsplib DIR",
     )
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true", help="small sizes, about 20 s on 2 cores (default)")
-    size.add_argument("--full", action="store_true", help="the sizes of the README's results, about 70 s on 2 cores")
+    size.add_argument("--quick", action="store_true", help="small sizes, about a minute on 2 cores (61 s measured, .venv-mlflow present) (default)")
+    size.add_argument("--full", action="store_true", help="the sizes of the README's results: several minutes on 2 cores (9.5 min with --tsplib DIR and the peers extra installed)")
     size.add_argument("--smoke", action="store_true",
                       help="the smallest size of each, seconds in all: proves each runs (its figures mean nothing)")
     parser.add_argument("--only", nargs="+", metavar="NAME", choices=sorted(REGISTRY),

@@ -326,7 +326,7 @@ def _plot_time(ax, table, budgets, peers):
         cols = [f"fast_tsp_{b}s_gap_%" for b in budgets]
         both = table[cols[0]].notna()
         theirs = [table[c].mean() for c in cols]
-        ax.plot(budgets, theirs, "s-", color="C3", lw=2, label=f"fast-tsp (C++), the {int(both.sum())} it takes")
+        ax.plot(budgets, theirs, "s-", color="C3", lw=2, label=f"fast-tsp (Rust), the {int(both.sum())} it takes")
         if not both.all():
             ax.plot(budgets, [table.loc[both, f"solve_{b}s_gap_%"].mean() for b in budgets], "o--", color="C0",
                     lw=1, alpha=0.7, label=f"ours on those {int(both.sum())}")
