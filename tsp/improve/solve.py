@@ -23,7 +23,7 @@ a kick and its repair cost about the same whatever n is (symmetric: about
 25 us for n = 1000 to 2400, 40,000 kicks a second). On an asymmetric instance a
 move that turns a path round costs O(path) to price and make, so the repairs
 skip the moves that would turn round more than ``REACH`` cities (see ``REACH``
-for the cost a kick). The repair uses 2-opt
+for the cost of a kick). The repair uses 2-opt
 and sequential 3-opt (``REPAIR``; ``three_opt.py``), not the Or-opt of
 ``local_search``: 3-opt moves a path of any length (Or-opt's one to three cities
 among them) and swaps two neighbouring paths, so a repair gets further from one
