@@ -185,6 +185,13 @@ def _tree(instance) -> tuple:
     return _trees[instance]
 
 
+def _cities(m) -> int:
+    """Number of cities of metric ``m``, in Python: the compiled ``size`` called from
+    Python would type its argument there, outside ``_jit.call`` (the first typing in a
+    process costs about 0.1 s, which the CLI then counted as list building)."""
+    return (m.matrix if m.kind == MATRIX else m.coords).shape[0]
+
+
 def candidate_lists(m, k: int, *, progress=None) -> Candidates:
     """The k nearest finite neighbours of every city of metric ``m`` by scanning rows
     (``scan_rows``), as ``Candidates``; k <= n - 1.
@@ -192,7 +199,7 @@ def candidate_lists(m, k: int, *, progress=None) -> Candidates:
     Time O(n^2) (worst case O(n^2 k)); memory O(n k). Rows are shared among
     threads from ``PARALLEL_MIN_N`` cities on.
     """
-    n = size(m)
+    n = _cities(m)
     lists = Candidates(*_empty(n, k))
     _fill(scan_rows if n < PARALLEL_MIN_N else scan_rows_parallel, (m, lists), n, progress)
     return lists
@@ -396,7 +403,7 @@ def quadrant_candidates(instance, near: int, per_quadrant: int, *, progress=None
 def quadrant_lists(m, coords, near: int, per_quadrant: int, *, progress=None) -> Candidates:
     """``quadrant_candidates``' lists by a scan of every row (``quadrant_rows``): metric
     ``m``, (n, 2) ``coords`` for the quadrants, 1 <= near <= n - 1. Time O(n^2)."""
-    n = size(m)
+    n = _cities(m)
     lists = Candidates(*_empty(n, near + 4 * per_quadrant))
     kernel = quadrant_rows if n < PARALLEL_MIN_N else quadrant_rows_parallel
     _fill(kernel, (m, lists, coords, near, per_quadrant), n, progress, "candidate lists for moves")

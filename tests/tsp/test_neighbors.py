@@ -307,3 +307,20 @@ def test_quadrant_rows_parallel_runs_in_parallel_when_loaded_from_a_warm_cache()
         serial="quadrant_rows(m, Candidates(*_empty(300, 15)), xy, 7, 2, 0, 300)",
         parallel="quadrant_rows_parallel(m, Candidates(*_empty(300, 15)), xy, 7, 2, 0, 300)",
     )
+
+
+def test_list_builders_count_cities_in_python(monkeypatch):
+    """candidate_lists and quadrant_lists never call the compiled ``size`` from Python:
+    its first call would type the metric outside ``_jit.call``, and the CLI counted that
+    0.1 s of Numba start-up as list building while its loading figure said 10 ms."""
+    import tsp
+    from tsp import _metric, neighbors
+
+    def compiled_size(m):
+        raise AssertionError("the compiled size was called from Python")
+
+    monkeypatch.setattr(neighbors, "size", compiled_size)
+    inst = tsp.Instance.random_uniform(12, seed=0)
+    m = _metric.of(inst)
+    assert neighbors.candidate_lists(m, 3).cand.shape == (12, 3)
+    assert neighbors.quadrant_lists(m, inst.coords, 3, 1).cand.shape == (12, 7)
