@@ -237,7 +237,9 @@ def context(instance, k: int, closed: bool) -> Context:
 
 
 def _check_tour(tour) -> Tour:
-    """A complete ``Tour`` that knows its instance and agrees with it; else TypeError / ValueError."""
+    """``tour`` rebuilt from its instance (``Tour.from_order``: a new Tour, equal to it in
+    every field) when it is complete, knows its instance and agrees with it; else
+    TypeError / ValueError."""
     check_type("tour", tour, Tour, "tsp.Tour")
     instance = tour.instance
     if instance is None:
@@ -267,7 +269,7 @@ def _check_tour(tour) -> Tour:
         else:
             why = f"it cannot close: there is no edge from {tour.names[-1]} back to {tour.names[0]}"
         raise ValueError(f"tour is incomplete: {why}")
-    return tour
+    return own
 
 
 #: Cities a reported local search takes from its queue per kernel call (about 0.1-0.5 s).
@@ -306,7 +308,7 @@ def _improve(tour, moves: int, neighbors, progress=None) -> Tour:
         _improve_reported(ctx, st, moves, progress, instance.n)
     better = Tour.from_order(instance, read_order(st, ctx.depot, tour.order[0]), closed=tour.closed)
     if better.length > tour.length:  # an improvement smaller than the rounding of the sum
-        return Tour.from_order(instance, tour.order, closed=tour.closed)
+        return tour  # already a new Tour (_check_tour)
     return better
 
 
