@@ -7,8 +7,8 @@ every city no segment of 1-3 cities can move anywhere to advantage; known answer
 import numpy as np
 from hypothesis import example, given
 
-from tests import reference as ref
 from tests.data import matrices_with_a_tour
+from tests.tsp.improve.local_optimum import assert_local_optimum
 from tsp import Instance, Tour, or_opt
 
 #: /tmp/review-11's open path whose best Or-opt move puts a segment at the path's end: into
@@ -23,14 +23,7 @@ _TO_THE_END = (np.array([[0, 6, 3, 4, 1, np.inf, 7], [5, 0, np.inf, 9, np.inf, 5
 @example((np.array([[0.0, 1.0], [0.0, 0.0]]), [0, 1], False))  # n = 2: the only move is 1 0
 @example(_TO_THE_END)
 def test_or_opt_with_every_city_as_candidate_is_or_optimal(case):
-    dist, order, closed = case
-    inst = Instance.from_matrix(dist)
-    start = Tour.from_order(inst, order, closed=closed)
-    out = or_opt(start, neighbors=max(1, inst.n - 1))
-    assert sorted(out.order.tolist()) == list(range(inst.n))
-    assert out.complete and out.length <= start.length
-    assert out.length == ref.walk_length(dist, out.order.tolist(), closed)
-    assert ref.improving_move(dist, out.order.tolist(), closed, ("or-opt",)) is None
+    assert_local_optimum(or_opt, case, ("or-opt",))
 
 
 def test_a_city_left_behind_is_moved_back_in_line():

@@ -11,19 +11,13 @@ from hypothesis import strategies as st
 
 from tests import reference as ref
 from tests.data import matrices_with_a_tour, planar_point_lists
+from tests.tsp.improve.local_optimum import assert_local_optimum
 from tsp import Instance, Tour, two_opt
 
 
 @given(matrices_with_a_tour())
 def test_two_opt_with_every_city_as_candidate_is_two_optimal(case):
-    dist, order, closed = case
-    inst = Instance.from_matrix(dist)
-    start = Tour.from_order(inst, order, closed=closed)
-    out = two_opt(start, neighbors=max(1, inst.n - 1))
-    assert sorted(out.order.tolist()) == list(range(inst.n))
-    assert out.complete and out.length <= start.length
-    assert out.length == ref.walk_length(dist, out.order.tolist(), closed)
-    assert ref.improving_move(dist, out.order.tolist(), closed, ("2-opt",)) is None
+    assert_local_optimum(two_opt, case, ("2-opt",))
 
 
 @given(planar_point_lists(4, 14), st.integers(0, 2**32 - 1))
